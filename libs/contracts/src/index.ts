@@ -1,0 +1,3 @@
+export * from './records';
+export * from './topic-registry';
+export * from './schema-files';
