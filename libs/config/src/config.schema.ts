@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of the system, declared once with its type, default and meaning. Only this lib
+ * reads the environment; everything else receives a typed `IdsConfig`.
+ */
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const seconds = () => z.coerce.number().positive();
+
+export const CONFIG_VARIABLES = {
+  IDS_KAFKA_BROKERS: { schema: z.string().min(1).default('127.0.0.1:9092'), doc: 'Comma-separated Kafka bootstrap servers.' },
+  IDS_KAFKA_CLIENT_ID: { schema: z.string().min(1).default('hybrid-ids'), doc: 'Kafka client id prefix.' },
+  IDS_SCHEMA_REGISTRY_URL: { schema: z.url().default('http://127.0.0.1:8081'), doc: 'Confluent-compatible schema registry.' },
+  IDS_CLICKHOUSE_URL: { schema: z.url().default('http://127.0.0.1:8123'), doc: 'ClickHouse HTTP interface.' },
+  IDS_CLICKHOUSE_DATABASE: { schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('ids'), doc: 'ClickHouse database for the tables.' },
+  IDS_CLICKHOUSE_USER: { schema: z.string().default('default'), doc: 'ClickHouse user.' },
+  IDS_CLICKHOUSE_PASSWORD: { schema: z.string().default(''), doc: 'ClickHouse password.' },
+  IDS_FLOW_IDLE_TIMEOUT_S: { schema: seconds().optional(), doc: 'Override of the flow idle timeout for all protocols (seconds); unset keeps the per-protocol defaults of libs/flow.' },
+  IDS_FLOW_ACTIVE_TIMEOUT_S: { schema: seconds().optional(), doc: 'Override of the flow active timeout (seconds).' },
+  IDS_COMMIT_INTERVAL_RECORDS: { schema: int(1).default(5000), doc: 'Records a task processes before it flushes its stores and sinks and commits.' },
+  IDS_SINK_BATCH_ROWS: { schema: int(1, 1_000_000).default(10000), doc: 'Largest batch of rows the sink sends to ClickHouse in one insert.' },
+  IDS_HTTP_PORT: { schema: int(0, 65535).default(0), doc: 'Port of a stage app\'s health and metrics endpoint (0: any free port).' },
+  IDS_HTTP_HOST: { schema: z.string().default('127.0.0.1'), doc: 'Address the health and metrics endpoint binds to.' },
+  IDS_INSTANCE_ID: { schema: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(), doc: 'Stable id of this instance (transactional id suffix); defaults to host name and pid.' },
+  IDS_LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level.' },
+} as const;
+
+type Vars = typeof CONFIG_VARIABLES;
+export type ConfigVariable = keyof Vars;
+export type RawConfig = { [K in ConfigVariable]: z.infer<Vars[K]['schema']> };

@@ -1,0 +1,34 @@
+import { loadConfig } from './ids-config';
+import { ConfigInvalidError } from './config.error';
+
+describe('loadConfig', () => {
+  it('applies documented defaults on an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(c.schemaRegistry.url).toBe('http://127.0.0.1:8081');
+    expect(c.clickhouse.database).toBe('ids');
+    expect(c.runtime.commitIntervalRecords).toBe(5000);
+    expect(c.flow.idleTimeoutS).toBeUndefined();
+  });
+
+  it.each([
+    ['IDS_KAFKA_BROKERS', 'a:1, b:2', (c: ReturnType<typeof loadConfig>) => c.kafka.brokers, ['a:1', 'b:2']],
+    ['IDS_FLOW_IDLE_TIMEOUT_S', '2.5', (c: ReturnType<typeof loadConfig>) => c.flow.idleTimeoutS, 2.5],
+    ['IDS_SINK_BATCH_ROWS', '42', (c: ReturnType<typeof loadConfig>) => c.runtime.sinkBatchRows, 42],
+  ])('reads %s=%s', (name, value, pick, expected) => {
+    expect(pick(loadConfig({ [name]: value }))).toEqual(expected);
+  });
+
+  it.each([
+    ['IDS_COMMIT_INTERVAL_RECORDS', '0'],
+    ['IDS_CLICKHOUSE_URL', 'not a url'],
+    ['IDS_CLICKHOUSE_DATABASE', 'drop table;'],
+    ['IDS_LOG_LEVEL', 'loud'],
+    ['IDS_HTTP_PORT', '70000'],
+  ])('rejects %s=%s naming the variable and value', (name, value) => {
+    let error: unknown;
+    try { loadConfig({ [name]: value }); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(ConfigInvalidError);
+    expect((error as Error).message).toContain(`${name}=${JSON.stringify(value)}`);
+  });
+});

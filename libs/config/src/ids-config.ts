@@ -1,0 +1,47 @@
+import { hostname } from 'node:os';
+import { CONFIG_VARIABLES, type ConfigVariable, type RawConfig } from './config.schema';
+import { ConfigInvalidError } from './config.error';
+
+export interface IdsConfig {
+  kafka: { brokers: string[]; clientId: string };
+  schemaRegistry: { url: string };
+  clickhouse: { url: string; database: string; username: string; password: string };
+  flow: { idleTimeoutS?: number; activeTimeoutS?: number };
+  runtime: { commitIntervalRecords: number; sinkBatchRows: number; instanceId: string };
+  http: { host: string; port: number };
+  log: { level: string };
+}
+
+/** Validates the environment at start-up; every bad variable is named with its value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdsConfig {
+  const raw: Partial<Record<ConfigVariable, unknown>> = {};
+  const problems: ConstructorParameters<typeof ConfigInvalidError>[0] = [];
+  for (const [name, { schema }] of Object.entries(CONFIG_VARIABLES) as [ConfigVariable, (typeof CONFIG_VARIABLES)[ConfigVariable]][]) {
+    const value = env[name] === '' && name !== 'IDS_CLICKHOUSE_PASSWORD' ? undefined : env[name];
+    const parsed = schema.safeParse(value);
+    if (parsed.success) raw[name] = parsed.data;
+    else problems.push({ variable: name, value, reason: parsed.error.issues.map((i) => i.message).join('; ') });
+  }
+  if (problems.length > 0) throw new ConfigInvalidError(problems);
+  const c = raw as RawConfig;
+  return {
+    kafka: { brokers: c.IDS_KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean), clientId: c.IDS_KAFKA_CLIENT_ID },
+    schemaRegistry: { url: c.IDS_SCHEMA_REGISTRY_URL },
+    clickhouse: { url: c.IDS_CLICKHOUSE_URL, database: c.IDS_CLICKHOUSE_DATABASE, username: c.IDS_CLICKHOUSE_USER, password: c.IDS_CLICKHOUSE_PASSWORD },
+    flow: { idleTimeoutS: c.IDS_FLOW_IDLE_TIMEOUT_S, activeTimeoutS: c.IDS_FLOW_ACTIVE_TIMEOUT_S },
+    runtime: {
+      commitIntervalRecords: c.IDS_COMMIT_INTERVAL_RECORDS,
+      sinkBatchRows: c.IDS_SINK_BATCH_ROWS,
+      instanceId: c.IDS_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    },
+    http: { host: c.IDS_HTTP_HOST, port: c.IDS_HTTP_PORT },
+    log: { level: c.IDS_LOG_LEVEL },
+  };
+}
+
+/** The documentation table of every variable (for the README and `ids config`). */
+export function describeConfig(): string {
+  return Object.entries(CONFIG_VARIABLES)
+    .map(([name, v]) => `${name}\t${v.doc}`)
+    .join('\n');
+}

@@ -1,0 +1,3 @@
+export * from './ids-config';
+export * from './config.error';
+export { CONFIG_VARIABLES } from './config.schema';

@@ -1,0 +1,8 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** Structured JSON logs to stderr, so stdout stays free for a command's own output. */
+export function createLogger(name: string, level = 'info'): Logger {
+  return pino({ name, level, base: { service: name } }, pino.destination(2));
+}

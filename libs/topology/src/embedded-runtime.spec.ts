@@ -1,0 +1,131 @@
+import { EmbeddedRuntime } from './embedded-runtime';
+import { InMemoryLog } from './in-memory-log';
+import type { KeyValueStore } from './key-value.store';
+import type { Processor, ProcessorContext } from './processor';
+import { endOfInput, watermark, type StreamRecord } from './stream-record';
+import { TopologyBuilder, TopologyDefinitionError } from './topology';
+
+/** Counts words per key; emits a count when event time passes 10 units after its last update. */
+class WindowedCount implements Processor<string, string> {
+  private ctx!: ProcessorContext;
+  private store!: KeyValueStore<{ n: number; last: number }>;
+  init(ctx: ProcessorContext) { this.ctx = ctx; this.store = ctx.getStateStore('counts'); }
+  process(r: StreamRecord<string, string>) {
+    if (r.value === 'boom') throw Object.assign(new Error('cannot count boom'), { code: 'BOOM' });
+    const s = this.store.get(r.key!) ?? { n: 0, last: 0 };
+    s.n += 1; s.last = r.timestampUs;
+    this.store.put(r.key!, s);
+  }
+  onWatermark(w: number) { this.emit((s) => s.last + 10 <= w); }
+  onEndOfInput() { this.emit(() => true); }
+  private emit(due: (s: { n: number; last: number }) => boolean) {
+    for (const [k, s] of [...this.store.entries()]) {
+      if (!due(s)) continue;
+      this.ctx.forward({ key: k, value: s.n, timestampUs: s.last });
+      this.store.delete(k);
+    }
+  }
+}
+
+function setup(log = new InMemoryLog()) {
+  log.createTopic('in', 2);
+  log.createTopic('out', 2);
+  const topology = new TopologyBuilder('counter')
+    .addSource('src', 'in')
+    .addProcessor('count', () => new WindowedCount(), 'src')
+    .addStateStore({ name: 'counts', changelog: true }, 'count')
+    .addSink('sink', 'out', 2, 'count')
+    .build();
+  return { log, topology, runtime: new EmbeddedRuntime(log, [topology]) };
+}
+
+const data = (log: InMemoryLog, partition: number) =>
+  log.read('out', partition, 0, 1000).map((r) => r.record).filter((r) => !r.control).map((r) => [r.key, r.value]);
+
+describe('EmbeddedRuntime', () => {
+  it('describes the topology as a stable text', () => {
+    expect(setup().topology.describe()).toBe([
+      'Topology: counter',
+      '  Source: src (topics: [in])',
+      '    --> count',
+      '  Processor: count (stores: [counts])',
+      '    --> sink',
+      '    <-- src',
+      '  Sink: sink (topic: out)',
+      '    <-- count',
+      '  Store: counts (changelog: counter-counts-changelog)',
+      '',
+    ].join('\n'));
+  });
+
+  it('shouldEmitOnlyWhenTheWatermarkPassesTheWindow', async () => {
+    const { log, runtime } = setup();
+    runtime.start();
+    log.append('in', 0, { key: 'a', value: 'x', timestampUs: 1 });
+    log.append('in', 0, { key: 'a', value: 'x', timestampUs: 2 });
+    log.append('in', 0, { key: 'b', value: 'x', timestampUs: 8 });
+    log.append('in', 0, watermark(11));
+    await runtime.runUntilIdle();
+    expect([...data(log, 0), ...data(log, 1)]).toEqual([]);
+    log.append('in', 0, watermark(12));
+    await runtime.runUntilIdle();
+    expect([...data(log, 0), ...data(log, 1)]).toEqual([['a', 2]]);
+  });
+
+  it('shouldFlushEverythingAtEndOfInputAndForwardTheMarker', async () => {
+    const { log, runtime } = setup();
+    runtime.start();
+    log.append('in', 1, { key: 'c', value: 'x', timestampUs: 5 });
+    log.append('in', 1, endOfInput(5));
+    await runtime.runUntilIdle();
+    const all = [0, 1].flatMap((p) => log.read('out', p, 0, 10).map((r) => r.record));
+    expect(all.filter((r) => !r.control).map((r) => [r.key, r.value])).toEqual([['c', 1]]);
+    expect(log.read('out', 1, 0, 10).some((r) => r.record.control?.kind === 'end-of-input')).toBe(true);
+  });
+
+  it('shouldRestoreStateFromTheChangelogOnANewRuntime', async () => {
+    const first = setup();
+    first.runtime.start();
+    first.log.append('in', 0, { key: 'a', value: 'x', timestampUs: 1 });
+    await first.runtime.runUntilIdle();
+    // A second runtime over the same log stands for a restarted process: its state comes back
+    // from the changelog, and it resumes from the committed offset.
+    const second = new EmbeddedRuntime(first.log, [first.topology]);
+    second.start();
+    first.log.append('in', 0, { key: 'a', value: 'x', timestampUs: 2 });
+    first.log.append('in', 0, endOfInput(2));
+    await second.runUntilIdle();
+    expect([...data(first.log, 0), ...data(first.log, 1)]).toEqual([['a', 2]]);
+  });
+
+  it('shouldSendAFailingRecordToTheDeadLetterHandlerAndCarryOn', async () => {
+    const letters: string[] = [];
+    const log = new InMemoryLog();
+    const { topology } = setup(log);
+    const runtime = new EmbeddedRuntime(log, [topology], { onDeadLetter: (l) => letters.push(`${l.error_code} ${l.source_topic}/${l.source_partition}@${l.source_offset}: ${l.reason}`) });
+    runtime.start();
+    log.append('in', 0, { key: 'a', value: 'boom', timestampUs: 1 });
+    log.append('in', 0, { key: 'a', value: 'x', timestampUs: 2 });
+    log.append('in', 0, endOfInput(2));
+    await runtime.runUntilIdle();
+    expect(letters).toEqual(['BOOM in/0@0: cannot count boom']);
+    expect([...data(log, 0), ...data(log, 1)]).toEqual([['a', 1]]);
+  });
+
+  it('drops input every group has consumed, so memory stays bounded', async () => {
+    const { log, runtime } = setup();
+    runtime.start();
+    for (let i = 0; i < 100; i++) log.append('in', 0, { key: 'k', value: 'x', timestampUs: i });
+    await runtime.runUntilIdle();
+    expect(log.read('in', 0, 0, 1000)).toEqual([]);
+    expect(log.endOffset('in', 0)).toBe(100);
+  });
+
+  it.each([
+    ['a duplicate node', (b: TopologyBuilder) => b.addSource('s', 'in').addSource('s', 'in')],
+    ['an unknown parent', (b: TopologyBuilder) => b.addSource('s', 'in').addProcessor('p', () => new WindowedCount(), 'nope')],
+    ['a store on an unknown processor', (b: TopologyBuilder) => b.addSource('s', 'in').addStateStore({ name: 'x', changelog: false }, 'p')],
+  ])('rejects %s', (_name, build) => {
+    expect(() => build(new TopologyBuilder('bad')).build()).toThrow(TopologyDefinitionError);
+  });
+});

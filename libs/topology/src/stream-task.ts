@@ -1,0 +1,179 @@
+import type { Processor, ProcessorContext } from './processor';
+import { ChangeLoggingStore, InMemoryKeyValueStore, type KeyValueStore } from './key-value.store';
+import { partitionForKey } from './partitioner';
+import { endOfInput, watermark, type ControlMarker, type RecordOrigin, type StreamRecord } from './stream-record';
+import type { ProcessorNode, Topology } from './topology';
+import { changelogTopicName } from './internal-topics';
+
+export interface OutputRecord {
+  topic: string;
+  partition: number;
+  key: string | null;
+  value: unknown;
+  timestampUs: number;
+  control?: ControlMarker;
+}
+
+export interface ChangelogRecord { topic: string; partition: number; key: string; value: string | null }
+
+export interface TaskDeadLetter {
+  origin: RecordOrigin | undefined;
+  key: string | null;
+  value: unknown;
+  errorCode: string;
+  reason: string;
+}
+
+/** What a task produced since its last flush; the runtime writes it, then commits the inputs. */
+export interface TaskOutput {
+  records: OutputRecord[];
+  changelog: ChangelogRecord[];
+  deadLetters: TaskDeadLetter[];
+}
+
+interface RunningNode { node: ProcessorNode; processor: Processor; context: ProcessorContext }
+
+/**
+ * One partition's instance of a topology: its processors and state stores. Both runtimes drive
+ * tasks the same way (process records in offset order, then flush, write the output, commit),
+ * so a topology behaves identically in one process and on a cluster.
+ */
+export class StreamTask {
+  readonly id: string;
+  private readonly running = new Map<string, RunningNode>();
+  private readonly stores = new Map<string, ChangeLoggingStore<unknown> | KeyValueStore<unknown>>();
+  private readonly watermarks = new Map<string, number>();
+  private readonly ended = new Set<string>();
+  private taskWatermark = Number.NEGATIVE_INFINITY;
+  private output: TaskOutput = { records: [], changelog: [], deadLetters: [] };
+  readonly counters = new Map<string, number>();
+
+  constructor(readonly topology: Topology, readonly partition: number) {
+    this.id = `${topology.applicationId}-${partition}`;
+    for (const spec of topology.stores.values()) {
+      const base = new InMemoryKeyValueStore<unknown>(spec.name);
+      this.stores.set(spec.name, spec.changelog ? new ChangeLoggingStore(base) : base);
+    }
+    for (const node of topology.processorOrder) {
+      const processor = node.supplier();
+      this.running.set(node.name, { node, processor, context: this.contextFor(node) });
+    }
+    for (const { processor, context } of this.running.values()) processor.init?.(context);
+  }
+
+  /** Applies a changelog entry to a store before processing starts. */
+  restore(storeName: string, key: string, value: string | null): void {
+    const store = this.stores.get(storeName);
+    if (!(store instanceof ChangeLoggingStore)) throw new Error(`task ${this.id}: store ${storeName} has no changelog`);
+    store.restore(key, value);
+  }
+
+  /** Routes one input record to the sources that read `topic`. Never throws for a bad record. */
+  process(topic: string, record: StreamRecord<unknown, unknown>, origin?: RecordOrigin): void {
+    if (record.control) return this.processControl(topic, record.control);
+    for (const source of this.topology.sources) {
+      if (!source.topics.includes(topic)) continue;
+      for (const child of source.children) {
+        try {
+          this.deliver(child, record);
+        } catch (error) {
+          this.deadLetter(origin, record, error);
+        }
+      }
+    }
+  }
+
+  /** Calls every processor's flush, then hands over what the task produced since the last one. */
+  async flush(): Promise<TaskOutput> {
+    for (const { processor } of this.running.values()) await processor.flush?.();
+    for (const [name, store] of this.stores) {
+      if (!(store instanceof ChangeLoggingStore)) continue;
+      const topic = changelogTopicName(this.topology.applicationId, name);
+      for (const change of store.drainChanges()) this.output.changelog.push({ topic, partition: this.partition, ...change });
+    }
+    const out = this.output;
+    this.output = { records: [], changelog: [], deadLetters: [] };
+    return out;
+  }
+
+  async close(): Promise<void> {
+    for (const { processor } of this.running.values()) await processor.close?.();
+  }
+
+  store<V>(name: string): KeyValueStore<V> {
+    const store = this.stores.get(name);
+    if (!store) throw new Error(`task ${this.id}: unknown store ${name}`);
+    return store as KeyValueStore<V>;
+  }
+
+  private processControl(topic: string, control: ControlMarker): void {
+    const sourceTopics = this.topology.sourceTopics;
+    if (control.kind === 'watermark') {
+      this.watermarks.set(topic, Math.max(this.watermarks.get(topic) ?? Number.NEGATIVE_INFINITY, control.watermarkUs));
+      const low = Math.min(...sourceTopics.map((t) => this.watermarks.get(t) ?? Number.NEGATIVE_INFINITY));
+      if (low <= this.taskWatermark) return;
+      this.taskWatermark = low;
+      for (const { processor } of this.running.values()) processor.onWatermark?.(low);
+      this.emitControl(watermark(low));
+      return;
+    }
+    this.ended.add(topic);
+    if (!sourceTopics.every((t) => this.ended.has(t))) return;
+    this.ended.clear();
+    for (const { processor } of this.running.values()) processor.onEndOfInput?.();
+    this.emitControl(endOfInput(Number.isFinite(this.taskWatermark) ? this.taskWatermark : 0));
+  }
+
+  /** Control markers keep their partition: data topics are co-partitioned. */
+  private emitControl(record: StreamRecord<null, null>): void {
+    for (const sink of this.topology.sinks) {
+      if (this.partition < sink.partitions) {
+        this.output.records.push({ topic: sink.topic, partition: this.partition, key: null, value: null, timestampUs: record.timestampUs, control: record.control });
+      }
+    }
+  }
+
+  private deliver(nodeName: string, record: StreamRecord<unknown, unknown>): void {
+    const node = this.topology.nodes.get(nodeName)!;
+    if (node.kind === 'sink') {
+      const key = record.key === null || record.key === undefined ? null : String(record.key);
+      const partition = key === null ? this.partition % node.partitions : partitionForKey(key, node.partitions);
+      this.output.records.push({ topic: node.topic, partition, key, value: record.value, timestampUs: record.timestampUs });
+      return;
+    }
+    this.running.get(nodeName)!.processor.process(record);
+  }
+
+  private deadLetter(origin: RecordOrigin | undefined, record: StreamRecord<unknown, unknown>, error: unknown): void {
+    const err = error as { code?: string; message?: string };
+    const errorCode = typeof err?.code === 'string' ? err.code : 'PROCESSOR_FAILED';
+    this.count(`dead-letter:${errorCode}`);
+    this.output.deadLetters.push({
+      origin,
+      key: record.key === null ? null : String(record.key),
+      value: record.value,
+      errorCode,
+      reason: err?.message ?? String(error),
+    });
+  }
+
+  private count(event: string, by = 1): void {
+    this.counters.set(event, (this.counters.get(event) ?? 0) + by);
+  }
+
+  private contextFor(node: ProcessorNode): ProcessorContext {
+    return {
+      applicationId: this.topology.applicationId,
+      taskId: this.id,
+      partition: this.partition,
+      forward: (record, childName) => {
+        for (const child of node.children) if (childName === undefined || child === childName) this.deliver(child, record as StreamRecord<unknown, unknown>);
+      },
+      getStateStore: <S>(name: string): S => {
+        if (!node.stores.includes(name)) throw new Error(`processor ${node.name} is not connected to store ${name}`);
+        return this.store(name) as S;
+      },
+      count: (event, by) => this.count(event, by),
+    };
+  }
+}
