@@ -22,6 +22,10 @@ export const CONFIG_VARIABLES = {
   IDS_HTTP_PORT: { schema: int(0, 65535).default(0), doc: 'Port of a stage app\'s health and metrics endpoint (0: any free port).' },
   IDS_HTTP_HOST: { schema: z.string().default('127.0.0.1'), doc: 'Address the health and metrics endpoint binds to.' },
   IDS_INSTANCE_ID: { schema: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(), doc: 'Stable id of this instance (transactional id suffix); defaults to host name and pid.' },
+  IDS_KAFKA_REPLICATION_FACTOR: { schema: int(1, 16).default(1), doc: 'Replication factor of topics that `ids topics apply` creates.' },
+  IDS_CAPTURE_FILE: { schema: z.string().min(1).optional(), doc: 'Capture app: pcap file to replay into ids.packets.v1 (the app exits when done).' },
+  IDS_CAPTURE_INTERFACE: { schema: z.string().min(1).optional(), doc: 'Capture app: network interface to capture from live (libpcap).' },
+  IDS_CAPTURE_FILTER: { schema: z.string().default(''), doc: 'Capture app: BPF filter for live capture.' },
   IDS_LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level.' },
 } as const;
 

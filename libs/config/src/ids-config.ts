@@ -3,7 +3,8 @@ import { CONFIG_VARIABLES, type ConfigVariable, type RawConfig } from './config.
 import { ConfigInvalidError } from './config.error';
 
 export interface IdsConfig {
-  kafka: { brokers: string[]; clientId: string };
+  kafka: { brokers: string[]; clientId: string; replicationFactor: number };
+  capture: { file?: string; interface?: string; filter: string };
   schemaRegistry: { url: string };
   clickhouse: { url: string; database: string; username: string; password: string };
   flow: { idleTimeoutS?: number; activeTimeoutS?: number };
@@ -25,7 +26,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdsConfig {
   if (problems.length > 0) throw new ConfigInvalidError(problems);
   const c = raw as RawConfig;
   return {
-    kafka: { brokers: c.IDS_KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean), clientId: c.IDS_KAFKA_CLIENT_ID },
+    kafka: { brokers: c.IDS_KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean), clientId: c.IDS_KAFKA_CLIENT_ID, replicationFactor: c.IDS_KAFKA_REPLICATION_FACTOR },
+    capture: { file: c.IDS_CAPTURE_FILE, interface: c.IDS_CAPTURE_INTERFACE, filter: c.IDS_CAPTURE_FILTER },
     schemaRegistry: { url: c.IDS_SCHEMA_REGISTRY_URL },
     clickhouse: { url: c.IDS_CLICKHOUSE_URL, database: c.IDS_CLICKHOUSE_DATABASE, username: c.IDS_CLICKHOUSE_USER, password: c.IDS_CLICKHOUSE_PASSWORD },
     flow: { idleTimeoutS: c.IDS_FLOW_IDLE_TIMEOUT_S, activeTimeoutS: c.IDS_FLOW_ACTIVE_TIMEOUT_S },

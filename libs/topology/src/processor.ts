@@ -28,4 +28,4 @@ export interface Processor<K = unknown, V = unknown> {
   close?(): Promise<void> | void;
 }
 
-export type ProcessorSupplier = () => Processor<any, any>;
+export type ProcessorSupplier = () => Processor<unknown, unknown>;

@@ -1,0 +1,42 @@
+import type { FlowCloseReason, FlowRecord } from '@ids/contracts';
+import { connState } from './conn-state';
+import type { FlowState } from './flow-state';
+import { guessService } from './service-port.table';
+
+const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmp6' };
+
+/** Transport name of the Flow schema: 'tcp', 'udp', 'icmp', 'icmp6', or 'ip' for others. */
+export function protoName(ipProto: number): string {
+  return PROTO_NAMES[ipProto] ?? 'ip';
+}
+
+/** The record emitted for a flow that ended for `reason`. */
+export function toFlowRecord(state: FlowState, reason: FlowCloseReason): FlowRecord {
+  return {
+    uid: state.uid,
+    flow_id: state.flowId,
+    flow_key: state.key,
+    ts_us: state.firstTsUs,
+    last_ts_us: state.lastTsUs,
+    duration_us: state.lastTsUs - state.firstTsUs,
+    proto: protoName(state.ipProto),
+    ip_proto: state.ipProto,
+    vlan: state.vlan,
+    orig_h: state.origH,
+    orig_p: state.origP,
+    resp_h: state.respH,
+    resp_p: state.respP,
+    service: guessService(state.ipProto, state.respP),
+    orig_pkts: state.origPkts,
+    resp_pkts: state.respPkts,
+    orig_bytes: state.origBytes,
+    resp_bytes: state.respBytes,
+    orig_ip_bytes: state.origIpBytes,
+    resp_ip_bytes: state.respIpBytes,
+    orig_wire_bytes: state.origWireBytes,
+    resp_wire_bytes: state.respWireBytes,
+    conn_state: connState(state),
+    history: state.history,
+    close_reason: reason,
+  };
+}

@@ -1,0 +1,42 @@
+import type { FlowRecord } from '@ids/contracts';
+import type { FlowOptions } from './flow-options';
+import { toFlowRecord } from './flow-record.mapper';
+import { expiry, finishedReason, isPortReuse, openFlow, updateFlow, type FlowPacket, type FlowState } from './flow-state';
+
+/** What one packet does to the state kept for its flow key. */
+export interface FlowStep {
+  /** The state to keep for the key afterwards, or null to delete it. */
+  state: FlowState | null;
+  /** Records to emit, in order: the previous flow (timed out, or replaced by port reuse), then the flow this packet closed. */
+  emitted: FlowRecord[];
+}
+
+/**
+ * One packet against the state stored for its key (`flowKey(pkt)`), as both the in-memory
+ * FlowTable and a state-store-backed stage apply it, so both runtimes give the same flows:
+ *
+ * 1. a stored flow that timed out by this packet's time is emitted (IDLE / ACTIVE / FIN / RST);
+ * 2. a SYN on a finished TCP flow (port reuse) emits it and starts afresh;
+ * 3. otherwise the packet opens a flow (its sender is the initiator) or joins the stored one;
+ * 4. a flow this packet closes (FIN handshake done, RST) is emitted and not kept.
+ *
+ * `state` is updated in place when it is kept.
+ */
+export function applyPacket(state: FlowState | undefined | null, pkt: FlowPacket, key: string, options: FlowOptions): FlowStep {
+  const emitted: FlowRecord[] = [];
+  let current = state ?? null;
+  if (current !== null) {
+    const reason = expiry(current, pkt.tsUs, options) ?? (isPortReuse(current, pkt) ? finishedReason(current) : null);
+    if (reason !== null) {
+      emitted.push(toFlowRecord(current, reason));
+      current = null;
+    }
+  }
+  current ??= openFlow(pkt, key);
+  const closed = updateFlow(current, pkt, options);
+  if (closed !== null) {
+    emitted.push(toFlowRecord(current, closed));
+    current = null;
+  }
+  return { state: current, emitted };
+}

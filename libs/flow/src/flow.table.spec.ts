@@ -1,0 +1,77 @@
+import { F, TcpScript, packet } from './flow-test.packets';
+import { FlowTable } from './flow.table';
+
+const s = 1_000_000;
+
+describe('FlowTable', () => {
+  it('emits a flow when FIN closes it, and nothing else', () => {
+    const table = new FlowTable();
+    const script = new TcpScript().handshake().send('c', F.PSH | F.ACK, 10).send('c', F.FIN | F.ACK).send('s', F.FIN | F.ACK).send('c', F.ACK);
+    const emitted = script.packets.map((p) => table.add(p));
+    expect(emitted.slice(0, -1).every((r) => r.length === 0)).toBe(true);
+    expect(emitted.at(-1)).toEqual([expect.objectContaining({ conn_state: 'SF', close_reason: 'FIN', orig_pkts: 5, resp_pkts: 2 })]);
+    expect(table.size).toBe(0);
+    expect(table.flush()).toEqual([]);
+  });
+
+  it('starts a new flow when a SYN reuses the ports of a finished one', () => {
+    const table = new FlowTable();
+    const first = new TcpScript().handshake().send('c', F.FIN | F.ACK).send('s', F.FIN | F.ACK); // last ACK never seen
+    for (const p of first.packets) expect(table.add(p)).toEqual([]);
+    const again = new TcpScript({ at: 0 }).handshake().packets.map((p) => ({ ...p, tsUs: p.tsUs + 2 * s }));
+    expect(table.add(again[0])).toEqual([expect.objectContaining({ close_reason: 'FIN', conn_state: 'SF', orig_pkts: 3 })]);
+    again.slice(1).forEach((p) => table.add(p));
+    expect(table.flush()).toEqual([expect.objectContaining({ close_reason: 'END', conn_state: 'S1', history: 'ShA' })]);
+  });
+
+  it('starts a new flow after a RST closed one', () => {
+    const table = new FlowTable();
+    expect(table.add(packet({ from: 'c', flags: F.SYN }))).toEqual([]);
+    expect(table.add(packet({ from: 's', flags: F.RST | F.ACK, at: 100 }))).toEqual([expect.objectContaining({ conn_state: 'REJ', close_reason: 'RST' })]);
+    expect(table.add(packet({ from: 'c', flags: F.SYN, at: 1 * s }))).toEqual([]);
+    expect(table.flush()).toEqual([expect.objectContaining({ conn_state: 'S0', orig_pkts: 1 })]);
+  });
+
+  it('expires idle flows as event time advances, checking at most once per interval', () => {
+    const table = new FlowTable({ udpIdleTimeoutUs: 10 * s, expiryCheckIntervalUs: 5 * s });
+    table.add(packet({ from: 'c', proto: 17, serverPort: 53 }));
+    // Another flow's packets move time forward.
+    expect(table.add(packet({ from: 'c', proto: 17, serverPort: 123, at: 9 * s }))).toEqual([]);
+    expect(table.add(packet({ from: 'c', proto: 17, serverPort: 123, at: 11 * s }))).toEqual([]); // checked at 9 s: next check at 14 s
+    expect(table.add(packet({ from: 'c', proto: 17, serverPort: 123, at: 14 * s }))).toEqual([expect.objectContaining({ resp_p: 53, close_reason: 'IDLE' })]);
+    expect(table.size).toBe(1);
+  });
+
+  it('checks a flow\'s own timeout when its next packet arrives', () => {
+    const table = new FlowTable({ udpIdleTimeoutUs: 10 * s, expiryCheckIntervalUs: 1000 * s });
+    table.add(packet({ from: 'c', proto: 17 }));
+    expect(table.add(packet({ from: 'c', proto: 17, at: 20 * s }))).toEqual([expect.objectContaining({ close_reason: 'IDLE', orig_pkts: 1 })]);
+    expect(table.flush()).toEqual([expect.objectContaining({ close_reason: 'END', orig_pkts: 1, ts_us: packet({ from: 'c', at: 20 * s }).tsUs })]);
+  });
+
+  it('splits a long flow at the active timeout', () => {
+    const table = new FlowTable({ activeTimeoutUs: 100 * s });
+    const out = Array.from({ length: 25 }, (_, i) => table.add(packet({ from: 'c', proto: 17, at: i * 10 * s }))).flat();
+    expect(out).toEqual([expect.objectContaining({ close_reason: 'ACTIVE', orig_pkts: 10 }), expect.objectContaining({ close_reason: 'ACTIVE', orig_pkts: 10 })]);
+    expect(out[0].uid).not.toBe(out[1].uid);
+  });
+
+  it('advanceTo emits what timed out by then; flush emits the rest with END', () => {
+    const table = new FlowTable();
+    table.add(packet({ from: 'c', proto: 17, serverPort: 53 }));
+    table.add(packet({ from: 'c', flags: F.SYN, at: 1 }));
+    expect(table.advanceTo(packet({ from: 'c', at: 61 * s }).tsUs)).toEqual([expect.objectContaining({ proto: 'udp', close_reason: 'IDLE' })]);
+    expect(table.flush()).toEqual([expect.objectContaining({ proto: 'tcp', conn_state: 'S0', close_reason: 'END' })]);
+  });
+
+  it('keeps VLANs apart', () => {
+    const table = new FlowTable();
+    table.add(packet({ from: 'c', proto: 17, vlan: 10 }));
+    table.add(packet({ from: 'c', proto: 17, vlan: 20 }));
+    table.add(packet({ from: 's', proto: 17, vlan: 10 }));
+    expect(table.flush().map((r) => [r.vlan, r.orig_pkts, r.resp_pkts, r.flow_key])).toEqual([
+      [10, 1, 1, '17/10/10.0.0.5/49200/10.0.0.80/80'],
+      [20, 1, 0, '17/20/10.0.0.5/49200/10.0.0.80/80'],
+    ]);
+  });
+});

@@ -1,0 +1,61 @@
+import type { Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import type { StreamTask } from '@ids/topology';
+import type { Logger } from '@ids/observability';
+
+export class ChangelogRestoreError extends Error {
+  readonly code = 'CHANGELOG_RESTORE_FAILED';
+  readonly retriable = true;
+  constructor(readonly topic: string, message: string) {
+    super(`restoring from ${topic}: ${message}`);
+    this.name = 'ChangelogRestoreError';
+  }
+}
+
+/**
+ * Replays one partition of a compacted changelog topic into a task's store. KafkaJS has no manual
+ * partition assignment, so a throwaway group reads the topic and keeps the task's partition.
+ * Reading stops at the high watermark seen at the start, or when the topic has been quiet for
+ * `quietMs` (transaction markers occupy offsets at the end of the log and never arrive as data).
+ */
+export async function restoreFromChangelog(
+  kafka: Kafka, logger: Logger, task: StreamTask, topic: string, store: string,
+  options: { quietMs?: number; timeoutMs?: number } = {},
+): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const high = Number(offsets.find((o) => o.partition === task.partition)?.high ?? '0');
+  if (high === 0) return 0;
+  const consumer = kafka.consumer({ groupId: `ids-restore-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 200 });
+  let restored = 0;
+  let lastActivity = Date.now();
+  let done = false;
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        lastActivity = Date.now();
+        if (batch.partition !== task.partition) return;
+        for (const m of batch.messages) {
+          task.restore(store, m.key!.toString('utf8'), m.value === null ? null : m.value.toString('utf8'));
+          restored++;
+          if (Number(m.offset) >= high - 1) done = true;
+        }
+      },
+    });
+    const started = Date.now();
+    const quietMs = options.quietMs ?? 1500;
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    while (!done && Date.now() - lastActivity < quietMs) {
+      if (Date.now() - started > timeoutMs) throw new ChangelogRestoreError(topic, `partition ${task.partition} not restored within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await consumer.disconnect();
+  }
+  logger.info({ task: task.id, topic, restored }, 'restored state store from changelog');
+  return restored;
+}

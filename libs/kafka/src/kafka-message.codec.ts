@@ -1,0 +1,37 @@
+import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import { CONTROL_HEADER, WATERMARK_HEADER, type ControlMarker, type OutputRecord } from '@ids/topology';
+import { decodeKey, encodeKey, type TopicSerdes } from '@ids/serdes';
+
+const TIMESTAMP_HEADER = 'ids-ts-us';
+
+/** A runtime record as a Kafka message: event time in the record timestamp (ms) and a header (µs). */
+export async function toKafkaMessage(serdes: TopicSerdes, r: Pick<OutputRecord, 'topic' | 'partition' | 'key' | 'value' | 'timestampUs' | 'control'>): Promise<Message> {
+  const headers: IHeaders = { [TIMESTAMP_HEADER]: String(r.timestampUs) };
+  if (r.control) {
+    headers[CONTROL_HEADER] = r.control.kind;
+    if (r.control.kind === 'watermark') headers[WATERMARK_HEADER] = String(r.control.watermarkUs);
+  }
+  return {
+    partition: r.partition,
+    key: encodeKey(r.key),
+    value: r.control ? null : await serdes.encodeValue(r.topic, r.value),
+    timestamp: String(Math.floor(r.timestampUs / 1000)),
+    headers,
+  };
+}
+
+export interface DecodedMessage { key: string | null; value: unknown; timestampUs: number; control?: ControlMarker }
+
+export async function fromKafkaMessage(serdes: TopicSerdes, topic: string, m: KafkaMessage): Promise<DecodedMessage> {
+  const header = (name: string) => {
+    const h = m.headers?.[name];
+    return h === undefined ? undefined : Array.isArray(h) ? String(h[0]) : String(h);
+  };
+  const ts = header(TIMESTAMP_HEADER);
+  const timestampUs = ts !== undefined ? Number(ts) : Number(m.timestamp) * 1000;
+  const kind = header(CONTROL_HEADER);
+  const key = decodeKey(m.key);
+  if (kind === 'watermark') return { key, value: null, timestampUs, control: { kind, watermarkUs: Number(header(WATERMARK_HEADER)) } };
+  if (kind === 'end-of-input') return { key, value: null, timestampUs, control: { kind } };
+  return { key, value: await serdes.decodeValue(topic, m.value), timestampUs };
+}

@@ -1,0 +1,147 @@
+import type { Consumer, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
+import { TOPICS, type DeadLetterRecord } from '@ids/contracts';
+import { changelogTopicsOf, StreamTask, type TaskOutput, type Topology } from '@ids/topology';
+import type { TopicSerdes } from '@ids/serdes';
+import type { Logger, StageMetrics } from '@ids/observability';
+import { fromKafkaMessage, toKafkaMessage } from './kafka-message.codec';
+import { restoreFromChangelog } from './changelog-restorer';
+
+export interface KafkaStreamRunnerOptions {
+  kafka: Kafka;
+  serdes: TopicSerdes;
+  topology: Topology;
+  instanceId: string;
+  logger: Logger;
+  metrics: StageMetrics;
+  /** Input partitions (data topics are co-partitioned). */
+  partitions: number;
+}
+
+/**
+ * Runs one topology as a member of the consumer group named by its application id. Each fetched
+ * batch is processed by the partition's task; its output records, changelog entries, dead letters
+ * and the input offsets are then written in one Kafka transaction, so a stage killed at any point
+ * neither loses nor duplicates a record, and a restarted stage restores its stores from the
+ * changelog (read committed).
+ */
+export class KafkaStreamRunner {
+  private consumer?: Consumer;
+  private producer?: Producer;
+  private readonly tasks = new Map<number, StreamTask>();
+  private readonly restoring = new Map<number, Promise<StreamTask>>();
+
+  constructor(private readonly o: KafkaStreamRunnerOptions) {}
+
+  get groupId(): string { return this.o.topology.applicationId; }
+
+  async start(): Promise<void> {
+    const { kafka, topology, instanceId } = this.o;
+    this.producer = kafka.producer({ transactionalId: `${topology.applicationId}-${instanceId}`, idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.consumer = kafka.consumer({ groupId: this.groupId, readUncommitted: false, maxBytesPerPartition: 4 * 1024 * 1024 });
+    await this.consumer.connect();
+    // A rebalance may hand a partition to another instance: drop local tasks so that a partition
+    // coming back is restored from its changelog, which holds every committed change.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => { this.tasks.clear(); this.restoring.clear(); });
+    await this.consumer.subscribe({ topics: topology.sourceTopics, fromBeginning: true });
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
+    this.o.logger.info({ group: this.groupId, topics: topology.sourceTopics }, 'stage consuming');
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+    for (const t of this.tasks.values()) await t.close();
+  }
+
+  private async taskFor(partition: number): Promise<StreamTask> {
+    const existing = this.tasks.get(partition);
+    if (existing) return existing;
+    let pending = this.restoring.get(partition);
+    if (!pending) {
+      pending = (async () => {
+        const task = new StreamTask(this.o.topology, partition);
+        for (const cl of changelogTopicsOf(this.o.topology, this.o.partitions)) {
+          await restoreFromChangelog(this.o.kafka, this.o.logger, task, cl.name, cl.store);
+        }
+        this.tasks.set(partition, task);
+        return task;
+      })();
+      this.restoring.set(partition, pending);
+    }
+    return pending;
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0) return;
+    const { topic, partition } = batch;
+    const task = await this.taskFor(partition);
+    const rawDeadLetters: Message[] = [];
+    for (const m of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      const origin = { topic, partition, offset: Number(m.offset) };
+      try {
+        const decoded = await fromKafkaMessage(this.o.serdes, topic, m);
+        task.process(topic, decoded, origin);
+      } catch (error) {
+        rawDeadLetters.push(await this.deadLetterMessage(this.letter(origin, error, m.key, m.value)));
+      }
+    }
+    this.o.metrics.recordsIn.inc({ stage: this.groupId, topic }, batch.messages.length);
+    const end = this.o.metrics.commitSeconds.startTimer({ stage: this.groupId });
+    const lastOffset = batch.messages[batch.messages.length - 1].offset;
+    try {
+      const out = await task.flush();
+      await this.commit(out, rawDeadLetters, topic, partition, lastOffset);
+    } catch (error) {
+      // The task has applied records whose effects were not committed: rebuild it from the
+      // changelog before the batch is fetched again.
+      this.tasks.delete(partition);
+      this.restoring.delete(partition);
+      throw error;
+    } finally {
+      end();
+    }
+    resolveOffset(lastOffset);
+    await heartbeat();
+  }
+
+  private async commit(out: TaskOutput, rawDeadLetters: Message[], topic: string, partition: number, lastOffset: string): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    const add = (t: string, m: Message) => { const l = byTopic.get(t) ?? []; l.push(m); byTopic.set(t, l); };
+    for (const r of out.records) add(r.topic, await toKafkaMessage(this.o.serdes, r));
+    for (const c of out.changelog) add(c.topic, { partition: c.partition, key: c.key, value: c.value });
+    for (const d of out.deadLetters) {
+      const value = d.value === null || d.value === undefined ? null : Buffer.from(JSON.stringify(d.value, (_k, v) => (v?.type === 'Buffer' ? `<${v.data.length} bytes>` : v)));
+      add(TOPICS.dlq.name, await this.deadLetterMessage(this.letter(d.origin!, { code: d.errorCode, message: d.reason }, d.key === null ? null : Buffer.from(d.key), value)));
+    }
+    for (const m of rawDeadLetters) add(TOPICS.dlq.name, m);
+    const tx = await this.producer!.transaction();
+    try {
+      for (const [t, messages] of byTopic) {
+        await tx.send({ topic: t, messages });
+        if (!t.endsWith('-changelog')) this.o.metrics.recordsOut.inc({ stage: this.groupId, topic: t }, messages.length);
+      }
+      await tx.sendOffsets({ consumerGroupId: this.groupId, topics: [{ topic, partitions: [{ partition, offset: String(Number(lastOffset) + 1) }] }] });
+      await tx.commit();
+    } catch (error) {
+      await tx.abort().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private letter(origin: { topic: string; partition: number; offset: number }, error: unknown, key: Buffer | null, value: Buffer | null): DeadLetterRecord {
+    const e = error as { code?: string; message?: string };
+    const code = typeof e?.code === 'string' ? e.code : 'PROCESSOR_FAILED';
+    this.o.metrics.recordsFailed.inc({ stage: this.groupId, reason: code });
+    this.o.logger.warn({ ...origin, code, reason: e?.message }, 'record sent to the dead-letter topic');
+    return {
+      ts_us: Date.now() * 1000, stage: this.groupId, source_topic: origin.topic, source_partition: origin.partition,
+      source_offset: origin.offset, error_code: code, reason: e?.message ?? String(error), key, value,
+    };
+  }
+
+  private async deadLetterMessage(letter: DeadLetterRecord): Promise<Message> {
+    return { partition: 0, key: letter.key, value: await this.o.serdes.encodeValue(TOPICS.dlq.name, letter) };
+  }
+}

@@ -1,0 +1,15 @@
+export * from './decoded-packet';
+export * from './decoder.registry';
+export * from './packet.decoder';
+export * from './protocol-numbers';
+export { formatIpv4, formatIpv6, compareAddressBytes } from './ip-address';
+export { decodeEthernet } from './ethernet.decoder';
+export { decodeVlan } from './vlan.decoder';
+export { decodeRawIp, decodeRawIpv4, decodeRawIpv6 } from './raw-ip.decoder';
+export { decodeLinuxSll, decodeLinuxSll2 } from './linux-sll.decoder';
+export { decodeBsdNull, decodeBsdLoop } from './bsd-null.decoder';
+export { decodeIpv4 } from './ipv4.decoder';
+export { decodeIpv6 } from './ipv6.decoder';
+export { decodeTcp } from './tcp.decoder';
+export { decodeUdp } from './udp.decoder';
+export { decodeIcmp, decodeIcmpv6, ICMPV4_COUNTERPART, ICMPV6_COUNTERPART } from './icmp.decoder';

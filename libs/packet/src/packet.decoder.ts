@@ -1,0 +1,48 @@
+import { decodeBsdLoop, decodeBsdNull } from './bsd-null.decoder';
+import { newPacketBuilder, type DecodeResult } from './decoded-packet';
+import { DecoderRegistry } from './decoder.registry';
+import { decodeEthernet } from './ethernet.decoder';
+import { decodeIcmp, decodeIcmpv6 } from './icmp.decoder';
+import { decodeIpv4 } from './ipv4.decoder';
+import { decodeIpv6 } from './ipv6.decoder';
+import { decodeLinuxSll, decodeLinuxSll2 } from './linux-sll.decoder';
+import { ETHER_TYPE, IP_PROTOCOL, LINK_TYPE } from './protocol-numbers';
+import { decodeRawIp, decodeRawIpv4, decodeRawIpv6 } from './raw-ip.decoder';
+import { decodeTcp } from './tcp.decoder';
+import { decodeUdp } from './udp.decoder';
+import { decodeVlan } from './vlan.decoder';
+
+/** Decodes one captured frame. Never throws: garbage gives a `DecodeFailure`. */
+export type PacketDecoder = (frame: Buffer, linkType: number, tsUs: number, wireLength?: number) => DecodeResult;
+
+/** Every decoder of this library, registered by link type, EtherType and IP protocol. */
+export function defaultDecoderRegistry(): DecoderRegistry {
+  return new DecoderRegistry()
+    .registerLinkType(LINK_TYPE.NULL, decodeBsdNull)
+    .registerLinkType(LINK_TYPE.ETHERNET, decodeEthernet)
+    .registerLinkType(LINK_TYPE.RAW, decodeRawIp)
+    .registerLinkType(LINK_TYPE.LOOP, decodeBsdLoop)
+    .registerLinkType(LINK_TYPE.LINUX_SLL, decodeLinuxSll)
+    .registerLinkType(LINK_TYPE.IPV4, decodeRawIpv4)
+    .registerLinkType(LINK_TYPE.IPV6, decodeRawIpv6)
+    .registerLinkType(LINK_TYPE.LINUX_SLL2, decodeLinuxSll2)
+    .registerEtherType(ETHER_TYPE.IPV4, decodeIpv4)
+    .registerEtherType(ETHER_TYPE.IPV6, decodeIpv6)
+    .registerEtherType(ETHER_TYPE.VLAN, decodeVlan)
+    .registerEtherType(ETHER_TYPE.QINQ, decodeVlan)
+    .registerEtherType(ETHER_TYPE.QINQ_OLD, decodeVlan)
+    .registerIpProtocol(IP_PROTOCOL.TCP, decodeTcp)
+    .registerIpProtocol(IP_PROTOCOL.UDP, decodeUdp)
+    .registerIpProtocol(IP_PROTOCOL.ICMP, decodeIcmp)
+    .registerIpProtocol(IP_PROTOCOL.ICMPV6, decodeIcmpv6);
+}
+
+export function createPacketDecoder(registry: DecoderRegistry): PacketDecoder {
+  return (frame, linkType, tsUs, wireLength = frame.length) => {
+    const pkt = newPacketBuilder(tsUs, wireLength, frame.length, linkType);
+    return registry.decodeLink(linkType, frame, pkt) ?? pkt;
+  };
+}
+
+/** Decodes with `defaultDecoderRegistry()`. */
+export const decodePacket: PacketDecoder = createPacketDecoder(defaultDecoderRegistry());

@@ -1,0 +1,111 @@
+// Classic libpcap format (https://datatracker.ietf.org/doc/draft-ietf-opsawg-pcap/):
+//
+//   file header (24 bytes, in the writer's byte order, told by the magic):
+//     u32 magic         a1b2c3d4 (µs timestamps) or a1b23c4d (ns timestamps)
+//     u16 version_major (2)    u16 version_minor (4)
+//     i32 thiszone (0)         u32 sigfigs (0)
+//     u32 snaplen              u32 network (LINKTYPE_ in the low 16 bits; FCS flags above)
+//   then records, each:
+//     u32 ts_sec   u32 ts_frac (µs or ns)   u32 incl_len   u32 orig_len   incl_len bytes of data
+import type { CaptureFileInfo, CaptureFrame } from './capture-frame';
+import type { CaptureParser, CaptureParserOptions } from './capture.parser';
+import { PcapRecordInvalidError, PcapTruncatedError } from './pcap.error';
+
+export const PCAP_FILE_HEADER_LENGTH = 24;
+export const PCAP_RECORD_HEADER_LENGTH = 16;
+
+export class PcapClassicParser implements CaptureParser {
+  info: CaptureFileInfo | null = null;
+  need = PCAP_FILE_HEADER_LENGTH;
+  private littleEndian = true;
+  private fracPerUs = 1;
+  private linkType = -1;
+  private records = 0;
+  /** Captured length of the record whose header was read but whose data is not all here yet. */
+  private pendingLength = -1;
+
+  constructor(private readonly options: CaptureParserOptions) {}
+
+  parse(buf: Buffer, pos: number, end: number, bufOffset: number, out: CaptureFrame[]): number {
+    if (this.info === null) {
+      if (end - pos < PCAP_FILE_HEADER_LENGTH) return pos;
+      this.readFileHeader(buf, pos);
+      pos += PCAP_FILE_HEADER_LENGTH;
+    }
+    const le = this.littleEndian;
+    const max = this.options.maxCaptureLength;
+    const copy = this.options.copy;
+    const linkType = this.linkType;
+    const fracPerUs = this.fracPerUs;
+    for (;;) {
+      const available = end - pos;
+      if (available < PCAP_RECORD_HEADER_LENGTH) {
+        this.need = PCAP_RECORD_HEADER_LENGTH;
+        this.pendingLength = -1;
+        return pos;
+      }
+      const capLen = le ? buf.readUInt32LE(pos + 8) : buf.readUInt32BE(pos + 8);
+      if (capLen > max) {
+        throw new PcapRecordInvalidError(
+          this.options.path, bufOffset + pos, this.records,
+          `declares a captured length of ${capLen} bytes, more than the ${max}-byte limit (corrupt or misaligned file)`,
+        );
+      }
+      const total = PCAP_RECORD_HEADER_LENGTH + capLen;
+      if (available < total) {
+        this.need = total;
+        this.pendingLength = capLen;
+        return pos;
+      }
+      const sec = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
+      const frac = le ? buf.readUInt32LE(pos + 4) : buf.readUInt32BE(pos + 4);
+      const origLen = le ? buf.readUInt32LE(pos + 12) : buf.readUInt32BE(pos + 12);
+      const view = buf.subarray(pos + PCAP_RECORD_HEADER_LENGTH, pos + total);
+      out.push({
+        index: this.records++,
+        tsUs: sec * 1_000_000 + (fracPerUs === 1 ? frac : Math.floor(frac / fracPerUs)),
+        capturedLength: capLen,
+        originalLength: origLen,
+        linkType,
+        data: copy ? Buffer.from(view) : view,
+        offset: bufOffset + pos,
+        interfaceId: 0,
+      });
+      pos += total;
+    }
+  }
+
+  truncated(offset: number, available: number): PcapTruncatedError {
+    const path = this.options.path;
+    if (this.info === null) {
+      return new PcapTruncatedError(path, offset, -1, PCAP_FILE_HEADER_LENGTH, available, 'the pcap file header');
+    }
+    if (this.pendingLength < 0) {
+      return new PcapTruncatedError(path, offset, this.records, PCAP_RECORD_HEADER_LENGTH, available, `the header of record ${this.records}`);
+    }
+    return new PcapTruncatedError(
+      path, offset, this.records, this.pendingLength, Math.max(0, available - PCAP_RECORD_HEADER_LENGTH), `record ${this.records}`,
+    );
+  }
+
+  private readFileHeader(buf: Buffer, pos: number): void {
+    const magicLe = buf.readUInt32LE(pos);
+    this.littleEndian = magicLe === 0xa1b2c3d4 || magicLe === 0xa1b23c4d;
+    const le = this.littleEndian;
+    const magic = le ? magicLe : buf.readUInt32BE(pos);
+    const nanoseconds = magic === 0xa1b23c4d;
+    this.fracPerUs = nanoseconds ? 1000 : 1;
+    const network = le ? buf.readUInt32LE(pos + 20) : buf.readUInt32BE(pos + 20);
+    this.linkType = network & 0xffff;
+    this.info = {
+      format: 'pcap',
+      byteOrder: le ? 'LE' : 'BE',
+      resolution: nanoseconds ? 'ns' : 'us',
+      versionMajor: le ? buf.readUInt16LE(pos + 4) : buf.readUInt16BE(pos + 4),
+      versionMinor: le ? buf.readUInt16LE(pos + 6) : buf.readUInt16BE(pos + 6),
+      linkType: this.linkType,
+      snapLength: le ? buf.readUInt32LE(pos + 16) : buf.readUInt32BE(pos + 16),
+    };
+    this.need = PCAP_RECORD_HEADER_LENGTH;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './topic-serdes';
+export * from './serde.error';

@@ -1,0 +1,35 @@
+import type { Kafka } from 'kafkajs';
+import { ALL_TOPICS } from '@ids/contracts';
+import type { IdsConfig } from '@ids/config';
+import { applyTopics, createKafka, fromSpec, type TopicToApply } from '@ids/kafka';
+import type { Logger } from '@ids/observability';
+import { TopicSerdes } from '@ids/serdes';
+import { changelogTopicsOf, type Topology } from '@ids/topology';
+
+/** The Kafka side of a stage: client, serdes with registered schemas, and its topics in place. */
+export interface KafkaEnvironment { kafka: Kafka; serdes: TopicSerdes }
+
+/** Every topic the registry declares plus the changelogs of the given topologies. */
+export function topicsToApply(topologies: Topology[]): TopicToApply[] {
+  const data = ALL_TOPICS.map(fromSpec);
+  const partitions = Math.max(...ALL_TOPICS.map((t) => t.partitions));
+  const changelogs = topologies.flatMap((t) => changelogTopicsOf(t, partitions))
+    .map((c) => ({ name: c.name, partitions: c.partitions, cleanupPolicy: 'compact' as const, retentionMs: -1 }));
+  return [...data, ...changelogs];
+}
+
+/** Creates missing topics and registers every schema: what `ids topics apply` and each stage do at start. */
+export async function prepareKafka(config: IdsConfig, logger: Logger, topologies: Topology[]): Promise<KafkaEnvironment> {
+  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const result = await applyTopics(admin, topicsToApply(topologies), config.kafka.replicationFactor);
+    if (result.created.length > 0) logger.info({ created: result.created }, 'created topics');
+  } finally {
+    await admin.disconnect();
+  }
+  const serdes = TopicSerdes.connect(config.schemaRegistry.url);
+  await serdes.register(ALL_TOPICS);
+  return { kafka, serdes };
+}

@@ -1,0 +1,27 @@
+import { flowsTopology, sinkTopology, type FlowsStageOptions } from '@ids/stages';
+import type { IdsConfig } from '@ids/config';
+import type { Topology } from '@ids/topology';
+import type { StageDefinition } from '../stage-definition';
+import { captureStage } from './capture-stage';
+import { sinkStage } from './sink-stage';
+import { notImplementedStage, topologyStage } from './topology-stage';
+
+export function flowOptionsFrom(config: IdsConfig): FlowsStageOptions {
+  return { idleTimeoutS: config.flow.idleTimeoutS, activeTimeoutS: config.flow.activeTimeoutS };
+}
+
+/** Every stage app, by name: what `apps/<name>/src/main.ts` and `ids run <name>` start. */
+export const STAGES = {
+  capture: captureStage,
+  flows: topologyStage('flows', (config) => flowsTopology(flowOptionsFrom(config))),
+  features: notImplementedStage('features', 'issue #3'),
+  signatures: notImplementedStage('signatures', 'issue #4'),
+  inference: notImplementedStage('inference', 'issue #5'),
+  fusion: notImplementedStage('fusion', 'not filed yet'),
+  sink: sinkStage,
+} satisfies Record<string, StageDefinition>;
+
+/** The topologies of the stages that have one, for `ids topology` and `ids topics apply`. */
+export function allStageTopologies(): Topology[] {
+  return [flowsTopology(), sinkTopology({ writeFlows: async () => { throw new Error('describe only'); } })];
+}

@@ -1,0 +1,45 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { IdsConfig } from '@ids/config';
+import type { Logger, StageMetrics } from '@ids/observability';
+import type { StageDefinition, StageRunnable } from './stage-definition';
+import { IDS_CONFIG, IDS_LOGGER, STAGE_DEFINITION, STAGE_METRICS } from './stage-host.tokens';
+
+/** Starts the stage once Nest is up and stops it on shutdown (SIGTERM, SIGINT). */
+@Injectable()
+export class StageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private runnable?: StageRunnable;
+  private state: 'starting' | 'running' | 'stopped' | 'failed' = 'starting';
+
+  constructor(
+    @Inject(STAGE_DEFINITION) private readonly stage: StageDefinition,
+    @Inject(IDS_CONFIG) private readonly config: IdsConfig,
+    @Inject(IDS_LOGGER) private readonly logger: Logger,
+    @Inject(STAGE_METRICS) private readonly metrics: StageMetrics,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      this.runnable = await this.stage.create({ config: this.config, logger: this.logger, metrics: this.metrics });
+      await this.runnable.start();
+      this.state = 'running';
+      this.logger.info({ stage: this.stage.name }, 'stage running');
+    } catch (error) {
+      this.state = 'failed';
+      throw error;
+    }
+  }
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    this.logger.info({ stage: this.stage.name, signal }, 'stage stopping');
+    await this.runnable?.stop();
+    this.state = 'stopped';
+  }
+
+  get done(): Promise<void> | undefined {
+    return this.runnable?.done;
+  }
+
+  health(): Record<string, unknown> {
+    return { stage: this.stage.name, status: this.state, ...(this.runnable?.health?.() ?? {}) };
+  }
+}

@@ -1,0 +1,71 @@
+import { TOPICS, type FlowRecord, type PacketRecord } from '@ids/contracts';
+import { FlowTable, type FlowOptions, type FlowState } from '@ids/flow';
+import { DECODE_FAILURE_KIND, decodePacket } from '@ids/packet';
+import { TopologyBuilder, type KeyValueStore, type Processor, type ProcessorContext, type StreamRecord, type Topology } from '@ids/topology';
+import { APP_IDS } from './stage-names';
+
+export const FLOW_TABLE_STORE = 'flow-table';
+
+/** Stage-level overrides of the flow timeouts (seconds); unset keeps libs/flow's defaults. */
+export interface FlowsStageOptions {
+  idleTimeoutS?: number;
+  activeTimeoutS?: number;
+}
+
+export function toFlowOptions(o: FlowsStageOptions = {}): Partial<FlowOptions> {
+  const us = (s: number) => Math.round(s * 1_000_000);
+  return {
+    ...(o.idleTimeoutS === undefined ? {} : { tcpIdleTimeoutUs: us(o.idleTimeoutS), udpIdleTimeoutUs: us(o.idleTimeoutS), icmpIdleTimeoutUs: us(o.idleTimeoutS), otherIdleTimeoutUs: us(o.idleTimeoutS) }),
+    ...(o.activeTimeoutS === undefined ? {} : { activeTimeoutUs: us(o.activeTimeoutS) }),
+  };
+}
+
+/**
+ * Decodes each packet and accounts it in the flow table, a state store logged to the compacted
+ * `ids-flows-flow-table-changelog`; emits a flow when it closes, times out in event time (a
+ * packet's time or a watermark), or the input ends. Undecodable frames are counted by reason.
+ */
+export class FlowTableProcessor implements Processor<string, PacketRecord> {
+  private context!: ProcessorContext;
+  private table!: FlowTable;
+
+  constructor(private readonly options: Partial<FlowOptions>) {}
+
+  init(context: ProcessorContext): void {
+    this.context = context;
+    this.table = new FlowTable(this.options, context.getStateStore<KeyValueStore<FlowState>>(FLOW_TABLE_STORE));
+  }
+
+  process(record: StreamRecord<string, PacketRecord>): void {
+    const p = record.value;
+    if (!p) return;
+    const pkt = decodePacket(p.data, p.link_type, p.ts_us, p.original_length);
+    if (!pkt.ok) {
+      this.context.count(`decode-${DECODE_FAILURE_KIND[pkt.reason]}:${pkt.reason}`);
+      return;
+    }
+    this.emit(this.table.add(pkt));
+  }
+
+  onWatermark(watermarkUs: number): void {
+    this.emit(this.table.advanceTo(watermarkUs));
+  }
+
+  onEndOfInput(): void {
+    this.emit(this.table.flush());
+  }
+
+  private emit(flows: readonly FlowRecord[]): void {
+    for (const f of flows) this.context.forward({ key: f.flow_key, value: f, timestampUs: f.last_ts_us });
+  }
+}
+
+export function flowsTopology(options: FlowsStageOptions = {}): Topology {
+  const flowOptions = toFlowOptions(options);
+  return new TopologyBuilder(APP_IDS.flows)
+    .addSource('packets-source', TOPICS.packets.name)
+    .addProcessor('flow-table', () => new FlowTableProcessor(flowOptions), 'packets-source')
+    .addStateStore({ name: FLOW_TABLE_STORE, changelog: true }, 'flow-table')
+    .addSink('flows-sink', TOPICS.flows.name, TOPICS.flows.partitions, 'flow-table')
+    .build();
+}

@@ -1,0 +1,36 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '@ids/contracts';
+
+/** Starts a compiled stage app (`dist/apps/<stage>/src/main.js`) as its own process. */
+export function startApp(stage: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const main = join(repoRoot(), 'dist', 'apps', stage, 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run 'npm run build' (make test does) before the end-to-end tests`);
+  let output = '';
+  const child = spawn(process.execPath, [main], { env: { ...process.env, IDS_LOG_LEVEL: 'warn', IDS_HTTP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => { output += d; });
+  child.stderr!.on('data', (d) => { output += d; });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+export async function stopApp(app: { child: ChildProcess; exited: Promise<number | null> }): Promise<void> {
+  if (app.child.exitCode !== null) return;
+  app.child.kill('SIGTERM');
+  const timer = setTimeout(() => app.child.kill('SIGKILL'), 15_000);
+  await app.exited;
+  clearTimeout(timer);
+}
+
+/** Polls `probe` until it returns a value `done` accepts, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  const started = Date.now();
+  let last: T | undefined;
+  while (Date.now() - started < timeoutMs) {
+    last = await probe();
+    if (done(last)) return last;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}
