@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { repoRoot, type FlowRecord } from '@ids/contracts';
@@ -11,6 +12,21 @@ import { eventually, startApp, stopApp } from './stack-processes';
 // for the same file, and the embedded runtime (`ids analyze`) must give the same flows.
 const CAPTURE = join(repoRoot(), 'test', 'cases', 'skeleton', 'capture.pcap');
 const CLICKHOUSE_URL = process.env.IDS_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
+const PYTHON = join(repoRoot(), '.local', 'venv', 'bin', 'python');
+
+interface StockRead { complete: boolean; markers: number; records: { key: string; partition: number; value: Record<string, unknown> }[] }
+
+/** Captured length of each frame of the capture, in file order. */
+function embeddedFrames(): number[] {
+  const out = execFileSync('tshark', ['-r', CAPTURE, '-T', 'fields', '-e', 'frame.cap_len'], { encoding: 'utf8' });
+  return out.trim().split('\n').map(Number);
+}
+
+/** Reads a whole topic with Confluent's stock Python consumer and Avro deserializer. */
+function readWithStockConsumer(topic: string): StockRead {
+  const out = execFileSync(PYTHON, [join(repoRoot(), 'test', 'e2e', 'stock_consumer.py'), '127.0.0.1:9092', 'http://127.0.0.1:8081', topic], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return JSON.parse(out) as StockRead;
+}
 
 const endpointKey = (proto: string, a: string, pa: number, b: string, pb: number) => {
   const [x, y] = [`${a}|${pa}`, `${b}|${pb}`].sort();
@@ -37,7 +53,8 @@ describe('walking skeleton: pcap → Kafka → flows → ClickHouse', () => {
     const sink = startApp('sink', env);
     apps.push(flows, sink);
 
-    const capture = startApp('capture', { ...env, IDS_CAPTURE_FILE: CAPTURE });
+    const captureInstance = `e2e-${Date.now()}`;
+    const capture = startApp('capture', { ...env, IDS_CAPTURE_FILE: CAPTURE, IDS_INSTANCE_ID: captureInstance });
     apps.push(capture);
     const code = await capture.exited;
     expect({ code, output: code === 0 ? '' : capture.output() }).toEqual({ code: 0, output: '' });
@@ -70,6 +87,23 @@ describe('walking skeleton: pcap → Kafka → flows → ClickHouse', () => {
       return [];
     });
     expect({ mismatches, extra: [...stored.keys()] }).toEqual({ mismatches: [], extra: [] });
+
+    // Another system reads both topics with a stock Confluent client: every flow in ClickHouse is
+    // there, Avro-decoded with the schema from the registry, and so is every packet of this run.
+    const flowTopic = readWithStockConsumer('ids.flows.v1');
+    expect(flowTopic.complete).toBe(true);
+    const byUid = new Map(flowTopic.records.map((r) => [r.value.uid as string, r]));
+    for (const row of rows) {
+      const r = byUid.get(row.uid);
+      expect({ uid: row.uid, key: r?.key, packets: r ? Number(r.value.orig_pkts) + Number(r.value.resp_pkts) : null })
+        .toEqual({ uid: row.uid, key: r?.value.flow_key, packets: Number(row.orig_pkts) + Number(row.resp_pkts) });
+    }
+    const packetTopic = readWithStockConsumer('ids.packets.v1');
+    const thisRun = packetTopic.records.filter((r) => r.value.capture_id === `${CAPTURE}@${captureInstance}`);
+    const framesInFile = embeddedFrames();
+    expect(thisRun.map((r) => r.value.seq).sort((a, b) => Number(a) - Number(b))).toEqual(framesInFile.map((_, i) => i));
+    expect(thisRun.map((r) => r.value.data)).toEqual(expect.arrayContaining([framesInFile[0]]));
+    expect(packetTopic.markers).toBeGreaterThanOrEqual(6);
 
     // The same capture on the embedded runtime gives the same flows, field for field.
     const embedded = await analyzeCapture(CAPTURE);

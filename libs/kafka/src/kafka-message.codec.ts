@@ -4,7 +4,12 @@ import { decodeKey, encodeKey, type TopicSerdes } from '@ids/serdes';
 
 const TIMESTAMP_HEADER = 'ids-ts-us';
 
-/** A runtime record as a Kafka message: event time in the record timestamp (ms) and a header (µs). */
+/**
+ * A runtime record as a Kafka message. Event time travels in the value and in the `ids-ts-us`
+ * header; the Kafka timestamp stays the time of writing, because retention is measured on it:
+ * stamping a replayed capture from last year with its capture time would let retention delete
+ * it the moment it is written.
+ */
 export async function toKafkaMessage(serdes: TopicSerdes, r: Pick<OutputRecord, 'topic' | 'partition' | 'key' | 'value' | 'timestampUs' | 'control'>): Promise<Message> {
   const headers: IHeaders = { [TIMESTAMP_HEADER]: String(r.timestampUs) };
   if (r.control) {
@@ -15,7 +20,6 @@ export async function toKafkaMessage(serdes: TopicSerdes, r: Pick<OutputRecord, 
     partition: r.partition,
     key: encodeKey(r.key),
     value: r.control ? null : await serdes.encodeValue(r.topic, r.value),
-    timestamp: String(Math.floor(r.timestampUs / 1000)),
     headers,
   };
 }
