@@ -92,14 +92,18 @@ check_node() {
 
 install_npm_deps() {
   cd "$REPO_ROOT"
-  # npm ci writes node_modules/.package-lock.json last, so it is our stamp.
+  # npm writes node_modules/.package-lock.json last, so it is our stamp.
   if [[ -f node_modules/.package-lock.json && ! package-lock.json -nt node_modules/.package-lock.json ]]; then
     log "npm: node_modules up to date"
     return 0
   fi
-  log "npm: npm ci (ONNXRUNTIME_NODE_INSTALL=skip)"
+  # Not `npm ci`: npm 11 leaves other platforms' optional binaries (@swc/core-*, napi resolver
+  # bindings) out of the lockfile it writes, then `npm ci` rejects that same lockfile as out of
+  # sync (npm/cli#4828). `npm install --no-save` installs the locked versions and leaves the
+  # lockfile untouched.
+  log "npm: npm install --no-save from package-lock.json (ONNXRUNTIME_NODE_INSTALL=skip)"
   export ONNXRUNTIME_NODE_INSTALL=skip
-  npm ci --no-audit --no-fund || die "npm ci failed (errors above)"
+  npm install --no-save --no-audit --no-fund || die "npm install failed (errors above)"
 }
 
 build_project() {
