@@ -17,15 +17,12 @@ export const CONFIG_VARIABLES = {
   IDS_CLICKHOUSE_PASSWORD: { schema: z.string().default(''), doc: 'ClickHouse password.' },
   IDS_FLOW_IDLE_TIMEOUT_S: { schema: seconds().optional(), doc: 'Override of the flow idle timeout for all protocols (seconds); unset keeps the per-protocol defaults of libs/flow.' },
   IDS_FLOW_ACTIVE_TIMEOUT_S: { schema: seconds().optional(), doc: 'Override of the flow active timeout (seconds).' },
-  IDS_COMMIT_INTERVAL_RECORDS: { schema: int(1).default(5000), doc: 'Records a task processes before it flushes its stores and sinks and commits.' },
   IDS_SINK_BATCH_ROWS: { schema: int(1, 1_000_000).default(10000), doc: 'Largest batch of rows the sink sends to ClickHouse in one insert.' },
   IDS_HTTP_PORT: { schema: int(0, 65535).default(0), doc: 'Port of a stage app\'s health and metrics endpoint (0: any free port).' },
   IDS_HTTP_HOST: { schema: z.string().default('127.0.0.1'), doc: 'Address the health and metrics endpoint binds to.' },
   IDS_INSTANCE_ID: { schema: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(), doc: 'Stable id of this instance (transactional id suffix); defaults to host name and pid.' },
   IDS_KAFKA_REPLICATION_FACTOR: { schema: int(1, 16).default(1), doc: 'Replication factor of topics that `ids topics apply` creates.' },
   IDS_CAPTURE_FILE: { schema: z.string().min(1).optional(), doc: 'Capture app: pcap file to replay into ids.packets.v1 (the app exits when done).' },
-  IDS_CAPTURE_INTERFACE: { schema: z.string().min(1).optional(), doc: 'Capture app: network interface to capture from live (libpcap).' },
-  IDS_CAPTURE_FILTER: { schema: z.string().default(''), doc: 'Capture app: BPF filter for live capture.' },
   IDS_LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level.' },
 } as const;
 

@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     expect(c.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(c.schemaRegistry.url).toBe('http://127.0.0.1:8081');
     expect(c.clickhouse.database).toBe('ids');
-    expect(c.runtime.commitIntervalRecords).toBe(5000);
+    expect(c.runtime.sinkBatchRows).toBe(10000);
     expect(c.flow.idleTimeoutS).toBeUndefined();
   });
 
@@ -20,7 +20,7 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['IDS_COMMIT_INTERVAL_RECORDS', '0'],
+    ['IDS_SINK_BATCH_ROWS', '0'],
     ['IDS_CLICKHOUSE_URL', 'not a url'],
     ['IDS_CLICKHOUSE_DATABASE', 'drop table;'],
     ['IDS_LOG_LEVEL', 'loud'],

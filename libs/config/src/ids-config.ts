@@ -4,11 +4,11 @@ import { ConfigInvalidError } from './config.error';
 
 export interface IdsConfig {
   kafka: { brokers: string[]; clientId: string; replicationFactor: number };
-  capture: { file?: string; interface?: string; filter: string };
+  capture: { file?: string };
   schemaRegistry: { url: string };
   clickhouse: { url: string; database: string; username: string; password: string };
   flow: { idleTimeoutS?: number; activeTimeoutS?: number };
-  runtime: { commitIntervalRecords: number; sinkBatchRows: number; instanceId: string };
+  runtime: { sinkBatchRows: number; instanceId: string };
   http: { host: string; port: number };
   log: { level: string };
 }
@@ -27,12 +27,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdsConfig {
   const c = raw as RawConfig;
   return {
     kafka: { brokers: c.IDS_KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean), clientId: c.IDS_KAFKA_CLIENT_ID, replicationFactor: c.IDS_KAFKA_REPLICATION_FACTOR },
-    capture: { file: c.IDS_CAPTURE_FILE, interface: c.IDS_CAPTURE_INTERFACE, filter: c.IDS_CAPTURE_FILTER },
+    capture: { file: c.IDS_CAPTURE_FILE },
     schemaRegistry: { url: c.IDS_SCHEMA_REGISTRY_URL },
     clickhouse: { url: c.IDS_CLICKHOUSE_URL, database: c.IDS_CLICKHOUSE_DATABASE, username: c.IDS_CLICKHOUSE_USER, password: c.IDS_CLICKHOUSE_PASSWORD },
     flow: { idleTimeoutS: c.IDS_FLOW_IDLE_TIMEOUT_S, activeTimeoutS: c.IDS_FLOW_ACTIVE_TIMEOUT_S },
     runtime: {
-      commitIntervalRecords: c.IDS_COMMIT_INTERVAL_RECORDS,
       sinkBatchRows: c.IDS_SINK_BATCH_ROWS,
       instanceId: c.IDS_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
     },
@@ -41,9 +40,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdsConfig {
   };
 }
 
-/** The documentation table of every variable (for the README and `ids config`). */
-export function describeConfig(): string {
-  return Object.entries(CONFIG_VARIABLES)
-    .map(([name, v]) => `${name}\t${v.doc}`)
-    .join('\n');
+/** The README's table of every variable: name, default and meaning, one Markdown row each. */
+export function configTableRows(): string[] {
+  return Object.entries(CONFIG_VARIABLES).map(([name, v]) => {
+    const parsed = (v.schema as { safeParse(x: unknown): { success: boolean; data?: unknown } }).safeParse(undefined);
+    const fallback = parsed.success && parsed.data !== undefined ? `\`${String(parsed.data)}\`` : '(unset)';
+    return `| \`${name}\` | ${fallback === '``' ? '(empty)' : fallback} | ${v.doc.replace(/\|/g, '\\|')} |`;
+  });
 }

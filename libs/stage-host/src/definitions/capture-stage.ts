@@ -8,7 +8,7 @@ export class CaptureSourceMissingError extends Error {
   readonly code = 'CAPTURE_SOURCE_MISSING';
   readonly retriable = false;
   constructor() {
-    super('the capture app needs IDS_CAPTURE_FILE (a pcap or pcapng file to replay); live capture through IDS_CAPTURE_INTERFACE is not done yet');
+    super('the capture app needs IDS_CAPTURE_FILE (a pcap or pcapng file to replay); live capture from an interface is not done yet');
     this.name = 'CaptureSourceMissingError';
   }
 }
