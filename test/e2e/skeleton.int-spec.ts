@@ -45,7 +45,7 @@ describe('walking skeleton: pcap → Kafka → flows → ClickHouse', () => {
     for (const app of apps) await stopApp(app);
     await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${database}` }).catch(() => undefined);
     await clickhouse.close();
-  });
+  }, 60_000);
 
   it('stores the flows tshark sees, with the same packets and bytes, and the embedded runtime agrees', async () => {
     const env = { IDS_CLICKHOUSE_DATABASE: database };

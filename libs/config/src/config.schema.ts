@@ -23,6 +23,7 @@ export const CONFIG_VARIABLES = {
   IDS_INSTANCE_ID: { schema: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(), doc: 'Stable id of this instance (transactional id suffix); defaults to host name and pid.' },
   IDS_KAFKA_REPLICATION_FACTOR: { schema: int(1, 16).default(1), doc: 'Replication factor of topics that `ids topics apply` creates.' },
   IDS_CAPTURE_FILE: { schema: z.string().min(1).optional(), doc: 'Capture app: pcap file to replay into ids.packets.v1 (the app exits when done).' },
+  IDS_CAPTURE_END_OF_INPUT: { schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'), doc: 'Capture app: whether the end of the file ends the input (flushes every open flow); false for one file of a rotated series whose traffic goes on in the next.' },
   IDS_LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level.' },
 } as const;
 

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
   it.each([
     ['IDS_KAFKA_BROKERS', 'a:1, b:2', (c: ReturnType<typeof loadConfig>) => c.kafka.brokers, ['a:1', 'b:2']],
     ['IDS_FLOW_IDLE_TIMEOUT_S', '2.5', (c: ReturnType<typeof loadConfig>) => c.flow.idleTimeoutS, 2.5],
+    ['IDS_CAPTURE_END_OF_INPUT', 'false', (c: ReturnType<typeof loadConfig>) => c.capture.endOfInput, false],
     ['IDS_SINK_BATCH_ROWS', '42', (c: ReturnType<typeof loadConfig>) => c.runtime.sinkBatchRows, 42],
   ])('reads %s=%s', (name, value, pick, expected) => {
     expect(pick(loadConfig({ [name]: value }))).toEqual(expected);
@@ -24,6 +25,7 @@ describe('loadConfig', () => {
     ['IDS_CLICKHOUSE_URL', 'not a url'],
     ['IDS_CLICKHOUSE_DATABASE', 'drop table;'],
     ['IDS_LOG_LEVEL', 'loud'],
+    ['IDS_CAPTURE_END_OF_INPUT', 'yes'],
     ['IDS_HTTP_PORT', '70000'],
   ])('rejects %s=%s naming the variable and value', (name, value) => {
     let error: unknown;

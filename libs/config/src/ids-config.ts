@@ -4,7 +4,7 @@ import { ConfigInvalidError } from './config.error';
 
 export interface IdsConfig {
   kafka: { brokers: string[]; clientId: string; replicationFactor: number };
-  capture: { file?: string };
+  capture: { file?: string; endOfInput: boolean };
   schemaRegistry: { url: string };
   clickhouse: { url: string; database: string; username: string; password: string };
   flow: { idleTimeoutS?: number; activeTimeoutS?: number };
@@ -27,7 +27,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdsConfig {
   const c = raw as RawConfig;
   return {
     kafka: { brokers: c.IDS_KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean), clientId: c.IDS_KAFKA_CLIENT_ID, replicationFactor: c.IDS_KAFKA_REPLICATION_FACTOR },
-    capture: { file: c.IDS_CAPTURE_FILE },
+    capture: { file: c.IDS_CAPTURE_FILE, endOfInput: c.IDS_CAPTURE_END_OF_INPUT },
     schemaRegistry: { url: c.IDS_SCHEMA_REGISTRY_URL },
     clickhouse: { url: c.IDS_CLICKHOUSE_URL, database: c.IDS_CLICKHOUSE_DATABASE, username: c.IDS_CLICKHOUSE_USER, password: c.IDS_CLICKHOUSE_PASSWORD },
     flow: { idleTimeoutS: c.IDS_FLOW_IDLE_TIMEOUT_S, activeTimeoutS: c.IDS_FLOW_ACTIVE_TIMEOUT_S },

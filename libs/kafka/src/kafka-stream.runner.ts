@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type Message, type Producer } from 'kafkajs';
 import { TOPICS, type DeadLetterRecord } from '@ids/contracts';
 import { changelogTopicsOf, StreamTask, type TaskOutput, type Topology } from '@ids/topology';
 import type { TopicSerdes } from '@ids/serdes';
@@ -36,7 +36,7 @@ export class KafkaStreamRunner {
 
   async start(): Promise<void> {
     const { kafka, topology, instanceId } = this.o;
-    this.producer = kafka.producer({ transactionalId: `${topology.applicationId}-${instanceId}`, idempotent: true, maxInFlightRequests: 1 });
+    this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, transactionalId: `${topology.applicationId}-${instanceId}`, idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     this.consumer = kafka.consumer({ groupId: this.groupId, readUncommitted: false, maxBytesPerPartition: 4 * 1024 * 1024 });
     await this.consumer.connect();

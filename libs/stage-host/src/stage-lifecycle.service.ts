@@ -4,6 +4,8 @@ import type { Logger, StageMetrics } from '@ids/observability';
 import type { StageDefinition, StageRunnable } from './stage-definition';
 import { IDS_CONFIG, IDS_LOGGER, STAGE_DEFINITION, STAGE_METRICS } from './stage-host.tokens';
 
+const STOP_TIMEOUT_MS = 20_000;
+
 /** Starts the stage once Nest is up and stops it on shutdown (SIGTERM, SIGINT). */
 @Injectable()
 export class StageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -31,7 +33,14 @@ export class StageLifecycle implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info({ stage: this.stage.name, signal }, 'stage stopping');
-    await this.runnable?.stop();
+    // A consumer leaving its group in the middle of a rebalance can wait on the broker for long;
+    // nothing uncommitted is lost by not waiting (the next owner of a partition resumes from its
+    // committed offset), so the stop is bounded.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS); });
+    const result = await Promise.race([this.runnable?.stop().then(() => 'stopped' as const), timedOut]);
+    clearTimeout(timer);
+    if (result === 'timeout') this.logger.warn({ stage: this.stage.name, timeoutMs: STOP_TIMEOUT_MS }, 'stage did not stop in time; exiting anyway');
     this.state = 'stopped';
   }
 

@@ -20,6 +20,8 @@ export interface CaptureSourceOptions {
   /** Called after this many frames so the caller can let the topology drain (back-pressure). */
   onProgress?: (frames: number) => Promise<void>;
   progressEvery?: number;
+  /** Write end-of-input markers when the frames end (default true). */
+  endOfInput?: boolean;
 }
 
 export interface CaptureStats {
@@ -33,7 +35,7 @@ export interface CaptureStats {
 /**
  * Writes frames to `ids.packets.v1`, keyed and partitioned by flow, and event-time markers to
  * every partition: a watermark each `watermarkIntervalUs` of capture time, and end-of-input when
- * the capture ends. Frames without a flow key go to partition 0.
+ * the capture ends (or only a last watermark, for one file of a rotated series). Frames without a flow key go to partition 0.
  */
 export async function runCaptureSource(frames: AsyncIterable<CapturedFrame>, writer: RecordWriter, o: CaptureSourceOptions): Promise<CaptureStats> {
   const topic = TOPICS.packets.name;
@@ -71,7 +73,8 @@ export async function runCaptureSource(frames: AsyncIterable<CapturedFrame>, wri
       await o.onProgress(stats.frames);
     }
   }
-  await broadcast(endOfInput(Number.isFinite(maxTs) ? maxTs : 0));
+  if (o.endOfInput ?? true) await broadcast(endOfInput(Number.isFinite(maxTs) ? maxTs : 0));
+  else if (Number.isFinite(maxTs)) await broadcast(watermark(maxTs));
   await writer.flush();
   return stats;
 }

@@ -1,3 +1,4 @@
+import { Partitioners } from 'kafkajs';
 import { PcapFileReader } from '@ids/pcap';
 import { KafkaRecordWriter } from '@ids/kafka';
 import { flowKeyOfFrame, runCaptureSource } from '@ids/stages';
@@ -20,7 +21,7 @@ export const captureStage: StageDefinition = {
     const file = config.capture.file;
     if (!file) throw new CaptureSourceMissingError();
     const { kafka, serdes } = await prepareKafka(config, logger, []);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 5 });
     const frames = metrics.counter('ids_capture_frames_total', 'Frames read from the capture source.');
     let finished: Promise<void> | undefined;
     let reported = 0;
@@ -32,6 +33,7 @@ export const captureStage: StageDefinition = {
             captureId: `${file}@${config.runtime.instanceId}`,
             interfaceName: file,
             keyOf: flowKeyOfFrame,
+            endOfInput: config.capture.endOfInput,
             onProgress: async (n) => { frames.inc(n - reported); reported = n; },
           });
           frames.inc(stats.frames - reported);
