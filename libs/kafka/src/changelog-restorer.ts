@@ -16,7 +16,8 @@ export class ChangelogRestoreError extends Error {
  * Replays one partition of a compacted changelog topic into a task's store. KafkaJS has no manual
  * partition assignment, so a throwaway group reads the topic and keeps the task's partition.
  * Reading stops at the high watermark seen at the start, or when the topic has been quiet for
- * `quietMs` (transaction markers occupy offsets at the end of the log and never arrive as data).
+ * `quietMs` after the group was joined (transaction markers occupy offsets at the end of the log
+ * and never arrive as data).
  */
 export async function restoreFromChangelog(
   kafka: Kafka, logger: Logger, task: StreamTask, topic: string, store: string,
@@ -30,7 +31,12 @@ export async function restoreFromChangelog(
   const consumer = kafka.consumer({ groupId: `ids-restore-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 200 });
   let restored = 0;
   let lastActivity = Date.now();
+  let joined = false;
   let done = false;
+  // The quiet period counts from the moment the group is joined: a broker may delay the first
+  // rebalance by seconds (group.initial.rebalance.delay.ms), and ending the restore then would
+  // silently start the task with an empty store.
+  consumer.on(consumer.events.GROUP_JOIN, () => { joined = true; lastActivity = Date.now(); });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -49,7 +55,7 @@ export async function restoreFromChangelog(
     const started = Date.now();
     const quietMs = options.quietMs ?? 1500;
     const timeoutMs = options.timeoutMs ?? 120_000;
-    while (!done && Date.now() - lastActivity < quietMs) {
+    while (!done && !(joined && Date.now() - lastActivity >= quietMs)) {
       if (Date.now() - started > timeoutMs) throw new ChangelogRestoreError(topic, `partition ${task.partition} not restored within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 50));
     }

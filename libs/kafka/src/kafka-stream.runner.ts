@@ -78,7 +78,12 @@ export class KafkaStreamRunner {
     const task = await this.taskFor(partition);
     const rawDeadLetters: Message[] = [];
     for (const m of batch.messages) {
-      if (!isRunning() || isStale()) return;
+      if (!isRunning() || isStale()) {
+        // Part of the batch was applied but will not be committed: rebuild the task from its
+        // changelog before these records come again.
+        this.dropTask(partition);
+        return;
+      }
       const origin = { topic, partition, offset: Number(m.offset) };
       try {
         const decoded = await fromKafkaMessage(this.o.serdes, topic, m);
@@ -96,14 +101,18 @@ export class KafkaStreamRunner {
     } catch (error) {
       // The task has applied records whose effects were not committed: rebuild it from the
       // changelog before the batch is fetched again.
-      this.tasks.delete(partition);
-      this.restoring.delete(partition);
+      this.dropTask(partition);
       throw error;
     } finally {
       end();
     }
     resolveOffset(lastOffset);
     await heartbeat();
+  }
+
+  private dropTask(partition: number): void {
+    this.tasks.delete(partition);
+    this.restoring.delete(partition);
   }
 
   private async commit(out: TaskOutput, rawDeadLetters: Message[], topic: string, partition: number, lastOffset: string): Promise<void> {
