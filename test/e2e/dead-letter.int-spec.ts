@@ -1,0 +1,42 @@
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { TOPICS, type DeadLetterRecord } from '@ids/contracts';
+import { TopicSerdes } from '@ids/serdes';
+import { eventually, startApp, stopApp } from './stack-processes';
+
+// A poison record (bytes that are not Confluent-framed Avro) on ids.packets.v1: the flows stage
+// sends it to ids.dlq.v1 with the reason and the original bytes, commits past it, and goes on.
+describe('dead letters on the Kafka runtime', () => {
+  const kafka = new Kafka({ clientId: 'dlq-test', brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const serdes = TopicSerdes.connect('http://127.0.0.1:8081');
+  const apps: Parameters<typeof stopApp>[0][] = [];
+
+  beforeAll(() => producer.connect());
+  afterAll(async () => {
+    for (const app of apps) await stopApp(app);
+    await producer.disconnect();
+  }, 60_000);
+
+  it('routes an undecodable packet record to ids.dlq.v1 with the reason', async () => {
+    const flows = startApp('flows', { IDS_INSTANCE_ID: `dlq-${Date.now()}` });
+    apps.push(flows);
+    const marker = `poison-${Date.now()}`;
+    const [sent] = await producer.send({ topic: TOPICS.packets.name, messages: [{ partition: 0, key: marker, value: Buffer.from('definitely not avro') }] });
+
+    const consumer = kafka.consumer({ groupId: `dlq-reader-${marker}` });
+    const letters: DeadLetterRecord[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topics: [TOPICS.dlq.name], fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => { letters.push((await serdes.decodeValue(TOPICS.dlq.name, message.value)) as DeadLetterRecord); } });
+    try {
+      const found = await eventually(async () => letters.find((l) => l.key?.toString() === marker), (l) => l !== undefined, 60_000, `a dead letter for ${marker} (flows app: ${flows.output().slice(-400)})`);
+      expect({ ...found!, ts_us: 0, key: found!.key?.toString(), value: found!.value?.toString() }).toEqual({
+        ts_us: 0, stage: 'ids-flows', source_topic: TOPICS.packets.name, source_partition: 0, source_offset: Number(sent.baseOffset),
+        error_code: 'RECORD_DECODE_FAILED', reason: expect.stringContaining('ids.packets.v1: cannot decode 19 bytes'),
+        key: marker, value: 'definitely not avro',
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+  }, 120_000);
+});
