@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { startRegistry, type RunningRegistry } from './registry.app';
-import { loadRegistryConfig, RegistryConfigInvalidError, type RegistryConfig } from './registry.config';
+import { ConfigInvalidError } from '@ids/config';
+import { loadRegistryConfig, type RegistryConfig } from './registry.config';
 import { createRegistryLogger } from './registry.logger';
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -10,7 +11,7 @@ async function main(): Promise<void> {
   try {
     config = loadRegistryConfig();
   } catch (error) {
-    if (!(error instanceof RegistryConfigInvalidError)) throw error;
+    if (!(error instanceof ConfigInvalidError)) throw error;
     createRegistryLogger().fatal({ problems: error.problems }, error.message);
     process.exit(2);
   }

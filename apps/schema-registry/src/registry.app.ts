@@ -6,7 +6,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { KafkaStore } from './kafka-store';
 import type { RegistryConfig } from './registry.config';
 import { RegistryExceptionFilter } from './registry-exception.filter';
-import { kafkaLogCreator, NestPinoLogger, type Logger } from './registry.logger';
+import { kafkaLogCreator } from '@ids/kafka';
+import { NestPinoLogger, type Logger } from '@ids/observability';
 import { RegistryModule, type RegistryModuleOptions } from './registry.module';
 import { SchemaStore } from './schema-store';
 

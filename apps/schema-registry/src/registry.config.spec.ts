@@ -1,9 +1,10 @@
-import { loadRegistryConfig, RegistryConfigInvalidError } from './registry.config';
+import { ConfigInvalidError } from '@ids/config';
+import { loadRegistryConfig } from './registry.config';
 
 describe('loadRegistryConfig', () => {
   it('applies the defaults on an empty environment', () => {
     expect(loadRegistryConfig({})).toEqual({
-      kafka: { brokers: ['127.0.0.1:9092'], clientId: 'ids-schema-registry' },
+      kafka: { brokers: ['127.0.0.1:9092'], clientId: 'hybrid-ids-schema-registry' },
       http: { host: '127.0.0.1', port: 8081 },
       topic: '_schemas',
       writeTimeoutMs: 10_000,
@@ -29,7 +30,7 @@ describe('loadRegistryConfig', () => {
   ])('rejects %s=%s naming the variable and the value', (name, value) => {
     let error: unknown;
     try { loadRegistryConfig({ [name]: value }); } catch (e) { error = e; }
-    expect(error).toBeInstanceOf(RegistryConfigInvalidError);
+    expect(error).toBeInstanceOf(ConfigInvalidError);
     expect((error as Error).message).toContain(`${name}=${JSON.stringify(value)}`);
   });
 

@@ -8,7 +8,12 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().in
 const seconds = () => z.coerce.number().positive();
 
 export const CONFIG_VARIABLES = {
-  IDS_KAFKA_BROKERS: { schema: z.string().min(1).default('127.0.0.1:9092'), doc: 'Comma-separated Kafka bootstrap servers.' },
+  IDS_KAFKA_BROKERS: {
+    schema: z.string().default('127.0.0.1:9092')
+      .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port')).min(1, 'expected at least one host:port')),
+    doc: 'Comma-separated Kafka bootstrap servers (host:port).',
+  },
   IDS_KAFKA_CLIENT_ID: { schema: z.string().min(1).default('hybrid-ids'), doc: 'Kafka client id prefix.' },
   IDS_SCHEMA_REGISTRY_URL: { schema: z.url().default('http://127.0.0.1:8081'), doc: 'Confluent-compatible schema registry.' },
   IDS_CLICKHOUSE_URL: { schema: z.url().default('http://127.0.0.1:8123'), doc: 'ClickHouse HTTP interface.' },
@@ -18,6 +23,10 @@ export const CONFIG_VARIABLES = {
   IDS_FLOW_IDLE_TIMEOUT_S: { schema: seconds().optional(), doc: 'Override of the flow idle timeout for all protocols (seconds); unset keeps the per-protocol defaults of libs/flow.' },
   IDS_FLOW_ACTIVE_TIMEOUT_S: { schema: seconds().optional(), doc: 'Override of the flow active timeout (seconds).' },
   IDS_SINK_BATCH_ROWS: { schema: int(1, 1_000_000).default(10000), doc: 'Largest batch of rows the sink sends to ClickHouse in one insert.' },
+  IDS_REGISTRY_HOST: { schema: z.string().min(1).default('127.0.0.1'), doc: 'Schema registry app: address it listens on.' },
+  IDS_REGISTRY_PORT: { schema: int(0, 65535).default(8081), doc: 'Schema registry app: port it listens on.' },
+  IDS_REGISTRY_TOPIC: { schema: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'expected a Kafka topic name ([A-Za-z0-9._-], at most 249)').default('_schemas'), doc: 'Schema registry app: the compacted topic that holds every schema, version and setting.' },
+  IDS_REGISTRY_WRITE_TIMEOUT_MS: { schema: int(100).default(10_000), doc: 'Schema registry app: how long a write waits to be read back from its topic before failing (error 50002).' },
   IDS_HTTP_PORT: { schema: int(0, 65535).default(0), doc: 'Port of a stage app\'s health and metrics endpoint (0: any free port).' },
   IDS_HTTP_HOST: { schema: z.string().default('127.0.0.1'), doc: 'Address the health and metrics endpoint binds to.' },
   IDS_INSTANCE_ID: { schema: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(), doc: 'Stable id of this instance (transactional id suffix); defaults to host name and pid.' },

@@ -25,6 +25,8 @@ describe('loadConfig', () => {
     ['IDS_CLICKHOUSE_URL', 'not a url'],
     ['IDS_CLICKHOUSE_DATABASE', 'drop table;'],
     ['IDS_LOG_LEVEL', 'loud'],
+    ['IDS_KAFKA_BROKERS', 'localhost'],
+    ['IDS_REGISTRY_TOPIC', 'bad topic'],
     ['IDS_CAPTURE_END_OF_INPUT', 'yes'],
     ['IDS_HTTP_PORT', '70000'],
   ])('rejects %s=%s naming the variable and value', (name, value) => {

@@ -10,6 +10,7 @@ export interface IdsConfig {
   flow: { idleTimeoutS?: number; activeTimeoutS?: number };
   runtime: { sinkBatchRows: number; instanceId: string };
   http: { host: string; port: number };
+  registry: { host: string; port: number; topic: string; writeTimeoutMs: number };
   log: { level: string };
 }
 
@@ -26,7 +27,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdsConfig {
   if (problems.length > 0) throw new ConfigInvalidError(problems);
   const c = raw as RawConfig;
   return {
-    kafka: { brokers: c.IDS_KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean), clientId: c.IDS_KAFKA_CLIENT_ID, replicationFactor: c.IDS_KAFKA_REPLICATION_FACTOR },
+    kafka: { brokers: c.IDS_KAFKA_BROKERS, clientId: c.IDS_KAFKA_CLIENT_ID, replicationFactor: c.IDS_KAFKA_REPLICATION_FACTOR },
     capture: { file: c.IDS_CAPTURE_FILE, endOfInput: c.IDS_CAPTURE_END_OF_INPUT },
     schemaRegistry: { url: c.IDS_SCHEMA_REGISTRY_URL },
     clickhouse: { url: c.IDS_CLICKHOUSE_URL, database: c.IDS_CLICKHOUSE_DATABASE, username: c.IDS_CLICKHOUSE_USER, password: c.IDS_CLICKHOUSE_PASSWORD },
@@ -36,6 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdsConfig {
       instanceId: c.IDS_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
     },
     http: { host: c.IDS_HTTP_HOST, port: c.IDS_HTTP_PORT },
+    registry: { host: c.IDS_REGISTRY_HOST, port: c.IDS_REGISTRY_PORT, topic: c.IDS_REGISTRY_TOPIC, writeTimeoutMs: c.IDS_REGISTRY_WRITE_TIMEOUT_MS },
     log: { level: c.IDS_LOG_LEVEL },
   };
 }

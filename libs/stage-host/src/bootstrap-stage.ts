@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigInvalidError, loadConfig } from '@ids/config';
+import { createLogger, NestPinoLogger } from '@ids/observability';
 import type { StageDefinition } from './stage-definition';
 import { StageHostModule } from './stage-host.module';
 import { StageLifecycle } from './stage-lifecycle.service';
@@ -17,7 +18,8 @@ export async function bootstrapStage(stage: StageDefinition, env: NodeJS.Process
     }
     throw error;
   }
-  const app = await NestFactory.create(StageHostModule.forStage(stage, config), { logger: ['error', 'warn'] });
+  const logger = createLogger(`ids-${stage.name}`, config.log.level);
+  const app = await NestFactory.create(StageHostModule.forStage(stage, config, logger), { logger: new NestPinoLogger(logger) });
   app.enableShutdownHooks();
   await app.listen(config.http.port, config.http.host);
   const url = await app.getUrl();

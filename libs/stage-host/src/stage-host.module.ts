@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { loadConfig, type IdsConfig } from '@ids/config';
-import { createLogger, StageMetrics } from '@ids/observability';
+import { createLogger, StageMetrics, type Logger } from '@ids/observability';
 import type { StageDefinition } from './stage-definition';
 import { HealthController } from './health.controller';
 import { StageLifecycle } from './stage-lifecycle.service';
@@ -13,14 +13,14 @@ import { IDS_CONFIG, IDS_LOGGER, STAGE_DEFINITION, STAGE_METRICS } from './stage
  */
 @Module({})
 export class StageHostModule {
-  static forStage(stage: StageDefinition, config: IdsConfig = loadConfig()): DynamicModule {
+  static forStage(stage: StageDefinition, config: IdsConfig = loadConfig(), logger: Logger = createLogger(`ids-${stage.name}`, config.log.level)): DynamicModule {
     return {
       module: StageHostModule,
       controllers: [HealthController],
       providers: [
         { provide: STAGE_DEFINITION, useValue: stage },
         { provide: IDS_CONFIG, useValue: config },
-        { provide: IDS_LOGGER, useValue: createLogger(`ids-${stage.name}`, config.log.level) },
+        { provide: IDS_LOGGER, useValue: logger },
         { provide: STAGE_METRICS, useValue: new StageMetrics(stage.name) },
         StageLifecycle,
       ],
