@@ -6,9 +6,13 @@ import { topologyStage } from './topology-stage';
 /** ids.flows.v1 → ClickHouse `flows`; migrations run at start. */
 export const sinkStage: StageDefinition = {
   name: 'sink',
-  create: (deps) => topologyStage('sink', async (config) => {
-    const client = createClickHouseClient(config.clickhouse);
-    await migrate(client, config.clickhouse.database);
-    return sinkTopology({ writeFlows: (flows) => insertRows(client, `${config.clickhouse.database}.flows`, flows.map(toFlowRow)) }, config.runtime.sinkBatchRows);
-  }).create(deps),
+  async create(deps) {
+    const { clickhouse, runtime } = deps.config;
+    const client = createClickHouseClient(clickhouse);
+    const runnable = await topologyStage('sink', async () => {
+      await migrate(client, clickhouse.database);
+      return sinkTopology({ writeFlows: (flows) => insertRows(client, `${clickhouse.database}.flows`, flows.map(toFlowRow)) }, runtime.sinkBatchRows);
+    }).create(deps);
+    return { ...runnable, stop: async () => { await runnable.stop(); await client.close(); } };
+  },
 };
