@@ -48,3 +48,12 @@ test: setup ## install what is missing, start the local stack, run every test, s
 
 test-unit: ## unit tests only (no stack needed)
 	npx jest --selectProjects unit
+
+BENCH_ARGS ?=
+
+.PHONY: bench
+
+bench: setup ## benchmarks: 1 GiB capture, embedded path beside tcpdump, Argus, NFStream -> out/bench/flow-bench.json
+	bash test/bench/setup.sh
+	node dist/test/bench/generate-capture.js $(BENCH_ARGS)
+	node dist/test/bench/run.js $(BENCH_ARGS)

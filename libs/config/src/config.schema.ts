@@ -33,6 +33,10 @@ export const CONFIG_VARIABLES = {
   IDS_KAFKA_REPLICATION_FACTOR: { schema: int(1, 16).default(1), doc: 'Replication factor of topics that `ids topics apply` creates.' },
   IDS_CAPTURE_FILE: { schema: z.string().min(1).optional(), doc: 'Capture app: pcap file to replay into ids.packets.v1 (the app exits when done).' },
   IDS_CAPTURE_END_OF_INPUT: { schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'), doc: 'Capture app: whether the end of the file ends the input (flushes every open flow); false for one file of a rotated series whose traffic goes on in the next.' },
+  IDS_CAPTURE_INTERFACE: { schema: z.string().regex(/^[^\s/]{1,64}$/, 'expected an interface name (`ids capture --list-interfaces` lists them)').optional(), doc: 'Capture app: network interface to capture from live (libpcap through `cap`, promiscuous mode) into ids.packets.v1 until stopped; set it or IDS_CAPTURE_FILE, not both.' },
+  IDS_CAPTURE_FILTER: { schema: z.string().optional(), doc: 'Capture app, live: BPF filter in tcpdump syntax, applied in the kernel; unset captures every frame.' },
+  IDS_CAPTURE_SNAPLEN: { schema: int(64, 65535).default(65535), doc: 'Capture app, live: bytes kept of each frame (at most 65535, the snap length `cap` opens libpcap with); longer frames are cut and counted as truncated.' },
+  IDS_CAPTURE_BUFFER_MB: { schema: int(1, 2047).default(16), doc: 'Capture app, live: kernel capture buffer (MiB); a larger one absorbs longer bursts before the kernel drops frames.' },
   IDS_LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level.' },
 } as const;
 

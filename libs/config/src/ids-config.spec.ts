@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(c.clickhouse.database).toBe('ids');
     expect(c.runtime.sinkBatchRows).toBe(10000);
     expect(c.flow.idleTimeoutS).toBeUndefined();
+    expect(c.capture).toMatchObject({ interface: undefined, filter: undefined, snaplen: 65535, bufferMb: 16 });
   });
 
   it.each([
@@ -16,6 +17,10 @@ describe('loadConfig', () => {
     ['IDS_FLOW_IDLE_TIMEOUT_S', '2.5', (c: ReturnType<typeof loadConfig>) => c.flow.idleTimeoutS, 2.5],
     ['IDS_CAPTURE_END_OF_INPUT', 'false', (c: ReturnType<typeof loadConfig>) => c.capture.endOfInput, false],
     ['IDS_SINK_BATCH_ROWS', '42', (c: ReturnType<typeof loadConfig>) => c.runtime.sinkBatchRows, 42],
+    ['IDS_CAPTURE_INTERFACE', 'eth0', (c: ReturnType<typeof loadConfig>) => c.capture.interface, 'eth0'],
+    ['IDS_CAPTURE_FILTER', 'tcp port 443 or udp', (c: ReturnType<typeof loadConfig>) => c.capture.filter, 'tcp port 443 or udp'],
+    ['IDS_CAPTURE_SNAPLEN', '128', (c: ReturnType<typeof loadConfig>) => c.capture.snaplen, 128],
+    ['IDS_CAPTURE_BUFFER_MB', '64', (c: ReturnType<typeof loadConfig>) => c.capture.bufferMb, 64],
   ])('reads %s=%s', (name, value, pick, expected) => {
     expect(pick(loadConfig({ [name]: value }))).toEqual(expected);
   });
@@ -29,6 +34,11 @@ describe('loadConfig', () => {
     ['IDS_REGISTRY_TOPIC', 'bad topic'],
     ['IDS_CAPTURE_END_OF_INPUT', 'yes'],
     ['IDS_HTTP_PORT', '70000'],
+    ['IDS_CAPTURE_INTERFACE', 'eth0 eth1'],
+    ['IDS_CAPTURE_SNAPLEN', '65536'],
+    ['IDS_CAPTURE_SNAPLEN', '10'],
+    ['IDS_CAPTURE_BUFFER_MB', '0'],
+    ['IDS_CAPTURE_BUFFER_MB', '2048'],
   ])('rejects %s=%s naming the variable and value', (name, value) => {
     let error: unknown;
     try { loadConfig({ [name]: value }); } catch (e) { error = e; }

@@ -4,7 +4,15 @@ import { ConfigInvalidError } from './config.error';
 
 export interface IdsConfig {
   kafka: { brokers: string[]; clientId: string; replicationFactor: number };
-  capture: { file?: string; endOfInput: boolean };
+  capture: {
+    file?: string;
+    endOfInput: boolean;
+    /** Live capture: interface, BPF filter, snap length (bytes) and kernel buffer (MiB). */
+    interface?: string;
+    filter?: string;
+    snaplen: number;
+    bufferMb: number;
+  };
   schemaRegistry: { url: string };
   clickhouse: { url: string; database: string; username: string; password: string };
   flow: { idleTimeoutS?: number; activeTimeoutS?: number };
@@ -28,7 +36,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdsConfig {
   const c = raw as RawConfig;
   return {
     kafka: { brokers: c.IDS_KAFKA_BROKERS, clientId: c.IDS_KAFKA_CLIENT_ID, replicationFactor: c.IDS_KAFKA_REPLICATION_FACTOR },
-    capture: { file: c.IDS_CAPTURE_FILE, endOfInput: c.IDS_CAPTURE_END_OF_INPUT },
+    capture: {
+      file: c.IDS_CAPTURE_FILE,
+      endOfInput: c.IDS_CAPTURE_END_OF_INPUT,
+      interface: c.IDS_CAPTURE_INTERFACE,
+      filter: c.IDS_CAPTURE_FILTER,
+      snaplen: c.IDS_CAPTURE_SNAPLEN,
+      bufferMb: c.IDS_CAPTURE_BUFFER_MB,
+    },
     schemaRegistry: { url: c.IDS_SCHEMA_REGISTRY_URL },
     clickhouse: { url: c.IDS_CLICKHOUSE_URL, database: c.IDS_CLICKHOUSE_DATABASE, username: c.IDS_CLICKHOUSE_USER, password: c.IDS_CLICKHOUSE_PASSWORD },
     flow: { idleTimeoutS: c.IDS_FLOW_IDLE_TIMEOUT_S, activeTimeoutS: c.IDS_FLOW_ACTIVE_TIMEOUT_S },

@@ -6,3 +6,7 @@ export * from './pcap-file.writer';
 export { PcapClassicParser, PCAP_FILE_HEADER_LENGTH, PCAP_RECORD_HEADER_LENGTH } from './pcap-classic.parser';
 export { PcapngParser } from './pcapng.parser';
 export type { CaptureParser, CaptureParserOptions } from './capture.parser';
+export * from './live-capture';
+export * from './live-capture.error';
+export { CAP_SNAPLEN, linkTypeOfCap, wireLengthFromHeaders } from './live-capture.link';
+export { readInterfaceCounters, type InterfaceCounters } from './live-capture.interface-counters';

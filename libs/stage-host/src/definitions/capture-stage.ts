@@ -1,7 +1,10 @@
-import { Partitioners } from 'kafkajs';
-import { PcapFileReader } from '@ids/pcap';
+import { Partitioners, type Producer } from 'kafkajs';
+import type { IdsConfig } from '@ids/config';
 import { KafkaRecordWriter } from '@ids/kafka';
+import type { Logger, StageMetrics } from '@ids/observability';
+import { LiveCapture, PcapFileReader, type LiveCaptureStats } from '@ids/pcap';
 import { flowKeyOfFrame, runCaptureSource } from '@ids/stages';
+import type { RecordWriter } from '@ids/topology';
 import type { StageDefinition, StageRunnable } from '../stage-definition';
 import { prepareKafka } from './kafka-environment';
 
@@ -9,40 +12,220 @@ export class CaptureSourceMissingError extends Error {
   readonly code = 'CAPTURE_SOURCE_MISSING';
   readonly retriable = false;
   constructor() {
-    super('the capture app needs IDS_CAPTURE_FILE (a pcap or pcapng file to replay); live capture from an interface is not done yet');
+    super('the capture app needs IDS_CAPTURE_INTERFACE (an interface to capture from live) or IDS_CAPTURE_FILE (a pcap or pcapng file to replay)');
     this.name = 'CaptureSourceMissingError';
   }
 }
 
-/** Replays a capture file into ids.packets.v1, then exits. */
+export class CaptureSourceConflictError extends Error {
+  readonly code = 'CAPTURE_SOURCE_CONFLICT';
+  readonly retriable = false;
+  constructor(readonly file: string, readonly interfaceName: string) {
+    super(`the capture app reads one source: IDS_CAPTURE_FILE=${file} and IDS_CAPTURE_INTERFACE=${interfaceName} are both set`);
+    this.name = 'CaptureSourceConflictError';
+  }
+}
+
+type Deps = { config: IdsConfig; logger: Logger; metrics: StageMetrics };
+
+/** A file replays into ids.packets.v1 and the app exits; an interface is captured until SIGTERM. */
 export const captureStage: StageDefinition = {
   name: 'capture',
-  async create({ config, logger, metrics }): Promise<StageRunnable> {
-    const file = config.capture.file;
-    if (!file) throw new CaptureSourceMissingError();
-    const { kafka, serdes } = await prepareKafka(config, logger, []);
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 5 });
-    const frames = metrics.counter('ids_capture_frames_total', 'Frames read from the capture source.');
-    let finished: Promise<void> | undefined;
-    let reported = 0;
-    return {
-      start: async () => {
-        await producer.connect();
-        finished = (async () => {
-          const stats = await runCaptureSource(new PcapFileReader(file), new KafkaRecordWriter(producer, serdes), {
-            captureId: `${file}@${config.runtime.instanceId}`,
-            interfaceName: file,
-            keyOf: flowKeyOfFrame,
-            endOfInput: config.capture.endOfInput,
-            onProgress: async (n) => { frames.inc(n - reported); reported = n; },
-          });
-          frames.inc(stats.frames - reported);
-          logger.info({ file, ...stats }, 'capture file replayed');
-          await producer.disconnect();
-        })();
-      },
-      get done() { return finished; },
-      stop: async () => { await producer.disconnect(); },
-    };
+  async create(deps): Promise<StageRunnable> {
+    const { file, interface: interfaceName } = deps.config.capture;
+    if (file && interfaceName) throw new CaptureSourceConflictError(file, interfaceName);
+    if (interfaceName) return liveCapture(deps, interfaceName);
+    if (file) return fileReplay(deps, file);
+    throw new CaptureSourceMissingError();
   },
 };
+
+function packetsProducer(kafka: Awaited<ReturnType<typeof prepareKafka>>['kafka']): Producer {
+  return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 5 });
+}
+
+async function fileReplay({ config, logger, metrics }: Deps, file: string): Promise<StageRunnable> {
+  const { kafka, serdes } = await prepareKafka(config, logger, []);
+  const producer = packetsProducer(kafka);
+  const frames = metrics.counter('ids_capture_frames_total', 'Frames read from the capture source.');
+  let finished: Promise<void> | undefined;
+  let reported = 0;
+  return {
+    start: async () => {
+      await producer.connect();
+      finished = (async () => {
+        const stats = await runCaptureSource(new PcapFileReader(file), new KafkaRecordWriter(producer, serdes), {
+          captureId: `${file}@${config.runtime.instanceId}`,
+          interfaceName: file,
+          keyOf: flowKeyOfFrame,
+          endOfInput: config.capture.endOfInput,
+          onProgress: async (n) => { frames.inc(n - reported); reported = n; },
+        });
+        frames.inc(stats.frames - reported);
+        logger.info({ file, ...stats }, 'capture file replayed');
+        await producer.disconnect();
+      })();
+    },
+    get done() { return finished; },
+    stop: async () => { await producer.disconnect(); },
+  };
+}
+
+/** How long a captured frame may wait in the Kafka writer's batch on a quiet link. */
+const LINGER_MS = 200;
+const METRICS_INTERVAL_MS = 1000;
+
+/**
+ * Live capture from an interface into ids.packets.v1 until the app is stopped. Frames carry the
+ * wall-clock time they were read (cap gives no capture timestamp); watermarks follow that time.
+ * Stopping writes a last watermark but no end-of-input: the traffic goes on, and open flows end
+ * by their timeouts when capture resumes.
+ */
+async function liveCapture({ config, logger, metrics }: Deps, interfaceName: string): Promise<StageRunnable> {
+  const { filter, snaplen, bufferMb } = config.capture;
+  // Opened first, so that a bad interface or filter fails before any Kafka work; frames queue
+  // (bounded, drops counted) until the writer is ready.
+  const capture = LiveCapture.open({ interface: interfaceName, filter, snaplen, bufferBytes: bufferMb * 1024 * 1024 });
+  let producer: Producer;
+  let writer: LingeringWriter;
+  try {
+    const { kafka, serdes } = await prepareKafka(config, logger, []);
+    producer = packetsProducer(kafka);
+    writer = new LingeringWriter(new KafkaRecordWriter(producer, serdes), LINGER_MS);
+  } catch (error) {
+    capture.stop();
+    throw error;
+  }
+  const exported = new CaptureMetrics(metrics);
+  const described = { interface: interfaceName, filter: filter ?? '', snaplen, bufferMb, linkType: capture.linkType };
+  let timer: NodeJS.Timeout | undefined;
+  let stopping = false;
+  let finished: Promise<unknown> | undefined;
+  let fail: (error: unknown) => void = () => {};
+  // Settles only if the capture fails: a live capture has no natural end.
+  const failed = new Promise<void>((_resolve, reject) => { fail = reject; });
+  failed.catch(() => {});
+
+  return {
+    start: async () => {
+      await producer.connect();
+      logger.info({ ...described, timestamps: 'wall clock at delivery' }, 'live capture started');
+      timer = setInterval(() => exported.update(capture.stats()), METRICS_INTERVAL_MS);
+      timer.unref();
+      finished = runCaptureSource(capture, writer, {
+        captureId: `${interfaceName}@${config.runtime.instanceId}`,
+        interfaceName,
+        keyOf: flowKeyOfFrame,
+        endOfInput: false,
+      }).catch((error: unknown) => {
+        capture.stop();
+        if (!stopping) {
+          logger.error({ ...described, err: error, ...loggable(capture.stats()) }, 'live capture failed');
+          fail(error);
+        }
+        throw error;
+      });
+      finished.catch(() => {});
+    },
+    done: failed,
+    health: () => ({ source: 'live', ...described, ...loggable(capture.stats()) }),
+    stop: async () => {
+      stopping = true;
+      capture.stop();
+      // The frames already queued are written, then a last watermark, then the batch is flushed.
+      const result = await finished?.then((s) => s, (error: unknown) => ({ error }));
+      clearInterval(timer);
+      writer.close();
+      const stats = capture.stats();
+      exported.update(stats);
+      logger.info({ ...described, ...loggable(stats), written: result }, 'live capture stopped');
+      await producer.disconnect();
+    },
+  };
+}
+
+/** The statistics beside the interface's name: its counters under their own key. */
+function loggable({ interface: interfaceCounters, ...counts }: LiveCaptureStats): Record<string, unknown> {
+  return { ...counts, interfaceCounters };
+}
+
+/** Capture statistics as Prometheus counters and gauges; `update` exports what changed. */
+class CaptureMetrics {
+  private readonly received;
+  private readonly dropped;
+  private readonly truncated;
+  private readonly frames;
+  private readonly queued;
+  private last = { received: 0, truncated: 0, delivered: 0, queue: 0, interface: 0 };
+
+  constructor(metrics: StageMetrics) {
+    this.received = metrics.counter('ids_capture_received_total', 'Frames libpcap delivered from the interface (after the BPF filter).');
+    this.dropped = metrics.counter('ids_capture_dropped_total',
+      'Frames lost. by="queue": the Kafka writer was behind and the capture queue was full. by="interface": dropped by the interface and its driver (rx_dropped + rx_missed_errors). '
+      + 'Drops in the kernel capture buffer (pcap_stats) are not available through cap.', ['by']);
+    this.truncated = metrics.counter('ids_capture_truncated_total', 'Frames longer than the snap length, cut.');
+    this.frames = metrics.counter('ids_capture_frames_total', 'Frames read from the capture source.');
+    this.queued = metrics.gauge('ids_capture_queued_frames', 'Frames captured and waiting for the Kafka writer.');
+    // Both series exist from the start, at 0, so that a rate over them is defined.
+    for (const by of ['queue', 'interface']) this.dropped.labels(by).inc(0);
+  }
+
+  update(s: LiveCaptureStats): void {
+    const now = {
+      received: s.received,
+      truncated: s.truncated,
+      delivered: s.delivered,
+      queue: s.droppedByQueue,
+      interface: s.interface ? s.interface.rxDropped + s.interface.rxMissed : 0,
+    };
+    // Counters only go up: an interface whose counters restarted (re-created) adds nothing.
+    const inc = (counter: { inc(v: number): void }, delta: number) => { if (delta > 0) counter.inc(delta); };
+    inc(this.received, now.received - this.last.received);
+    inc(this.truncated, now.truncated - this.last.truncated);
+    inc(this.frames, now.delivered - this.last.delivered);
+    inc(this.dropped.labels('queue'), now.queue - this.last.queue);
+    inc(this.dropped.labels('interface'), now.interface - this.last.interface);
+    this.queued.set(s.queued);
+    this.last = now;
+  }
+}
+
+/**
+ * A RecordWriter that also flushes on a timer: KafkaRecordWriter sends when its batch is full,
+ * which on a quiet link could hold frames for minutes. Operations run one at a time, in order,
+ * so a timed flush never overlaps a write.
+ */
+class LingeringWriter implements RecordWriter {
+  private chain: Promise<void> = Promise.resolve();
+  private dirty = false;
+  private failure: unknown = null;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly inner: RecordWriter, lingerMs: number) {
+    this.timer = setInterval(() => {
+      if (this.dirty) this.flush().catch((error: unknown) => { this.failure ??= error; });
+    }, lingerMs);
+    this.timer.unref();
+  }
+
+  write(topic: string, partition: number, record: Parameters<RecordWriter['write']>[2]): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    this.dirty = true;
+    return this.serially(() => this.inner.write(topic, partition, record));
+  }
+
+  flush(): Promise<void> {
+    this.dirty = false;
+    return this.serially(() => this.inner.flush());
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+
+  private serially(op: () => void | Promise<void>): Promise<void> {
+    const next = this.chain.then(op);
+    this.chain = next.catch(() => {});
+    return next;
+  }
+}

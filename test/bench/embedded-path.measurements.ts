@@ -1,0 +1,156 @@
+// The measurements of the embedded path, one function each. Each runs once, single-threaded,
+// over the whole capture, and times only its loop (process.hrtime.bigint), not start-up.
+// run.ts starts a fresh node process for every run, so one measurement's JIT state and heap
+// never colour the next.
+import { FlowTable } from '@ids/flow';
+import { decodePacket } from '@ids/packet';
+import { PcapFileReader } from '@ids/pcap';
+import { analyzeCapture } from '@ids/stages';
+import { ETHERTYPE_IPV4, TCP, ethernetFrame, tcpPacket } from '../fixtures/frame.builder';
+
+export const THROUGHPUT_MEASUREMENTS = ['read', 'decode', 'flow', 'analyze'] as const;
+export type ThroughputMeasurement = (typeof THROUGHPUT_MEASUREMENTS)[number];
+
+export interface ThroughputSample {
+  packets: number;
+  /** Flows emitted (flow, analyze). */
+  flows?: number;
+  /** Frames that did not decode to an IP packet (decode, flow). */
+  undecoded?: number;
+  /** Wall-clock of the loop. */
+  seconds: number;
+  /** CPU of the whole process (all its threads: GC helpers, libuv pool) during the loop. */
+  cpuSeconds: number;
+  maxRssBytes: number;
+}
+
+export interface MemorySample {
+  flows: number;
+  heapBytes: number;
+  bytesPerFlow: number;
+  maxRssBytes: number;
+}
+
+const maxRss = () => process.resourceUsage().maxRSS * 1024;
+
+/** Starts the clocks; the returned function reads them. */
+function stopwatch(): () => { seconds: number; cpuSeconds: number; maxRssBytes: number } {
+  const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
+  return () => {
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssBytes: maxRss() };
+  };
+}
+
+/** (a) PcapFileReader.batches(): the frames of each 1 MiB read chunk at a time. */
+export async function measureRead(path: string): Promise<ThroughputSample> {
+  const stop = stopwatch();
+  let packets = 0;
+  let captured = 0;
+  for await (const batch of new PcapFileReader(path).batches()) {
+    packets += batch.length;
+    for (let i = 0; i < batch.length; i++) captured += batch[i].capturedLength;
+  }
+  const time = stop();
+  if (captured === 0 && packets > 0) throw new Error('no bytes read');
+  return { packets, ...time };
+}
+
+/** (b) read + decodePacket of every frame. */
+export async function measureDecode(path: string): Promise<ThroughputSample> {
+  const stop = stopwatch();
+  let packets = 0;
+  let undecoded = 0;
+  let check = 0;
+  for await (const batch of new PcapFileReader(path).batches()) {
+    for (let i = 0; i < batch.length; i++) {
+      const f = batch[i];
+      const pkt = decodePacket(f.data, f.linkType, f.tsUs, f.originalLength);
+      if (pkt.ok) check += pkt.srcPort;
+      else undecoded++;
+    }
+    packets += batch.length;
+  }
+  const time = stop();
+  if (check < 0) throw new Error('unreachable');
+  return { packets, undecoded, ...time };
+}
+
+/** (c) read + decode + FlowTable (libs/flow defaults), flushed at the end. */
+export async function measureFlow(path: string): Promise<ThroughputSample> {
+  const stop = stopwatch();
+  const table = new FlowTable();
+  let packets = 0;
+  let undecoded = 0;
+  let flows = 0;
+  for await (const batch of new PcapFileReader(path).batches()) {
+    for (let i = 0; i < batch.length; i++) {
+      const f = batch[i];
+      const pkt = decodePacket(f.data, f.linkType, f.tsUs, f.originalLength);
+      if (pkt.ok) flows += table.add(pkt).length;
+      else undecoded++;
+    }
+    packets += batch.length;
+  }
+  flows += table.flush().length;
+  return { packets, undecoded, flows, ...stop() };
+}
+
+/** (d) analyzeCapture: the capture source, the flows and sink topologies on the embedded runtime. */
+export async function measureAnalyze(path: string): Promise<ThroughputSample> {
+  const stop = stopwatch();
+  const r = await analyzeCapture(path);
+  const time = stop();
+  return { packets: r.capture.frames, flows: r.flows.length, ...time };
+}
+
+export const THROUGHPUT: Record<ThroughputMeasurement, (path: string) => Promise<ThroughputSample>> = {
+  read: measureRead,
+  decode: measureDecode,
+  flow: measureFlow,
+  analyze: measureAnalyze,
+};
+
+/**
+ * Heap per open flow: `flows` TCP connections, each through its handshake (SYN, SYN-ACK, ACK:
+ * established, history "ShA"), decoded from real frames and kept open in a FlowTable. The heap
+ * after a full GC, less the heap before, over the flow count: the state object, its key and
+ * address strings, the Map entry. Needs node --expose-gc.
+ */
+export function measureMemoryPerFlow(flows: number): MemorySample {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('the memory measurement needs node --expose-gc');
+  const client = { src: '10.0.0.1', dst: '93.184.216.34' };
+  const server = { src: client.dst, dst: client.src };
+  const eth = { src: '52:54:00:00:00:01', dst: '00:1a:2b:3c:4d:01' };
+  const frames = [
+    ethernetFrame(eth, ETHERTYPE_IPV4, tcpPacket(client, { srcPort: 40000, dstPort: 443, seq: 1000, ack: 0, flags: TCP.SYN })),
+    ethernetFrame({ src: eth.dst, dst: eth.src }, ETHERTYPE_IPV4, tcpPacket(server, { srcPort: 443, dstPort: 40000, seq: 5000, ack: 1001, flags: TCP.SYN | TCP.ACK })),
+    ethernetFrame(eth, ETHERTYPE_IPV4, tcpPacket(client, { srcPort: 40000, dstPort: 443, seq: 1001, ack: 5001, flags: TCP.ACK })),
+  ];
+  // Each flow has its own client address, 10.0.0.1 + i; the decoder ignores checksums.
+  const patch = (frame: Buffer, i: number, fromClient: boolean) => {
+    const copy = Buffer.from(frame);
+    copy.writeUInt32BE(0x0a000001 + i, fromClient ? 26 : 30);
+    return copy;
+  };
+  const startUs = 1_709_294_400_000_000;
+  gc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const table = new FlowTable();
+  for (let i = 0; i < flows; i++) {
+    for (let k = 0; k < 3; k++) {
+      const pkt = decodePacket(patch(frames[k], i, k !== 1), 1, startUs + i + k, 60);
+      if (!pkt.ok) throw new Error(`memory frame did not decode: ${pkt.reason}`);
+      table.add(pkt);
+    }
+  }
+  gc();
+  gc();
+  const heapBytes = process.memoryUsage().heapUsed - before;
+  if (table.size !== flows) throw new Error(`expected ${flows} open flows, the table has ${table.size}`);
+  return { flows, heapBytes, bytesPerFlow: heapBytes / flows, maxRssBytes: maxRss() };
+}

@@ -1,0 +1,24 @@
+// One run of one measurement, in a process of its own; prints its sample as one JSON line.
+//   node --expose-gc dist/test/bench/measure.js read|decode|flow|analyze CAPTURE
+//   node --expose-gc dist/test/bench/measure.js memory FLOWS
+// run.ts starts it (pinned to one CPU); run it by hand with --cpu-prof to see where time goes.
+import { THROUGHPUT, THROUGHPUT_MEASUREMENTS, measureMemoryPerFlow, type ThroughputMeasurement } from './embedded-path.measurements';
+
+async function main(): Promise<void> {
+  const [name, arg] = process.argv.slice(2);
+  if (name === 'memory') {
+    const flows = Number(arg);
+    if (!Number.isInteger(flows) || flows <= 0) throw new Error(`memory wants a flow count, got ${arg}`);
+    console.log(JSON.stringify(measureMemoryPerFlow(flows)));
+    return;
+  }
+  if (!(THROUGHPUT_MEASUREMENTS as readonly string[]).includes(name) || arg === undefined) {
+    throw new Error(`usage: measure.js ${THROUGHPUT_MEASUREMENTS.join('|')} CAPTURE, or measure.js memory FLOWS`);
+  }
+  console.log(JSON.stringify(await THROUGHPUT[name as ThroughputMeasurement](arg)));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});
