@@ -59,7 +59,9 @@ describe('capture app, live from an interface', () => {
     const seen: Seen[] = [];
     const consumer = kafka.consumer({ groupId: `live-capture-reader-${instance}` });
     await consumer.connect();
-    await consumer.subscribe({ topics: [TOPICS.packets.name] });
+    // From the beginning: on a fresh cluster the topic did not exist when the start offsets were
+    // taken (the capture app creates it), and a new group would otherwise start at the end.
+    await consumer.subscribe({ topics: [TOPICS.packets.name], fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         const control = message.headers?.['ids-control']?.toString();
