@@ -5,6 +5,15 @@ import type { StageDefinition, StageRunnable } from './stage-definition';
 import { IDS_CONFIG, IDS_LOGGER, STAGE_DEFINITION, STAGE_METRICS } from './stage-host.tokens';
 
 const STOP_TIMEOUT_MS = 20_000;
+const START_ATTEMPTS = 8;
+
+/** KafkaJS marks transient errors `retriable`; after its own retries it wraps them in `cause`. */
+function isRetriable(error: unknown): boolean {
+  for (let e = error as { retriable?: boolean; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.retriable === true) return true;
+  }
+  return false;
+}
 
 /** Starts the stage once Nest is up and stops it on shutdown (SIGTERM, SIGINT). */
 @Injectable()
@@ -20,14 +29,25 @@ export class StageLifecycle implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    try {
-      this.runnable = await this.stage.create({ config: this.config, logger: this.logger, metrics: this.metrics });
-      await this.runnable.start();
-      this.state = 'running';
-      this.logger.info({ stage: this.stage.name }, 'stage running');
-    } catch (error) {
-      this.state = 'failed';
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.runnable = await this.stage.create({ config: this.config, logger: this.logger, metrics: this.metrics });
+        await this.runnable.start();
+        this.state = 'running';
+        this.logger.info({ stage: this.stage.name }, 'stage running');
+        return;
+      } catch (error) {
+        // Stages starting together on a fresh cluster race to create the topics, and metadata
+        // takes a moment to reach every broker: such errors are retriable, so start again.
+        await this.runnable?.stop().catch(() => undefined);
+        this.runnable = undefined;
+        if (!isRetriable(error) || attempt >= START_ATTEMPTS) {
+          this.state = 'failed';
+          throw error;
+        }
+        this.logger.warn({ stage: this.stage.name, attempt, err: (error as Error).message }, 'stage start failed with a retriable error; retrying');
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
     }
   }
 
