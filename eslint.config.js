@@ -3,10 +3,10 @@ const tseslint = require('typescript-eslint');
 
 const LAYERS = [
   ['contracts'],
-  ['packet', 'flow'],
-  ['topology', 'serdes'],
+  ['packet', 'flow', 'rules', 'features', 'fusion'],
+  ['topology', 'serdes', 'detection'],
   ['config', 'observability'],
-  ['pcap', 'kafka', 'clickhouse'],
+  ['pcap', 'kafka', 'clickhouse', 'inference'],
   ['stages'],
   ['stage-host'],
 ];

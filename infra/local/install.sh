@@ -20,11 +20,15 @@ APT_PACKAGES=(
   libpcap-dev tshark tcpdump                       # capture
   clickhouse-server clickhouse-client              # alert/flow store
 )
+# Reference tools from bookworm-backports (Suricata left bookworm proper): the signature engine's
+# oracle in tests and its reference in `make bench`.
+BACKPORTS_PACKAGES=(suricata)
+BACKPORTS_SOURCE=/etc/apt/sources.list.d/ids-bookworm-backports.sources
 
 KAFKA_POM="$INFRA_DIR/kafka/pom.xml"
 KAFKA_LIBS="$LOCAL_DIR/kafka/libs"
 VENV="$LOCAL_DIR/venv"
-REQUIREMENTS="$INFRA_DIR/requirements.txt"
+REQUIREMENTS=("$INFRA_DIR/requirements.txt" "$REPO_ROOT/models/training/requirements.txt")
 STAMPS="$LOCAL_DIR/stamps"
 
 DO_APT=1 DO_NPM=1 DO_BUILD=1 DO_KAFKA=1 DO_VENV=1
@@ -57,15 +61,28 @@ apt_installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }
 
+ensure_backports_source() {
+  [[ -f $BACKPORTS_SOURCE ]] && return 0
+  grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/ && return 0
+  log "apt: adding bookworm-backports ($BACKPORTS_SOURCE)"
+  printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' 'Suites: bookworm-backports' \
+    'Components: main' 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' |
+    as_root tee "$BACKPORTS_SOURCE" >/dev/null
+}
+
 install_apt_packages() {
-  local missing=() p
+  local missing=() backports=() p
   for p in "${APT_PACKAGES[@]}"; do
     apt_installed "$p" || missing+=("$p")
   done
-  if ((${#missing[@]} == 0)); then
-    log "apt: all ${#APT_PACKAGES[@]} packages present"
+  for p in "${BACKPORTS_PACKAGES[@]}"; do
+    apt_installed "$p" || backports+=("$p")
+  done
+  if ((${#missing[@]} == 0 && ${#backports[@]} == 0)); then
+    log "apt: all $((${#APT_PACKAGES[@]} + ${#BACKPORTS_PACKAGES[@]})) packages present"
     return 0
   fi
+  ((${#backports[@]} == 0)) || ensure_backports_source
   log "apt: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   # tshark asks whether non-root users may capture; answer no without a prompt.
@@ -73,6 +90,11 @@ install_apt_packages() {
   as_root apt-get update -q
   as_root apt-get install -y -q --no-install-recommends \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"
+  if ((${#backports[@]} > 0)); then
+    log "apt: installing ${backports[*]} from bookworm-backports"
+    as_root apt-get install -y -q --no-install-recommends -t bookworm-backports \
+      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${backports[@]}"
+  fi
 }
 
 # --- Node / npm ----------------------------------------------------------------
@@ -161,7 +183,7 @@ install_kafka_jars() {
 install_venv() {
   local stamp="$VENV/.requirements.sha256" want py
   py=$(command -v python3) || die "python3 not found"
-  want=$(printf '%s %s' "$(sha_of "$REQUIREMENTS")" "$("$py" -c 'import sys; print(sys.version)')" | sha256sum | cut -d' ' -f1)
+  want=$(printf '%s %s' "$(sha_of "${REQUIREMENTS[@]}")" "$("$py" -c 'import sys; print(sys.version)')" | sha256sum | cut -d' ' -f1)
   if [[ -x $VENV/bin/python && -f $stamp && $(<"$stamp") == "$want" ]] && "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
     log "venv: $VENV up to date"
     return 0
@@ -171,9 +193,12 @@ install_venv() {
     rm -rf "$VENV"
     "$py" -m venv "$VENV"
   fi
-  log "venv: pip install -r $REQUIREMENTS"
-  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQUIREMENTS"
+  local args=() r
+  for r in "${REQUIREMENTS[@]}"; do args+=(-r "$r"); done
+  log "venv: pip install ${args[*]}"
+  "$VENV/bin/pip" install -q --disable-pip-version-check "${args[@]}"
   "$VENV/bin/python" -c 'from confluent_kafka.schema_registry import SchemaRegistryClient; from confluent_kafka.schema_registry.avro import AvroSerializer'
+  "$VENV/bin/python" -c 'import onnxruntime, onnx, skl2onnx, onnxmltools, lightgbm, sklearn, matplotlib'
   printf '%s' "$want" >"$stamp"
   log "venv: ready"
 }
