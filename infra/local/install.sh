@@ -87,12 +87,15 @@ install_apt_packages() {
   export DEBIAN_FRONTEND=noninteractive
   # tshark asks whether non-root users may capture; answer no without a prompt.
   echo 'wireshark-common wireshark-common/install-setuid boolean false' | as_root debconf-set-selections 2>/dev/null || true
-  as_root apt-get update -q
-  as_root apt-get install -y -q --no-install-recommends \
+  # APT::Sandbox::User=root: on machines whose /tmp is not world-writable, the _apt sandbox user
+  # cannot create apt-key's temporary file and every repository fails its signature check.
+  local apt_opts=(-o APT::Sandbox::User=root)
+  as_root apt-get "${apt_opts[@]}" update -q
+  as_root apt-get "${apt_opts[@]}" install -y -q --no-install-recommends \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"
   if ((${#backports[@]} > 0)); then
     log "apt: installing ${backports[*]} from bookworm-backports"
-    as_root apt-get install -y -q --no-install-recommends -t bookworm-backports \
+    as_root apt-get "${apt_opts[@]}" install -y -q --no-install-recommends -t bookworm-backports \
       -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${backports[@]}"
   fi
 }
