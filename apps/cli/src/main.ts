@@ -8,12 +8,14 @@ import { registerTopology } from './commands/topology.command';
 import { registerMigrate } from './commands/migrate.command';
 import { registerRun } from './commands/run.command';
 import { registerCapture } from './commands/capture.command';
+import { registerDataset } from './commands/dataset.command';
 
 const program = new Command('ids')
   .description('Hybrid network intrusion detection on Kafka: capture, flows, signatures, ML, fusion, ClickHouse.')
   .showHelpAfterError();
 registerAnalyze(program);
 registerCapture(program);
+registerDataset(program);
 registerTopics(program);
 registerTopology(program);
 registerMigrate(program);

@@ -1,5 +1,5 @@
 import type {
-  AlertRecord, DeadLetterRecord, FeatureVectorRecord, FlowRecord, MlScoreRecord, PacketRecord, SignatureHitRecord,
+  AlertRecord, DeadLetterRecord, FeatureVectorRecord, FeatureWorkRecord, FlowRecord, MlScoreRecord, PacketRecord, SignatureHitRecord,
 } from './records';
 
 /**
@@ -7,7 +7,7 @@ import type {
  * registration, the Terraform definitions in `infra/terraform` and the topic table in the README
  * are derived from this list, and a test checks each of them against it.
  */
-export type TopicKey = 'flow-key' | 'host' | 'original';
+export type TopicKey = 'flow-key' | 'host' | 'service' | 'original';
 export type CleanupPolicy = 'delete' | 'compact';
 
 export interface TopicSpec<V = unknown> {
@@ -49,6 +49,16 @@ export const TOPICS = Object.freeze({
     name: 'ids.features.v1', partitions: DATA_PARTITIONS, key: 'flow-key', schemaFile: 'feature-vector.avsc',
     valueType: 'org.hybridids.v1.FeatureVector', cleanupPolicy: 'delete', retentionMs: 7 * DAY_MS,
     description: 'One feature vector per flow.',
+  }),
+  featuresByHost: topic<FeatureWorkRecord>({
+    name: repartitionTopic('ids-features', 'by-host'), partitions: DATA_PARTITIONS, key: 'host', schemaFile: 'feature-work.avsc',
+    valueType: 'org.hybridids.v1.FeatureWork', cleanupPolicy: 'delete', retentionMs: 1 * DAY_MS,
+    description: 'Features stage, internal: flows re-keyed by responder host for the NSL-KDD host windows.',
+  }),
+  featuresByService: topic<FeatureWorkRecord>({
+    name: repartitionTopic('ids-features', 'by-service'), partitions: DATA_PARTITIONS, key: 'service', schemaFile: 'feature-work.avsc',
+    valueType: 'org.hybridids.v1.FeatureWork', cleanupPolicy: 'delete', retentionMs: 1 * DAY_MS,
+    description: 'Features stage, internal: flows re-keyed by service for the NSL-KDD service windows.',
   }),
   signatureHits: topic<SignatureHitRecord>({
     name: 'ids.signature-hits.v1', partitions: DATA_PARTITIONS, key: 'flow-key', schemaFile: 'signature-hit.avsc',

@@ -60,7 +60,7 @@ export class KafkaStreamRunner {
     let pending = this.restoring.get(partition);
     if (!pending) {
       pending = (async () => {
-        const task = new StreamTask(this.o.topology, partition);
+        const task = new StreamTask(this.o.topology, partition, this.o.partitions);
         for (const cl of changelogTopicsOf(this.o.topology, this.o.partitions)) {
           await restoreFromChangelog(this.o.kafka, this.o.logger, task, cl.name, cl.store);
         }

@@ -1,14 +1,22 @@
-import { ALL_TOPICS, type DeadLetterRecord, type FlowRecord } from '@ids/contracts';
+import { ALL_TOPICS, TOPICS, type DeadLetterRecord, type FeatureVectorRecord, type FlowRecord } from '@ids/contracts';
 import { PcapFileReader } from '@ids/pcap';
 import { EmbeddedRuntime, InMemoryLog } from '@ids/topology';
 import { runCaptureSource, type CaptureStats } from './capture.source';
 import { flowKeyOfFrame } from './frame-key';
+import { featuresTopologies, type FeaturesStageOptions } from './features.stage';
 import { flowsTopology, type FlowsStageOptions } from './flows.stage';
+import { collectorTopology, type RecordPort } from './record-collector';
 import { sinkTopology } from './sink.stage';
 import type { FlowSinkPort } from './flow-sink.port';
 
+/** The embedded run's reader of ids.features.v1 (a consumer group of its own, as on Kafka). */
+const ANALYZE_FEATURES_READER = 'ids-analyze-features-reader';
+
 export interface AnalyzeOptions {
   flows?: FlowsStageOptions;
+  features?: FeaturesStageOptions;
+  /** Receives feature vectors as they come out of the features stage; by default they are collected in memory. */
+  featureSink?: RecordPort<FeatureVectorRecord>;
   /** Receives flows as the sink stage writes them; by default they are collected in memory. */
   flowSink?: FlowSinkPort;
   /** Frames read between two drains of the topology: bounds the memory the log holds. */
@@ -18,13 +26,15 @@ export interface AnalyzeOptions {
 export interface AnalyzeResult {
   capture: CaptureStats;
   flows: FlowRecord[];
+  /** Empty when `featureSink` was given. */
+  features: FeatureVectorRecord[];
   /** Counted events by stage and reason (decoder errors, skipped records). */
   counters: Record<string, number>;
   deadLetters: DeadLetterRecord[];
 }
 
 /**
- * `ids analyze`: the capture → flows → sink topology on the embedded runtime, over a capture
+ * `ids analyze`: the capture → flows → sink and features topologies on the embedded runtime, over a capture
  * file, with no Kafka, registry or ClickHouse. The topologies are the ones the Kafka runtime runs.
  */
 export async function analyzeCapture(path: string, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
@@ -32,8 +42,16 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   for (const t of ALL_TOPICS) log.createTopic(t.name, t.partitions);
   const flows: FlowRecord[] = [];
   const sink: FlowSinkPort = options.flowSink ?? { writeFlows: async (batch) => { flows.push(...batch); } };
+  const features: FeatureVectorRecord[] = [];
+  const featureSink: RecordPort<FeatureVectorRecord> = options.featureSink ?? ((batch) => { features.push(...batch); });
   const deadLetters: DeadLetterRecord[] = [];
-  const runtime = new EmbeddedRuntime(log, [flowsTopology(options.flows), sinkTopology(sink)], { onDeadLetter: (l) => deadLetters.push(l) });
+  const topologies = [
+    flowsTopology(options.flows),
+    sinkTopology(sink),
+    ...featuresTopologies(options.features),
+    collectorTopology(ANALYZE_FEATURES_READER, TOPICS.features.name, featureSink),
+  ];
+  const runtime = new EmbeddedRuntime(log, topologies, { onDeadLetter: (l) => deadLetters.push(l) });
   runtime.start();
   try {
     const capture = await runCaptureSource(new PcapFileReader(path), runtime.writer, {
@@ -44,7 +62,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
       onProgress: () => runtime.runUntilIdle(),
     });
     await runtime.runUntilIdle();
-    return { capture, flows, counters: Object.fromEntries(runtime.taskCounters()), deadLetters };
+    return { capture, flows, features, counters: Object.fromEntries(runtime.taskCounters()), deadLetters };
   } finally {
     await runtime.close();
   }

@@ -28,6 +28,8 @@ export function toFlowOptions(o: FlowsStageOptions = {}): Partial<FlowOptions> {
 export class FlowTableProcessor implements Processor<string, PacketRecord> {
   private context!: ProcessorContext;
   private table!: FlowTable;
+  /** Event time so far: the latest packet or watermark. */
+  private nowUs = 0;
 
   constructor(private readonly options: Partial<FlowOptions>) {}
 
@@ -44,10 +46,12 @@ export class FlowTableProcessor implements Processor<string, PacketRecord> {
       this.context.count(`decode-${DECODE_FAILURE_KIND[pkt.reason]}:${pkt.reason}`);
       return;
     }
+    this.nowUs = Math.max(this.nowUs, pkt.tsUs);
     this.emit(this.table.add(pkt));
   }
 
   onWatermark(watermarkUs: number): void {
+    this.nowUs = Math.max(this.nowUs, watermarkUs);
     this.emit(this.table.advanceTo(watermarkUs));
   }
 
@@ -55,8 +59,13 @@ export class FlowTableProcessor implements Processor<string, PacketRecord> {
     this.emit(this.table.flush());
   }
 
+  /**
+   * A flow's record time is the event time at which it ended here (its closing packet, or the
+   * watermark that timed it out), not its last packet: downstream windows over "connections that
+   * ended recently" then see each flow at a time the watermark has not yet passed.
+   */
   private emit(flows: readonly FlowRecord[]): void {
-    for (const f of flows) this.context.forward({ key: f.flow_key, value: f, timestampUs: f.last_ts_us });
+    for (const f of flows) this.context.forward({ key: f.flow_key, value: f, timestampUs: Math.max(this.nowUs, f.last_ts_us) });
   }
 }
 

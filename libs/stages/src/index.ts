@@ -4,5 +4,7 @@ export * from './capture.source';
 export * from './frame-key';
 export * from './flows.stage';
 export * from './sink.stage';
+export * from './features.stage';
+export * from './record-collector';
 export * from './analyze.pipeline';
 export * from './analysis-summary';

@@ -27,6 +27,13 @@ class WindowedCount implements Processor<string, string> {
   }
 }
 
+/** Re-keys each record by its value. */
+class ByValue implements Processor<string, string> {
+  private ctx!: ProcessorContext;
+  init(ctx: ProcessorContext) { this.ctx = ctx; }
+  process(r: StreamRecord<string, string>) { this.ctx.forward({ key: r.value, value: r.value, timestampUs: r.timestampUs }); }
+}
+
 function setup(log = new InMemoryLog()) {
   log.createTopic('in', 2);
   log.createTopic('out', 2);
@@ -119,6 +126,38 @@ describe('EmbeddedRuntime', () => {
     await runtime.runUntilIdle();
     expect(log.read('in', 0, 0, 1000)).toEqual([]);
     expect(log.endOffset('in', 0)).toBe(100);
+  });
+
+  it('shouldHoldARepartitionedWatermarkAtTheSlowestUpstreamTask', async () => {
+    // Upstream re-keys 'in' (2 partitions) into 'by-word' (2 partitions): each partition of
+    // 'by-word' holds records of both upstream tasks, so its watermark is the lower of the two.
+    const log = new InMemoryLog();
+    log.createTopic('in', 2);
+    log.createTopic('by-word', 2);
+    log.createTopic('out', 2);
+    const rekey = new TopologyBuilder('rekey')
+      .addSource('src', 'in')
+      .addProcessor('by-value', () => new ByValue(), 'src')
+      .addSink('repartition', 'by-word', 2, 'by-value')
+      .build();
+    const watermarks: number[] = [];
+    const count = new TopologyBuilder('count')
+      .addSource('src', 'by-word')
+      .addProcessor('watch', () => ({ process() {}, onWatermark: (w: number) => { watermarks.push(w); } }), 'src')
+      .addSink('sink', 'out', 2, 'watch')
+      .build();
+    const runtime = new EmbeddedRuntime(log, [rekey, count]);
+    runtime.start();
+    log.append('in', 0, { key: 'a', value: 'x', timestampUs: 1 });
+    log.append('in', 0, watermark(50));
+    await runtime.runUntilIdle();
+    expect(watermarks).toEqual([]); // task 1 upstream has said nothing yet
+    log.append('in', 1, watermark(20));
+    await runtime.runUntilIdle();
+    log.append('in', 1, watermark(70));
+    await runtime.runUntilIdle();
+    // Both partitions of the downstream topology advance to 20, then to 50.
+    expect(watermarks).toEqual([20, 20, 50, 50]);
   });
 
   it.each([

@@ -30,7 +30,7 @@ export class EmbeddedRuntime {
     for (const topology of this.topologies) {
       const partitions = this.inputPartitions(topology);
       for (const cl of changelogTopicsOf(topology, partitions)) this.log.createTopic(cl.name, cl.partitions);
-      const tasks = Array.from({ length: partitions }, (_, p) => new StreamTask(topology, p));
+      const tasks = Array.from({ length: partitions }, (_, p) => new StreamTask(topology, p, partitions));
       for (const cl of changelogTopicsOf(topology, partitions)) {
         for (const task of tasks) {
           const end = this.log.endOffset(cl.name, task.partition);

@@ -1,7 +1,7 @@
 import type { Processor, ProcessorContext } from './processor';
 import { ChangeLoggingStore, InMemoryKeyValueStore, type KeyValueStore } from './key-value.store';
 import { partitionForKey } from './partitioner';
-import { endOfInput, watermark, type ControlMarker, type RecordOrigin, type StreamRecord } from './stream-record';
+import { endOfInput, watermark, type ControlMarker, type MarkerProducer, type RecordOrigin, type StreamRecord } from './stream-record';
 import type { ProcessorNode, Topology } from './topology';
 import { changelogTopicName } from './internal-topics';
 
@@ -31,6 +31,8 @@ export interface TaskOutput {
   deadLetters: TaskDeadLetter[];
 }
 
+const SOLE_PRODUCER: MarkerProducer = { id: '', count: 1 };
+
 interface RunningNode { node: ProcessorNode; processor: Processor; context: ProcessorContext }
 
 /**
@@ -42,13 +44,19 @@ export class StreamTask {
   readonly id: string;
   private readonly running = new Map<string, RunningNode>();
   private readonly stores = new Map<string, ChangeLoggingStore<unknown> | KeyValueStore<unknown>>();
-  private readonly watermarks = new Map<string, number>();
-  private readonly ended = new Set<string>();
+  /** Per source topic: the latest watermark of each producer, and how many producers there are. */
+  private readonly watermarks = new Map<string, { count: number; byProducer: Map<string, number> }>();
+  private readonly ended = new Map<string, Set<string>>();
+  private readonly endedTopics = new Set<string>();
   private taskWatermark = Number.NEGATIVE_INFINITY;
   private output: TaskOutput = { records: [], changelog: [], deadLetters: [] };
   readonly counters = new Map<string, number>();
 
-  constructor(readonly topology: Topology, readonly partition: number) {
+  /**
+   * @param taskCount how many tasks the topology runs (its input partitions): downstream readers
+   *   wait for the markers of all of them.
+   */
+  constructor(readonly topology: Topology, readonly partition: number, readonly taskCount: number) {
     this.id = `${topology.applicationId}-${partition}`;
     for (const spec of topology.stores.values()) {
       const base = new InMemoryKeyValueStore<unknown>(spec.name);
@@ -107,28 +115,50 @@ export class StreamTask {
   }
 
   private processControl(topic: string, control: ControlMarker): void {
-    const sourceTopics = this.topology.sourceTopics;
+    const producer: MarkerProducer = control.producer ?? SOLE_PRODUCER;
     if (control.kind === 'watermark') {
-      this.watermarks.set(topic, Math.max(this.watermarks.get(topic) ?? Number.NEGATIVE_INFINITY, control.watermarkUs));
-      const low = Math.min(...sourceTopics.map((t) => this.watermarks.get(t) ?? Number.NEGATIVE_INFINITY));
+      const seen = this.watermarks.get(topic) ?? { count: producer.count, byProducer: new Map<string, number>() };
+      seen.count = producer.count;
+      seen.byProducer.set(producer.id, Math.max(seen.byProducer.get(producer.id) ?? Number.NEGATIVE_INFINITY, control.watermarkUs));
+      this.watermarks.set(topic, seen);
+      const low = Math.min(...this.topology.sourceTopics.map((t) => this.topicWatermark(t)));
       if (low <= this.taskWatermark) return;
       this.taskWatermark = low;
       for (const { processor } of this.running.values()) processor.onWatermark?.(low);
-      this.emitControl(watermark(low));
+      this.emitControl(watermark(low, this.producer));
       return;
     }
-    this.ended.add(topic);
-    if (!sourceTopics.every((t) => this.ended.has(t))) return;
+    const ended = this.ended.get(topic) ?? new Set<string>();
+    ended.add(producer.id);
+    this.ended.set(topic, ended);
+    if (ended.size < producer.count) return;
+    this.endedTopics.add(topic);
+    if (!this.topology.sourceTopics.every((t) => this.endedTopics.has(t))) return;
     this.ended.clear();
+    this.endedTopics.clear();
     for (const { processor } of this.running.values()) processor.onEndOfInput?.();
-    this.emitControl(endOfInput(Number.isFinite(this.taskWatermark) ? this.taskWatermark : 0));
+    this.emitControl(endOfInput(Number.isFinite(this.taskWatermark) ? this.taskWatermark : 0, this.producer));
   }
 
-  /** Control markers keep their partition: data topics are co-partitioned. */
+  /** A topic's watermark: the lowest of its producers', once every producer has written one. */
+  private topicWatermark(topic: string): number {
+    const seen = this.watermarks.get(topic);
+    if (!seen || seen.byProducer.size < seen.count) return Number.NEGATIVE_INFINITY;
+    return Math.min(...seen.byProducer.values());
+  }
+
+  private get producer(): MarkerProducer {
+    return { id: this.id, count: this.taskCount };
+  }
+
+  /**
+   * Markers go to every partition of every sink, tagged with this task: a partition of a
+   * repartition topic holds records of every upstream task, so its reader must hear from all.
+   */
   private emitControl(record: StreamRecord<null, null>): void {
     for (const sink of this.topology.sinks) {
-      if (this.partition < sink.partitions) {
-        this.output.records.push({ topic: sink.topic, partition: this.partition, key: null, value: null, timestampUs: record.timestampUs, control: record.control });
+      for (let p = 0; p < sink.partitions; p++) {
+        this.output.records.push({ topic: sink.topic, partition: p, key: null, value: null, timestampUs: record.timestampUs, control: record.control });
       }
     }
   }

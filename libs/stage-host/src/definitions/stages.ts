@@ -1,4 +1,4 @@
-import { flowsTopology, sinkTopology, type FlowsStageOptions } from '@ids/stages';
+import { featuresTopologies, flowsTopology, sinkTopology, type FlowsStageOptions } from '@ids/stages';
 import type { IdsConfig } from '@ids/config';
 import type { Topology } from '@ids/topology';
 import type { StageDefinition } from '../stage-definition';
@@ -14,7 +14,7 @@ export function flowOptionsFrom(config: IdsConfig): FlowsStageOptions {
 export const STAGES = {
   capture: captureStage,
   flows: topologyStage('flows', (config) => flowsTopology(flowOptionsFrom(config))),
-  features: notImplementedStage('features', 'issue #3'),
+  features: topologyStage('features', () => featuresTopologies()),
   signatures: notImplementedStage('signatures', 'issue #4'),
   inference: notImplementedStage('inference', 'issue #5'),
   fusion: notImplementedStage('fusion', 'not filed yet'),
@@ -23,5 +23,5 @@ export const STAGES = {
 
 /** The topologies of the stages that have one, for `ids topology` and `ids topics apply`. */
 export function allStageTopologies(): Topology[] {
-  return [flowsTopology(), sinkTopology({ writeFlows: async () => { throw new Error('describe only'); } })];
+  return [flowsTopology(), ...featuresTopologies(), sinkTopology({ writeFlows: async () => { throw new Error('describe only'); } })];
 }

@@ -5,19 +5,25 @@ import type { StageDefinition, StageRunnable } from '../stage-definition';
 import type { IdsConfig } from '@ids/config';
 import { prepareKafka } from './kafka-environment';
 
-/** A stage that is one topology run by the Kafka runtime. */
-export function topologyStage(name: string, build: (config: IdsConfig) => Promise<Topology> | Topology): StageDefinition {
+/**
+ * A stage that is one topology, or several sub-topologies split at repartition topics, run by
+ * the Kafka runtime: one consumer group per sub-topology, all in this process.
+ */
+export function topologyStage(name: string, build: (config: IdsConfig) => Promise<Topology | Topology[]> | Topology | Topology[]): StageDefinition {
   return {
     name,
     async create({ config, logger, metrics }): Promise<StageRunnable> {
-      const topology = await build(config);
-      logger.info({ topology: topology.describe() }, 'topology');
-      const { kafka, serdes } = await prepareKafka(config, logger, [topology]);
-      const runner = new KafkaStreamRunner({ kafka, serdes, topology, instanceId: config.runtime.instanceId, logger, metrics, partitions: DATA_PARTITIONS });
+      const built = await build(config);
+      const topologies = Array.isArray(built) ? built : [built];
+      for (const topology of topologies) logger.info({ topology: topology.describe() }, 'topology');
+      const { kafka, serdes } = await prepareKafka(config, logger, topologies);
+      const runners = topologies.map((topology) => new KafkaStreamRunner({
+        kafka, serdes, topology, instanceId: config.runtime.instanceId, logger, metrics, partitions: DATA_PARTITIONS,
+      }));
       return {
-        start: () => runner.start(),
-        stop: () => runner.stop(),
-        health: () => ({ group: runner.groupId, topics: topology.sourceTopics }),
+        start: async () => { for (const r of runners) await r.start(); },
+        stop: async () => { await Promise.all(runners.map((r) => r.stop())); },
+        health: () => ({ groups: runners.map((r) => r.groupId), topics: topologies.flatMap((t) => t.sourceTopics) }),
       };
     },
   };

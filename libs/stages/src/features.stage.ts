@@ -1,0 +1,188 @@
+import { TOPICS, type FeatureVectorRecord, type FeatureWorkRecord, type FlowRecord } from '@ids/contracts';
+import {
+  compareConnections, DEFAULT_WINDOW_OPTIONS, FEATURE_SCHEMA, flowFeatures, observeHost, observeService, toFeatureVector, windowConnection,
+  type HostWindowState, type WindowConnection, type WindowOptions, type WindowStep,
+} from '@ids/features';
+import { TopologyBuilder, type KeyValueStore, type Processor, type ProcessorContext, type StreamRecord, type Topology } from '@ids/topology';
+import { APP_IDS } from './stage-names';
+
+/**
+ * The features stage is three sub-topologies, as Kafka Streams would split it at its repartitions:
+ *   ids.flows.v1 → flow features → (by responder host) → host windows → (by service) → service windows → ids.features.v1
+ * NSL-KDD's windows need every connection to one host (or one service) in one place; data topics
+ * are keyed by flow, so each window stage reads a topic re-keyed for it.
+ */
+export const FEATURES_APP_IDS = {
+  flows: APP_IDS.features,
+  hosts: `${APP_IDS.features}-hosts`,
+  services: `${APP_IDS.features}-services`,
+} as const;
+
+export const WINDOW_STORE = 'windows';
+export const PENDING_STORE = 'pending';
+
+export interface FeaturesStageOptions {
+  windows?: Partial<WindowOptions>;
+  /** A host or service whose window has seen nothing for this long (event time) is forgotten. */
+  windowRetentionUs?: number;
+}
+
+const DEFAULT_RETENTION_US = 3600 * 1_000_000;
+/** How often (event time) windows are swept for retention. */
+const SWEEP_EVERY_US = 60 * 1_000_000;
+
+/** Per flow: the features it determines alone, then on to its responder host's window. */
+export class FlowFeaturesProcessor implements Processor<string, FlowRecord> {
+  private context!: ProcessorContext;
+
+  init(context: ProcessorContext): void {
+    this.context = context;
+  }
+
+  process(record: StreamRecord<string, FlowRecord>): void {
+    const flow = record.value;
+    if (!flow) return;
+    // The record time is when the flows stage emitted the flow: the time windows are measured in.
+    const conn = windowConnection(flow, record.timestampUs);
+    const work: FeatureWorkRecord = {
+      flow_key: flow.flow_key, flow_uid: flow.uid, flow_id: flow.flow_id, ts_us: flow.ts_us, end_us: conn.endUs,
+      orig_h: conn.origH, orig_p: conn.origP, resp_h: conn.respH, service: conn.service, serror: conn.serror, rerror: conn.rerror,
+      features: flowFeatures(flow),
+    };
+    this.context.forward({ key: flow.resp_h, value: work, timestampUs: conn.endUs });
+  }
+}
+
+type WindowState = HostWindowState;
+
+/**
+ * Holds connections until the watermark passes their end time, then feeds them to the window in
+ * (end time, uid) order: records of several upstream tasks interleave differently on every run,
+ * and the order must not change the features. Both stores are changelogged, so a restarted task
+ * resumes with its pending connections and windows.
+ */
+abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
+  protected context!: ProcessorContext;
+  private pending!: KeyValueStore<FeatureWorkRecord>;
+  private windows!: KeyValueStore<WindowState>;
+  private watermarkUs = Number.NEGATIVE_INFINITY;
+  private lastSweepUs = Number.NEGATIVE_INFINITY;
+  protected readonly windowOptions: WindowOptions;
+  private readonly retentionUs: number;
+
+  constructor(options: FeaturesStageOptions) {
+    this.windowOptions = { ...DEFAULT_WINDOW_OPTIONS, ...options.windows };
+    this.retentionUs = options.windowRetentionUs ?? DEFAULT_RETENTION_US;
+  }
+
+  protected abstract keyOf(work: FeatureWorkRecord): string;
+  protected abstract observe(state: WindowState | null, conn: WindowConnection): WindowStep;
+  protected abstract emit(work: FeatureWorkRecord): void;
+
+  init(context: ProcessorContext): void {
+    this.context = context;
+    this.pending = context.getStateStore(PENDING_STORE);
+    this.windows = context.getStateStore(WINDOW_STORE);
+  }
+
+  process(record: StreamRecord<string, FeatureWorkRecord>): void {
+    const work = record.value;
+    if (!work) return;
+    if (work.end_us < this.watermarkUs) {
+      // Cannot happen while markers are in order; after a rebalance it can, and a late
+      // connection is still better counted than lost.
+      this.context.count('late-connection');
+      this.apply(work);
+      return;
+    }
+    this.pending.put(`${String(work.end_us).padStart(17, '0')}|${work.flow_uid}`, work);
+  }
+
+  onWatermark(watermarkUs: number): void {
+    this.watermarkUs = watermarkUs;
+    // Strictly before: an upstream task at watermark W can still emit a flow that ends at W.
+    this.release((w) => w.end_us < watermarkUs);
+    if (watermarkUs - this.lastSweepUs >= SWEEP_EVERY_US) {
+      this.lastSweepUs = watermarkUs;
+      this.sweep(watermarkUs - this.retentionUs);
+    }
+  }
+
+  onEndOfInput(): void {
+    this.release(() => true);
+  }
+
+  private release(due: (w: FeatureWorkRecord) => boolean): void {
+    const ready = [...this.pending.entries()].filter(([, w]) => due(w));
+    ready.sort(([, a], [, b]) => compareConnections({ endUs: a.end_us, uid: a.flow_uid }, { endUs: b.end_us, uid: b.flow_uid }));
+    for (const [k, work] of ready) {
+      this.pending.delete(k);
+      this.apply(work);
+    }
+  }
+
+  private apply(work: FeatureWorkRecord): void {
+    const key = this.keyOf(work);
+    const conn: WindowConnection = {
+      endUs: work.end_us, uid: work.flow_uid, origH: work.orig_h, origP: work.orig_p, respH: work.resp_h,
+      service: work.service, serror: work.serror, rerror: work.rerror,
+    };
+    const step = this.observe(this.windows.get(key) ?? null, conn);
+    this.windows.put(key, step.state);
+    if (step.evicted > 0) this.context.count('window-evicted', step.evicted);
+    try {
+      this.emit({ ...work, features: { ...work.features, ...step.features } });
+    } catch (error) {
+      // Released on a watermark, not from an input record: there is no offset to dead-letter.
+      this.context.count(`feature-error:${(error as { code?: string }).code ?? 'UNKNOWN'}`);
+    }
+  }
+
+  private sweep(beforeUs: number): void {
+    for (const [key, state] of [...this.windows.entries()]) {
+      const last = state.conns[state.conns.length - 1];
+      if (!last || last.endUs < beforeUs) this.windows.delete(key);
+    }
+  }
+}
+
+export class HostWindowProcessor extends WindowProcessor {
+  protected keyOf(work: FeatureWorkRecord): string { return work.resp_h; }
+  protected observe(state: WindowState | null, conn: WindowConnection): WindowStep { return observeHost(state, conn, this.windowOptions); }
+  protected emit(work: FeatureWorkRecord): void {
+    this.context.forward({ key: work.service, value: work, timestampUs: work.end_us });
+  }
+}
+
+export class ServiceWindowProcessor extends WindowProcessor {
+  protected keyOf(work: FeatureWorkRecord): string { return work.service; }
+  protected observe(state: WindowState | null, conn: WindowConnection): WindowStep { return observeService(state, conn, this.windowOptions); }
+  protected emit(work: FeatureWorkRecord): void {
+    const vector: FeatureVectorRecord = {
+      flow_uid: work.flow_uid, flow_id: work.flow_id, ts_us: work.ts_us, feature_schema: FEATURE_SCHEMA,
+      values: toFeatureVector(work.flow_uid, work.features),
+    };
+    this.context.forward({ key: work.flow_key, value: vector, timestampUs: work.end_us });
+  }
+}
+
+/** The three sub-topologies of the features stage, upstream first. */
+export function featuresTopologies(options: FeaturesStageOptions = {}): Topology[] {
+  const window = (appId: string, source: string, processor: () => Processor<unknown, unknown>, sink: { name: string; partitions: number }) =>
+    new TopologyBuilder(appId)
+      .addSource('source', source)
+      .addProcessor('window', processor, 'source')
+      .addStateStore({ name: PENDING_STORE, changelog: true }, 'window')
+      .addStateStore({ name: WINDOW_STORE, changelog: true }, 'window')
+      .addSink('sink', sink.name, sink.partitions, 'window')
+      .build();
+  return [
+    new TopologyBuilder(FEATURES_APP_IDS.flows)
+      .addSource('flows-source', TOPICS.flows.name)
+      .addProcessor('flow-features', () => new FlowFeaturesProcessor(), 'flows-source')
+      .addSink('by-host-sink', TOPICS.featuresByHost.name, TOPICS.featuresByHost.partitions, 'flow-features')
+      .build(),
+    window(FEATURES_APP_IDS.hosts, TOPICS.featuresByHost.name, () => new HostWindowProcessor(options), TOPICS.featuresByService),
+    window(FEATURES_APP_IDS.services, TOPICS.featuresByService.name, () => new ServiceWindowProcessor(options), TOPICS.features),
+  ];
+}
