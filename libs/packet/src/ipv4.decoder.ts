@@ -39,7 +39,9 @@ export const decodeIpv4: LayerDecoder = (registry, frame, offset, pkt) => {
   pkt.transportOffset = offset + headerLength;
   pkt.payloadOffset = offset + headerLength;
   pkt.payloadLength = totalLength - headerLength;
-  // Only the first fragment holds the transport header.
+  // Only the first fragment holds the transport header, and it may hold too little of it (RFC 1858
+  // tiny fragments): such a fragment is kept, ports 0, for the reassembler to make whole.
   if (fragmentOffset !== 0) return null;
-  return registry.decodeIpProtocol(pkt.ipProto, frame, offset + headerLength, pkt);
+  const failure = registry.decodeIpProtocol(pkt.ipProto, frame, offset + headerLength, pkt);
+  return failure !== null && pkt.fragment ? null : failure;
 };
