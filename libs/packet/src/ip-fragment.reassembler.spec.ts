@@ -1,7 +1,7 @@
 import { evenFragments, fragmentIp, type FragmentSpec } from '../../../test/fixtures/fragment.builder';
 import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, TCP, ethernetFrame, ipPacket, tcpPacket, udpPacket } from '../../../test/fixtures/frame.builder';
 import type { DecodedPacket } from './decoded-packet';
-import { IpReassembler, type IpReassemblerOptions, type ReassemblyCounter, type ReassemblyResult } from './ip-fragment.reassembler';
+import { IpReassembler, type ReassemblyCounter, type ReassemblyResult } from './ip-fragment.reassembler';
 import { decodePacket } from './packet.decoder';
 
 const TS = 1_705_312_800_000_000;
@@ -99,10 +99,8 @@ const scenarios: Record<string, Scenario> = {
 describe('IpReassembler', () => {
   it.each(Object.entries(scenarios))('%s', (_name, s) => {
     const reassembler = new IpReassembler();
-    let result: ReassemblyResult = { kind: 'not-fragment' };
-    s.fragments.forEach((frame, i) => {
-      result = reassembler.push(frame, decoded(frame, TS + i));
-    });
+    const results = s.fragments.map((frame, i) => reassembler.push(frame, decoded(frame, TS + i)));
+    const result = results[results.length - 1];
     expect(result.kind === 'dropped' ? result.reason : result.kind).toBe(s.last);
     if (result.kind === 'complete') {
       expect(result.frame.toString('hex')).toBe((s.frame ?? s.original).toString('hex'));
