@@ -34,6 +34,11 @@ export interface DecodedPacket {
    * reassembled yet: the first carries the transport header, the others have ports 0.
    */
   readonly fragment: boolean;
+  /**
+   * An IPv4 option list that does not parse (an option length under 2 or past the header). The
+   * packet is kept: options never change where the transport starts (IHL does). False for IPv6.
+   */
+  readonly ipOptionsMalformed: boolean;
   /** TCP/UDP ports. ICMP, as Zeek does: srcPort = type, dstPort = the counterpart type (echo 8 <-> reply 0) or, for one-way messages, the code. */
   readonly srcPort: number;
   readonly dstPort: number;
@@ -45,6 +50,25 @@ export interface DecodedPacket {
   readonly tcpSeq: number;
   readonly tcpAck: number;
   readonly tcpWindow: number;
+  // TCP options, parsed from the captured option bytes only, as numbers (no per-option objects).
+  // Absent, or not a TCP packet: -1, false or 0 as documented on each field.
+  /** Maximum segment size (kind 2), or -1. */
+  readonly tcpMss: number;
+  /** Window scale shift count (kind 3) as sent (stacks cap it at 14), or -1. */
+  readonly tcpWindowScale: number;
+  /** SACK permitted (kind 4) present. */
+  readonly tcpSackPermitted: boolean;
+  /** SACK blocks (kind 5) in the segment, 0 when none. */
+  readonly tcpSackBlocks: number;
+  /** Timestamps (kind 8): TSval and TSecr, or -1. */
+  readonly tcpTsVal: number;
+  readonly tcpTsEcr: number;
+  /**
+   * The option list does not parse: an option length under 2, an option running past the
+   * header, or a known option of the wrong length. The packet is kept; what parsed before the
+   * fault stays set. Options cut by the snap length are not malformed, just not parsed.
+   */
+  readonly tcpOptionsMalformed: boolean;
   /** Offset of the transport header in the frame (the IP payload when the transport is unknown). */
   readonly transportOffset: number;
   /** TCP header length with options; 8 for UDP and ICMP; 0 when not decoded. */
@@ -74,6 +98,8 @@ export const TCP_FLAGS = {
 export type DecodeFailureReason =
   | 'unsupported-link-type'
   | 'non-ip'
+  | 'arp'
+  | 'truncated-arp'
   | 'truncated-ethernet'
   | 'truncated-vlan'
   | 'truncated-sll'
@@ -90,12 +116,15 @@ export type DecodeFailureReason =
   | 'truncated-icmp';
 
 /**
- * How to count a failure: `skipped` frames are valid but not IP (ARP, LLDP, STP); `unsupported`
- * frames use a link type no decoder is registered for; `malformed` frames are broken or cut short.
+ * How to count a failure: `skipped` frames are valid but not IP (`arp`, and `non-ip` for LLDP,
+ * STP and the rest); `unsupported` frames use a link type no decoder is registered for;
+ * `malformed` frames are broken or cut short.
  */
 export const DECODE_FAILURE_KIND: Record<DecodeFailureReason, 'skipped' | 'unsupported' | 'malformed'> = {
   'unsupported-link-type': 'unsupported',
   'non-ip': 'skipped',
+  arp: 'skipped',
+  'truncated-arp': 'malformed',
   'truncated-ethernet': 'malformed',
   'truncated-vlan': 'malformed',
   'truncated-sll': 'malformed',
@@ -150,6 +179,7 @@ export function newPacketBuilder(tsUs: number, wireLength: number, capturedLengt
     ipProto: 0,
     ipBytes: 0,
     fragment: false,
+    ipOptionsMalformed: false,
     srcPort: 0,
     dstPort: 0,
     icmpType: -1,
@@ -158,6 +188,13 @@ export function newPacketBuilder(tsUs: number, wireLength: number, capturedLengt
     tcpSeq: 0,
     tcpAck: 0,
     tcpWindow: 0,
+    tcpMss: -1,
+    tcpWindowScale: -1,
+    tcpSackPermitted: false,
+    tcpSackBlocks: 0,
+    tcpTsVal: -1,
+    tcpTsEcr: -1,
+    tcpOptionsMalformed: false,
     transportOffset: 0,
     transportHeaderLength: 0,
     payloadOffset: 0,

@@ -36,7 +36,7 @@ export class DecoderRegistry {
     return decoder(this, frame, 0, pkt);
   }
 
-  /** An EtherType with no decoder (ARP, LLDP, ...) is `non-ip`: skipped, not malformed. */
+  /** An EtherType with no decoder (LLDP, ...) is `non-ip`: skipped, not malformed. */
   decodeEtherType(etherType: number, frame: Buffer, offset: number, pkt: PacketBuilder): DecodeFailure | null {
     const decoder = this.etherTypes.get(etherType);
     if (decoder === undefined) return decodeFailure('non-ip', offset, `ethertype 0x${etherType.toString(16).padStart(4, '0')}`);

@@ -13,3 +13,6 @@ export { decodeIpv6 } from './ipv6.decoder';
 export { decodeTcp } from './tcp.decoder';
 export { decodeUdp } from './udp.decoder';
 export { decodeIcmp, decodeIcmpv6, ICMPV4_COUNTERPART, ICMPV6_COUNTERPART } from './icmp.decoder';
+export { decodeArp } from './arp.decoder';
+export { decodeTcpOptions } from './tcp-options.decoder';
+export { IpReassembler, type IpReassemblerOptions, type ReassemblyResult, type ReassemblyDropReason, type ReassemblyCounter } from './ip-fragment.reassembler';

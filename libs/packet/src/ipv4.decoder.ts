@@ -7,6 +7,7 @@ import type { LayerDecoder } from './decoder.registry';
 import { decodeFailure } from './decoded-packet';
 import { compareAddressBytes, formatIpv4 } from './ip-address';
 import { u16 } from './frame-bytes';
+import { ipv4OptionsMalformed } from './ipv4-options.decoder';
 
 export const IPV4_MIN_HEADER_LENGTH = 20;
 
@@ -34,10 +35,13 @@ export const decodeIpv4: LayerDecoder = (registry, frame, offset, pkt) => {
   pkt.addressOrder = compareAddressBytes(frame, offset + 12, offset + 16, 4);
   pkt.ipBytes = totalLength;
   pkt.fragment = (flagsFragment & 0x2000) !== 0 || fragmentOffset !== 0;
+  if (headerLength > IPV4_MIN_HEADER_LENGTH) pkt.ipOptionsMalformed = ipv4OptionsMalformed(frame, offset + IPV4_MIN_HEADER_LENGTH, offset + headerLength);
   pkt.transportOffset = offset + headerLength;
   pkt.payloadOffset = offset + headerLength;
   pkt.payloadLength = totalLength - headerLength;
-  // Only the first fragment holds the transport header.
+  // Only the first fragment holds the transport header, and it may hold too little of it (RFC 1858
+  // tiny fragments): such a fragment is kept, ports 0, for the reassembler to make whole.
   if (fragmentOffset !== 0) return null;
-  return registry.decodeIpProtocol(pkt.ipProto, frame, offset + headerLength, pkt);
+  const failure = registry.decodeIpProtocol(pkt.ipProto, frame, offset + headerLength, pkt);
+  return failure !== null && pkt.fragment ? null : failure;
 };

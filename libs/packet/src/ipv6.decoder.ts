@@ -62,5 +62,7 @@ export const decodeIpv6: LayerDecoder = (registry, frame, offset, pkt) => {
   pkt.payloadOffset = at;
   pkt.payloadLength = end - at;
   if (!firstFragment || next === IP_PROTOCOL.IPV6_NONXT) return null;
-  return registry.decodeIpProtocol(next, frame, at, pkt);
+  const failure = registry.decodeIpProtocol(next, frame, at, pkt);
+  // A first fragment too short for its transport header (tiny fragment) is kept for reassembly.
+  return failure !== null && pkt.fragment ? null : failure;
 };

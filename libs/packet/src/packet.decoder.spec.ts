@@ -35,6 +35,15 @@ function patched(frame: Buffer, patch: (b: Buffer) => void): Buffer {
 }
 
 const tcpV4 = ethernetFrame(eth, ETHERTYPE_IPV4, tcpPacket(v4, { ...syn, flags: TCP.ACK | TCP.PSH, seq: 1000, ack: 2000 }, Buffer.from('GET / HTTP/1.1\r\n\r\n')));
+const whoHas = { op: 1, senderMac: eth.src, senderIp: '10.0.0.1', targetMac: '00:00:00:00:00:00', targetIp: '10.0.0.2' } as const;
+const arpV4 = ethernetFrame(eth, ETHERTYPE_ARP, arpPacket(whoHas));
+/** `frame` (Ethernet / IPv4) with `options` inserted after the fixed IPv4 header, IHL and total length fixed. */
+function withIpv4Options(frame: Buffer, options: number[]): Buffer {
+  const out = Buffer.concat([frame.subarray(0, 34), Buffer.from(options), frame.subarray(34)]);
+  out[14] = 0x40 | ((20 + options.length) / 4);
+  out.writeUInt16BE(out.readUInt16BE(16) + options.length, 16);
+  return out;
+}
 const udpV4 = ethernetFrame(eth, ETHERTYPE_IPV4, udpPacket(v4, { srcPort: 5353, dstPort: 53 }, Buffer.from('abc')));
 
 describe('decodePacket', () => {
@@ -56,6 +65,7 @@ describe('decodePacket', () => {
       ipProto: 6,
       ipBytes: 20 + 20 + 18,
       fragment: false,
+      ipOptionsMalformed: false,
       srcPort: 49200,
       dstPort: 80,
       icmpType: -1,
@@ -64,6 +74,13 @@ describe('decodePacket', () => {
       tcpSeq: 1000,
       tcpAck: 2000,
       tcpWindow: 1024,
+      tcpMss: -1,
+      tcpWindowScale: -1,
+      tcpSackPermitted: false,
+      tcpSackBlocks: 0,
+      tcpTsVal: -1,
+      tcpTsEcr: -1,
+      tcpOptionsMalformed: false,
       transportOffset: 34,
       transportHeaderLength: 20,
       payloadOffset: 54,
@@ -74,7 +91,13 @@ describe('decodePacket', () => {
   // Table: frame, link type, then the fields that matter for the case.
   const cases: [string, Buffer, number, Partial<DecodedPacket>][] = [
     ['a SYN with options and a wrapping sequence number', ethernetFrame(eth, ETHERTYPE_IPV4, tcpPacket(v4, { ...syn, options: Buffer.from([2, 4, 5, 0xb4, 1, 3, 3, 7]) })), 1,
-      { tcpFlags: TCP.SYN, tcpSeq: 0xfffffff0, transportHeaderLength: 28, payloadOffset: 62, payloadLength: 0, ipBytes: 48 }],
+      { tcpFlags: TCP.SYN, tcpSeq: 0xfffffff0, transportHeaderLength: 28, payloadOffset: 62, payloadLength: 0, ipBytes: 48, tcpMss: 1460, tcpWindowScale: 7, tcpOptionsMalformed: false }],
+    ['IPv4 options (router alert) skipped by IHL', withIpv4Options(udpV4, [148, 4, 0, 0]), 1,
+      { ipOffset: 14, transportOffset: 38, srcPort: 5353, dstPort: 53, payloadLength: 3, ipOptionsMalformed: false }],
+    ['IPv4 options with a bad length: kept, flagged', withIpv4Options(udpV4, [1, 7, 9, 0]), 1,
+      { transportOffset: 38, srcPort: 5353, ipOptionsMalformed: true }],
+    ['IPv4 option of length 0: kept, flagged', withIpv4Options(udpV4, [130, 0, 0, 0]), 1,
+      { transportOffset: 38, srcPort: 5353, ipOptionsMalformed: true }],
     ['UDP padded to 60 bytes (lengths from the headers, not the frame)', udpV4, 1,
       { wireLength: 60, capturedLength: 60, ipProto: 17, srcPort: 5353, dstPort: 53, ipBytes: 31, transportHeaderLength: 8, payloadOffset: 42, payloadLength: 3 }],
     ['an 802.1Q tag', ethernetFrame({ ...eth, vlans: [100] }, ETHERTYPE_IPV4, udpPacket(v4, { srcPort: 1, dstPort: 2 }, Buffer.alloc(40))), 1,
@@ -98,6 +121,12 @@ describe('decodePacket', () => {
       { fragment: true, srcPort: 5353 }],
     ['IPv4 later fragment (offset > 0: no transport)', patched(udpV4, (b) => b.writeUInt16BE(0x0010, 20)), 1,
       { fragment: true, srcPort: 0, dstPort: 0, payloadOffset: 34, payloadLength: 11 }],
+    ['IPv4 first fragment too short for its TCP header (tiny fragment): kept, ports 0',
+      patched(ethernetFrame(eth, ETHERTYPE_IPV4, ipPacket(v4, 6, tcpPacket(v4, syn).subarray(20, 28))), (b) => b.writeUInt16BE(0x2000, 20)), 1,
+      { fragment: true, ipProto: 6, srcPort: 0, dstPort: 0, transportHeaderLength: 0, payloadOffset: 34, payloadLength: 8 }],
+    ['IPv6 first fragment too short for its TCP header: kept, ports 0',
+      ethernetFrame(eth, ETHERTYPE_IPV6, ipPacket(v6, 44, Buffer.concat([Buffer.from([6, 0, 0, 1, 0, 0, 0, 9]), Buffer.alloc(8)]))), 1,
+      { fragment: true, ipProto: 6, srcPort: 0, transportHeaderLength: 0, payloadLength: 8 }],
     ['IPv4 total length 0 (segmentation offload)', patched(tcpV4, (b) => b.writeUInt16BE(0, 16)), 1,
       { ipBytes: tcpV4.length - 14, payloadLength: 18 }],
     ['an unknown IP protocol (GRE)', ethernetFrame(eth, ETHERTYPE_IPV4, ipPacket(v4, 47, Buffer.alloc(30))), 1,
@@ -133,7 +162,12 @@ describe('decodePacket', () => {
   });
 
   const failures: [string, Buffer, number, DecodeFailure['reason'], number][] = [
-    ['ARP', ethernetFrame(eth, ETHERTYPE_ARP, arpPacket({ op: 1, senderMac: eth.src, senderIp: '10.0.0.1', targetMac: '00:00:00:00:00:00', targetIp: '10.0.0.2' })), 1, 'non-ip', 14],
+    ['ARP', arpV4, 1, 'arp', 14],
+    ['ARP in an 802.1Q tag', ethernetFrame({ ...eth, vlans: [10] }, ETHERTYPE_ARP, arpPacket(whoHas)), 1, 'arp', 18],
+    ['ARP over Linux SLL', Buffer.concat([Buffer.from([0, 1, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x06]), arpPacket(whoHas)]), 113, 'arp', 16],
+    ['ARP cut before its fixed part', arpV4.subarray(0, 20), 1, 'truncated-arp', 14],
+    ['ARP with addresses longer than the frame', patched(arpV4, (b) => (b[18] = 200)), 1, 'truncated-arp', 14],
+    ['LLDP (another non-IP EtherType)', patched(arpV4, (b) => b.writeUInt16BE(0x88cc, 12)), 1, 'non-ip', 14],
     ['802.3 / LLC (spanning tree)', patched(udpV4, (b) => b.writeUInt16BE(38, 12)), 1, 'non-ip', 0],
     ['an unknown link type', tcpV4, 9999, 'unsupported-link-type', 0],
     ['a 10-byte Ethernet frame', tcpV4.subarray(0, 10), 1, 'truncated-ethernet', 0],
@@ -164,8 +198,14 @@ describe('decodePacket', () => {
     expect(DECODE_FAILURE_KIND[failure.reason]).toBeDefined();
   });
 
+  it('names the ARP operation and addresses in the failure detail', () => {
+    expect(failed(decodePacket(arpV4, 1, TS)).detail).toBe('op 1 10.0.0.1 -> 10.0.0.2');
+  });
+
   it('counts non-IP frames as skipped, not malformed', () => {
     expect(DECODE_FAILURE_KIND['non-ip']).toBe('skipped');
+    expect(DECODE_FAILURE_KIND.arp).toBe('skipped');
+    expect(DECODE_FAILURE_KIND['truncated-arp']).toBe('malformed');
     expect(DECODE_FAILURE_KIND['truncated-ipv4']).toBe('malformed');
   });
 

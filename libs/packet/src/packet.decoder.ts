@@ -1,3 +1,4 @@
+import { decodeArp } from './arp.decoder';
 import { decodeBsdLoop, decodeBsdNull } from './bsd-null.decoder';
 import { newPacketBuilder, type DecodeResult } from './decoded-packet';
 import { DecoderRegistry } from './decoder.registry';
@@ -28,6 +29,7 @@ export function defaultDecoderRegistry(): DecoderRegistry {
     .registerLinkType(LINK_TYPE.LINUX_SLL2, decodeLinuxSll2)
     .registerEtherType(ETHER_TYPE.IPV4, decodeIpv4)
     .registerEtherType(ETHER_TYPE.IPV6, decodeIpv6)
+    .registerEtherType(ETHER_TYPE.ARP, decodeArp)
     .registerEtherType(ETHER_TYPE.VLAN, decodeVlan)
     .registerEtherType(ETHER_TYPE.QINQ, decodeVlan)
     .registerEtherType(ETHER_TYPE.QINQ_OLD, decodeVlan)
