@@ -2,7 +2,7 @@ import { ALL_TOPICS, TOPICS, type DeadLetterRecord, type FeatureVectorRecord, ty
 import { PcapFileReader } from '@ids/pcap';
 import { EmbeddedRuntime, InMemoryLog } from '@ids/topology';
 import { runCaptureSource, type CaptureStats } from './capture.source';
-import { flowKeyOfFrame } from './frame-key';
+import { DefragmentingFrameKeyer } from './frame-key';
 import { featuresTopologies, type FeaturesStageOptions } from './features.stage';
 import { flowsTopology, type FlowsStageOptions } from './flows.stage';
 import { collectorTopology, type RecordPort } from './record-collector';
@@ -57,7 +57,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     const capture = await runCaptureSource(new PcapFileReader(path), runtime.writer, {
       captureId: path,
       interfaceName: path,
-      keyOf: flowKeyOfFrame,
+      keyer: new DefragmentingFrameKeyer(),
       progressEvery: options.drainEvery ?? 8192,
       onProgress: () => runtime.runUntilIdle(),
     });

@@ -1,5 +1,6 @@
 import { TOPICS, type PacketRecord } from '@ids/contracts';
 import { endOfInput, partitionForKey, watermark, type RecordWriter } from '@ids/topology';
+import type { FrameKeyer } from './frame-key';
 
 /** One frame as a capture reader yields it. */
 export interface CapturedFrame {
@@ -13,8 +14,8 @@ export interface CaptureSourceOptions {
   captureId: string;
   interfaceName: string;
   partitions?: number;
-  /** The canonical flow key of a frame, or null when it has none (ARP, undecodable). */
-  keyOf: (frame: CapturedFrame) => string | null;
+  /** Keys each frame by flow (null for ARP, undecodable), holding IP fragments until they complete. */
+  keyer: FrameKeyer;
   /** Event time between two watermarks written to every partition. */
   watermarkIntervalUs?: number;
   /** Called after this many frames so the caller can let the topology drain (back-pressure). */
@@ -28,6 +29,10 @@ export interface CaptureStats {
   frames: number;
   bytes: number;
   unkeyed: number;
+  /** Frames read that were fragments held for reassembly (their datagram is written once whole). */
+  heldFragments: number;
+  /** The keyer's counters (fragment reassembly by outcome). */
+  reassembly: Record<string, number>;
   firstTsUs: number | null;
   lastTsUs: number | null;
 }
@@ -42,20 +47,26 @@ export async function runCaptureSource(frames: AsyncIterable<CapturedFrame>, wri
   const partitions = o.partitions ?? TOPICS.packets.partitions;
   const interval = o.watermarkIntervalUs ?? 1_000_000;
   const every = o.progressEvery ?? 8192;
-  const stats: CaptureStats = { frames: 0, bytes: 0, unkeyed: 0, firstTsUs: null, lastTsUs: null };
+  const stats: CaptureStats = { frames: 0, bytes: 0, unkeyed: 0, heldFragments: 0, reassembly: {}, firstTsUs: null, lastTsUs: null };
   let maxTs = Number.NEGATIVE_INFINITY;
   let nextWatermark = Number.NEGATIVE_INFINITY;
   const broadcast = async (record: ReturnType<typeof watermark>) => {
     for (let p = 0; p < partitions; p++) await writer.write(topic, p, record);
   };
-  for await (const frame of frames) {
-    const key = o.keyOf(frame);
-    if (key === null) stats.unkeyed++;
-    const value: PacketRecord = {
-      ts_us: frame.tsUs, capture_id: o.captureId, seq: stats.frames, interface: o.interfaceName,
-      link_type: frame.linkType, original_length: frame.originalLength, data: frame.data,
-    };
-    await writer.write(topic, key === null ? 0 : partitionForKey(key, partitions), { key, value, timestampUs: frame.tsUs });
+  for await (const read of frames) {
+    const keyed = o.keyer.accept(read);
+    if (keyed === null) {
+      stats.heldFragments++;
+    } else {
+      const { frame, key } = keyed;
+      if (key === null) stats.unkeyed++;
+      const value: PacketRecord = {
+        ts_us: frame.tsUs, capture_id: o.captureId, seq: stats.frames, interface: o.interfaceName,
+        link_type: frame.linkType, original_length: frame.originalLength, data: frame.data,
+      };
+      await writer.write(topic, key === null ? 0 : partitionForKey(key, partitions), { key, value, timestampUs: frame.tsUs });
+    }
+    const frame = read;
     stats.frames++;
     stats.bytes += frame.originalLength;
     stats.firstTsUs ??= frame.tsUs;
@@ -73,6 +84,7 @@ export async function runCaptureSource(frames: AsyncIterable<CapturedFrame>, wri
       await o.onProgress(stats.frames);
     }
   }
+  stats.reassembly = { ...o.keyer.counters };
   if (o.endOfInput ?? true) await broadcast(endOfInput(Number.isFinite(maxTs) ? maxTs : 0));
   else if (Number.isFinite(maxTs)) await broadcast(watermark(maxTs));
   await writer.flush();

@@ -72,7 +72,7 @@ describe('skeleton capture: flows vs tshark', () => {
       ['icmp', '192.168.10.21', 8, '8.8.8.8', 0, 3, 3],
       ['icmp6', '2001:db8:10::21', 128, '2001:db8:20::5', 129, 1, 1],
     ]);
-    expect(result.failures).toEqual({ 'non-ip': 2 });
+    expect(result.failures).toEqual({ arp: 2 });
     expect(result.frames).toBe(99);
   });
 

@@ -126,7 +126,7 @@ const PROTOCOL_NAMES: Record<number, string> = {
 
 function protocolOf(data: Buffer, linkType: number, tsUs: number, wireLength: number): string {
   const p = decodePacket(data, linkType, tsUs, wireLength);
-  if (!p.ok) return p.reason === 'non-ip' ? 'non-ip' : `undecoded:${p.reason}`;
+  if (!p.ok) return p.reason === 'non-ip' || p.reason === 'arp' ? p.reason : `undecoded:${p.reason}`;
   return PROTOCOL_NAMES[p.ipProto] ?? `ip-proto-${p.ipProto}`;
 }
 

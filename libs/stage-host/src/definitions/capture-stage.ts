@@ -3,7 +3,7 @@ import type { IdsConfig } from '@ids/config';
 import { KafkaRecordWriter } from '@ids/kafka';
 import type { Logger, StageMetrics } from '@ids/observability';
 import { LiveCapture, PcapFileReader, type LiveCaptureStats } from '@ids/pcap';
-import { flowKeyOfFrame, runCaptureSource } from '@ids/stages';
+import { DefragmentingFrameKeyer, runCaptureSource } from '@ids/stages';
 import type { RecordWriter } from '@ids/topology';
 import type { StageDefinition, StageRunnable } from '../stage-definition';
 import { prepareKafka } from './kafka-environment';
@@ -57,7 +57,7 @@ async function fileReplay({ config, logger, metrics }: Deps, file: string): Prom
         const stats = await runCaptureSource(new PcapFileReader(file), new KafkaRecordWriter(producer, serdes), {
           captureId: `${file}@${config.runtime.instanceId}`,
           interfaceName: file,
-          keyOf: flowKeyOfFrame,
+          keyer: new DefragmentingFrameKeyer(),
           endOfInput: config.capture.endOfInput,
           onProgress: async (n) => { frames.inc(n - reported); reported = n; },
         });
@@ -115,7 +115,7 @@ async function liveCapture({ config, logger, metrics }: Deps, interfaceName: str
       finished = runCaptureSource(capture, writer, {
         captureId: `${interfaceName}@${config.runtime.instanceId}`,
         interfaceName,
-        keyOf: flowKeyOfFrame,
+        keyer: new DefragmentingFrameKeyer(),
         endOfInput: false,
       }).catch((error: unknown) => {
         capture.stop();
