@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates test/cases/signatures/<case>/expected.json from the oracle: Suricata runs every
 # attack and benign capture with the full shipped rule set (rules/*.rules) and the default config
-# (HOME_NET = 192.168.0.0/16, 10.0.0.0/8, 172.16.0.0/12), and the alerts of eve.json are counted
+# (HOME_NET pinned to its default 192.168.0.0/16, 10.0.0.0/8, 172.16.0.0/12), and the alerts of eve.json are counted
 # per sid. Usage, from anywhere: test/cases/signatures/run-suricata.sh [case ...]
 # Needs suricata (7.0.x) and jq. A rule Suricata cannot load stops the run (--init-errors-fatal).
 set -euo pipefail
@@ -15,11 +15,15 @@ trap 'rm -rf "$work"' EXIT
 cat "$root"/rules/dos.rules "$root"/rules/scan.rules "$root"/rules/web.rules "$root"/rules/bruteforce.rules > "$work/all.rules"
 shipped="$(grep -cE '^alert ' "$work/all.rules")"
 
+# The address groups the expectations were made with, pinned so that a local edit of
+# /etc/suricata/suricata.yaml cannot change them (they are its defaults).
+pinned=(--set 'vars.address-groups.HOME_NET=[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]' --set 'vars.address-groups.EXTERNAL_NET=!$HOME_NET')
+
 # Prints {"<sid>": count, ...} for one capture.
 alerts() {
   local pcap="$1" out="$work/run"
   rm -rf "$out" && mkdir -p "$out"
-  timeout 120 suricata -r "$pcap" -S "$work/all.rules" -l "$out" -k none --runmode single --init-errors-fatal -v > "$out/console.log" 2>&1 || {
+  timeout 120 suricata -r "$pcap" -S "$work/all.rules" -l "$out" -k none --runmode single --init-errors-fatal "${pinned[@]}" -v > "$out/console.log" 2>&1 || {
     cat "$out/console.log" >&2
     echo "suricata failed on $pcap" >&2
     exit 1
