@@ -116,6 +116,12 @@ export interface FeatureVectorRecord {
   ts_us: number;
   feature_schema: string;
   values: number[];
+  /** The flow's endpoints (initiator first), so consumers need not join with ids.flows.v1. */
+  src_ip: string;
+  src_port: number;
+  dest_ip: string;
+  dest_port: number;
+  proto: string;
 }
 
 /** A feature vector under construction on the features stage's repartition topics. */
@@ -128,6 +134,8 @@ export interface FeatureWorkRecord {
   orig_h: string;
   orig_p: number;
   resp_h: string;
+  resp_p: number;
+  proto: string;
   service: string;
   serror: boolean;
   rerror: boolean;
@@ -164,6 +172,12 @@ export interface MlScoreRecord {
   family: string;
   confidence: number;
   anomaly_score: number | null;
+  /** The flow's endpoints (initiator first), so consumers need not join with ids.flows.v1. */
+  src_ip: string;
+  src_port: number;
+  dest_ip: string;
+  dest_port: number;
+  proto: string;
 }
 
 export type DetectionMethod = 'signature' | 'ml' | 'hybrid';

@@ -46,7 +46,7 @@ export class FlowFeaturesProcessor implements Processor<string, FlowRecord> {
     const conn = windowConnection(flow, record.timestampUs);
     const work: FeatureWorkRecord = {
       flow_key: flow.flow_key, flow_uid: flow.uid, flow_id: flow.flow_id, ts_us: flow.ts_us, end_us: conn.endUs,
-      orig_h: conn.origH, orig_p: conn.origP, resp_h: conn.respH, service: conn.service, serror: conn.serror, rerror: conn.rerror,
+      orig_h: conn.origH, orig_p: conn.origP, resp_h: conn.respH, resp_p: flow.resp_p, proto: flow.proto, service: conn.service, serror: conn.serror, rerror: conn.rerror,
       features: flowFeatures(flow),
     };
     this.context.forward({ key: flow.resp_h, value: work, timestampUs: conn.endUs });
@@ -161,6 +161,7 @@ export class ServiceWindowProcessor extends WindowProcessor {
     const vector: FeatureVectorRecord = {
       flow_uid: work.flow_uid, flow_id: work.flow_id, ts_us: work.ts_us, feature_schema: FEATURE_SCHEMA,
       values: toFeatureVector(work.flow_uid, work.features),
+      src_ip: work.orig_h, src_port: work.orig_p, dest_ip: work.resp_h, dest_port: work.resp_p, proto: work.proto,
     };
     this.context.forward({ key: work.flow_key, value: vector, timestampUs: work.end_us });
   }
