@@ -41,6 +41,7 @@ async function load(id: number, spec: SessionSpec): Promise<void> {
 }
 
 async function run(id: number, key: string, data: Float32Array, rows: number, cols: number): Promise<void> {
+  if (boot.testFaults && boot.crashOnRun === key) process.exit(70);
   const loaded = sessions.get(key);
   if (!loaded) throw new Error(`no session for ${key} in this worker`);
   const feeds = { [loaded.spec.input]: new ort.Tensor('float32', data, [rows, cols]) };

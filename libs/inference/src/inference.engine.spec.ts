@@ -31,6 +31,9 @@ async function until(cond: () => boolean, ms = 5_000): Promise<void> {
   }
 }
 
+// real worker threads and sessions on a shared 2-core machine: generous, never asserted on
+jest.setTimeout(30_000);
+
 describe('InferenceEngine (real onnxruntime-node)', () => {
   let dir: string;
   let engine: InferenceEngine | null = null;

@@ -19,6 +19,8 @@ export interface WorkerPoolOptions {
   onRestart?: (reason: string) => void;
   /** Lets tests crash or hang a worker through crashWorker/hangWorker. */
   testFaults?: boolean;
+  /** With testFaults: every worker crashes when it runs this model key. */
+  testCrashOnRun?: string;
 }
 
 /**
@@ -124,7 +126,14 @@ export class WorkerPool {
   async run(key: string, data: Float32Array, rows: number, cols: number): Promise<Record<string, OutputTensor>> {
     let lastReason = '';
     for (let attempt = 1; attempt <= 2; attempt++) {
-      const slot = await this.acquire();
+      let slot: Slot;
+      try {
+        slot = await this.acquire();
+      } catch (err) {
+        if (!(err instanceof WorkerGone)) throw err;
+        lastReason = err.message;
+        continue;
+      }
       slot.busy++;
       try {
         await this.ensureLoaded(slot, key);
@@ -165,7 +174,7 @@ export class WorkerPool {
   }
 
   private spawn(index: number): Slot {
-    const workerData: WorkerBootData = { entry: WORKER_ENTRY, testFaults: this.options.testFaults ?? false };
+    const workerData: WorkerBootData = { entry: WORKER_ENTRY, testFaults: this.options.testFaults ?? false, crashOnRun: this.options.testCrashOnRun ?? null };
     const worker = new Worker(BOOTSTRAP, { eval: true, workerData });
     const slot: Slot = { index, worker, alive: true, ready: false, busy: 0, requests: new Map(), loaded: new Map() };
     worker.on('message', (msg: WorkerReply) => this.onReply(slot, msg));
@@ -254,7 +263,15 @@ export class WorkerPool {
         }
         return best!;
       }
-      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+      // workers that keep dying before they are ready must not hold a batch forever
+      const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const woke = await new Promise<boolean>((resolve) => {
+        this.slotWaiters.push(() => resolve(true));
+        timer = setTimeout(() => resolve(false), this.runTimeoutMs);
+      });
+      clearTimeout(timer);
+      if (!woke) throw new WorkerGone(`no worker ready within ${Date.now() - started} ms`);
     }
   }
 

@@ -34,4 +34,6 @@ export type WorkerReply =
 export interface WorkerBootData {
   entry: string;
   testFaults: boolean;
+  /** Test fault: every worker exits when asked to run this model key. */
+  crashOnRun: string | null;
 }
