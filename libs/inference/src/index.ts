@@ -3,6 +3,7 @@ export * from './inference.engine';
 export * from './inference.errors';
 export * from './inference.metrics';
 export * from './micro-batcher';
+export * from './ml-score.mapper';
 export * from './model-metadata';
 export * from './model-score.interpreter';
 export * from './model.registry';

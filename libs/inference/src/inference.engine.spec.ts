@@ -113,6 +113,20 @@ describe('InferenceEngine (real onnxruntime-node)', () => {
     expect(text).toContain(`ids_inference_batch_size_sum ${expected.inputs.length}`);
   });
 
+  it('holds at most maxQueued vectors: a larger call waits for room instead of growing the queue', async () => {
+    engine = await start({ maxQueued: 2, maxBatch: 32 });
+    const many = Array.from({ length: 10 }, (_, i) => ({ key: `v${i}`, featureSchema: SCHEMA, values: expected.inputs[0].map((x) => x + i) }));
+    const scoring = engine.score(many);
+    expect(engine.writable).toBe(false);
+    const results = await scoring;
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(engine.writable).toBe(true);
+    const sizes = await metrics.getSingleMetric('ids_inference_batch_size')!.get();
+    const maxBucketNeeded = sizes.values.find((v) => v.labels.le === 2 && v.metricName === 'ids_inference_batch_size_bucket');
+    const count = sizes.values.find((v) => v.metricName === 'ids_inference_batch_size_count');
+    expect(maxBucketNeeded?.value).toBe(count?.value);
+  });
+
   it('hot-reloads a new version directory and serves it', async () => {
     engine = await start({ watch: true, debounceMs: 50, pollIntervalMs: 100 });
     await engine.score([vectors()[0]]);

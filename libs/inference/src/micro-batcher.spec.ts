@@ -151,6 +151,22 @@ describe('MicroBatcher', () => {
     ]);
   });
 
+  it('runs on the global timers by default (jest fake timers)', async () => {
+    jest.useFakeTimers();
+    try {
+      const seen: number[][] = [];
+      const b = new MicroBatcher({ process: async (items: number[]) => { seen.push(items); return items; }, maxWaitMs: 100 });
+      const answer = b.submit(7);
+      jest.advanceTimersByTime(99);
+      expect(seen).toEqual([]);
+      jest.advanceTimersByTime(1);
+      expect(seen).toEqual([[7]]);
+      await expect(answer).resolves.toBe(7);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('flush sends a partial batch now', () => {
     const p = manualProcessor();
     const b = new MicroBatcher({ process: p.process, maxBatch: 8, timers });
