@@ -165,6 +165,13 @@ describe('InferenceEngine (real onnxruntime-node)', () => {
     expect(await metrics.getSingleMetricAsString('ids_inference_worker_restarts_total')).toContain('ids_inference_worker_restarts_total 1');
   });
 
+  it('answers a retriable error for vectors scored after close', async () => {
+    const closing = await start();
+    await closing.close();
+    const [r] = await closing.score([vectors()[0]]);
+    expect(!r.ok && r.error).toMatchObject({ code: 'INFERENCE_WORKER_FAILED', retriable: true });
+  });
+
   it('fails to start with the file at fault when registry.json names a missing model', async () => {
     writeFileSync(join(dir, 'registry.json'), JSON.stringify({ classifier: 'nope' }));
     await expect(start()).rejects.toThrow(`no complete version in ${join(dir, 'nope')}`);

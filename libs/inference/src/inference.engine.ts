@@ -7,7 +7,8 @@ import {
   type ModelPlacement, type ProviderLibraries, type ProviderPreference, type ProviderProbe, type ProviderSelection,
 } from './execution-provider.selector';
 import {
-  FeatureSchemaMismatchError, FeatureValueInvalidError, FeatureVectorLengthError, InferenceError, InferenceRunError, ModelNotAvailableError,
+  FeatureSchemaMismatchError, FeatureValueInvalidError, FeatureVectorLengthError, InferenceError, InferenceRunError, InferenceWorkerError,
+  ModelNotAvailableError,
 } from './inference.errors';
 import { InferenceMetrics } from './inference.metrics';
 import { MicroBatcher } from './micro-batcher';
@@ -179,6 +180,7 @@ export class InferenceEngine {
       this.metrics.failures.inc({ reason: error.code });
       return { key: v.key, ok: false, error };
     };
+    if (this.closed) return failed(new InferenceWorkerError('engine closed'));
     const snapshot = this.snapshot;
     const invalid = validate(v, snapshot);
     if (invalid) return failed(invalid);
