@@ -59,6 +59,12 @@ def metadata(name, role, operators, outputs, extra):
 def save(name, model, meta):
     out = os.path.join(MODELS, name, '1.0.0')
     os.makedirs(out, exist_ok=True)
+    # converters name the graph with a random uuid: a fixed name keeps reruns byte-identical
+    model.graph.name = name.replace('-', '_')
+    # and list opset imports in set order: sorted, so reruns give the same bytes
+    opsets = sorted(((o.domain, o.version) for o in model.opset_import))
+    del model.opset_import[:]
+    model.opset_import.extend(helper.make_opsetid(d, v) for d, v in opsets)
     onnx.save(model, os.path.join(out, 'model.onnx'))
     with open(os.path.join(out, 'metadata.json'), 'w') as f:
         json.dump(meta, f, indent=2)
@@ -76,7 +82,7 @@ def main():
     x_test, _ = dataset(7, 8)
     expected = {'feature_schema': SCHEMA, 'inputs': x_test.tolist(), 'models': {}}
 
-    gbdt = lgb.LGBMClassifier(n_estimators=8, num_leaves=4, learning_rate=0.3, random_state=42, verbose=-1)
+    gbdt = lgb.LGBMClassifier(n_estimators=8, num_leaves=4, learning_rate=0.3, random_state=42, verbose=-1, n_jobs=1, deterministic=True, force_row_wise=True)
     gbdt.fit(x_train, y_train)
     onx = convert_lightgbm(gbdt, initial_types=[('input', MlFloatTensorType([None, F]))], zipmap=False, target_opset=15)
     path = save('flow-gbdt', onx, metadata('flow-gbdt', 'classifier', 'tree-ensemble', {'probabilities': 'probabilities'},
