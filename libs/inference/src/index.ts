@@ -1,0 +1,12 @@
+export * from './execution-provider.selector';
+export * from './inference.engine';
+export * from './inference.errors';
+export * from './inference.metrics';
+export * from './micro-batcher';
+export * from './ml-score.mapper';
+export * from './model-metadata';
+export * from './model-score.interpreter';
+export * from './model.registry';
+export * from './result.cache';
+export * from './worker-pool';
+export type { OutputTensor, SessionSpec } from './worker-protocol';

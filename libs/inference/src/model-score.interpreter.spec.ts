@@ -1,0 +1,34 @@
+import type { ModelMetadata } from './model-metadata';
+import { interpretAnomaly, interpretClassifier } from './model-score.interpreter';
+
+const classifier = {
+  name: 'c', version: '1.0.0', role: 'classifier', classes: ['benign', 'syn-flood', 'port-scan'],
+  families: { benign: 'benign', 'syn-flood': 'dos', 'port-scan': 'scan' }, thresholds: { alert: 0.5 },
+} as unknown as ModelMetadata;
+const anomaly = { name: 'a', version: '2.0.0', role: 'anomaly', families: {}, thresholds: { anomaly: 4 } } as unknown as ModelMetadata;
+
+describe('interpretClassifier', () => {
+  it.each([
+    ['benign most probable', [0.8, 0.15, 0.05], false, 'benign', 'benign', 0.8, false],
+    ['attack over the threshold', [0.2, 0.7, 0.1], false, 'syn-flood', 'dos', 0.7, true],
+    ['attack most probable but under the threshold', [0.3, 0.25, 0.45], false, 'benign', 'benign', 0.45, false],
+    ['attack at exactly the threshold', [0.5, 0, 0.5], false, 'port-scan', 'scan', 0.5, true],
+    ['a shadow labels but never alerts', [0.1, 0.9, 0], true, 'syn-flood', 'dos', 0.9, false],
+  ])('%s', (_name, probs, shadow, label, family, confidence, alert) => {
+    expect(interpretClassifier(classifier, probs, shadow)).toEqual({
+      model: 'c', version: '1.0.0', role: 'classifier', shadow, label, family, confidence, anomalyScore: null, alert,
+    });
+  });
+});
+
+describe('interpretAnomaly', () => {
+  it.each([
+    ['under the threshold', 1, 'benign', 0.2, false],
+    ['at the threshold', 4, 'anomaly', 0.5, true],
+    ['far above', 36, 'anomaly', 0.9, true],
+  ])('%s', (_name, score, label, confidence, alert) => {
+    const s = interpretAnomaly(anomaly, score, false);
+    expect([s.label, s.family === label, s.anomalyScore, s.alert]).toEqual([label, true, score, alert]);
+    expect(s.confidence).toBeCloseTo(confidence, 10);
+  });
+});
