@@ -24,7 +24,7 @@ import pandas as pd
 from . import artifacts, autoencoder, gbdt, mlp, onnx_graph
 from .dataset import BENIGN, Dataset, load_dataset
 from .equivalence import check_probabilities, check_scores, fp16_verdict, run_onnx
-from .errors import DatasetSchemaError, DatasetValueError, OnnxGraphEditError, TrainingError
+from .errors import ArtifactExistsError, DatasetSchemaError, DatasetValueError, OnnxGraphEditError, TrainingError
 from .metrics import anomaly_metrics, attack_probability, classifier_metrics
 from .report import plot_confusion, plot_importances, plot_scores, write_report
 from .split import split_by_scenario_time
@@ -95,6 +95,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def train(args: argparse.Namespace) -> dict:
     started = time.time()
+    for name in ("flow-gbdt", "flow-mlp", "flow-ae"):
+        if os.path.exists(os.path.join(args.out, name, args.version)):
+            raise ArtifactExistsError("model version already exists; versions are immutable, pass another --version",
+                                      os.path.join(args.out, name, args.version))
     random.seed(args.seed)
     np.random.seed(args.seed)
     corpus = load_dataset(args.train)
