@@ -76,6 +76,13 @@ def _fp16(model: onnx.ModelProto, start: str, ends: list[str], x: np.ndarray, ou
     return fp16_verdict(fp32, half, threshold)
 
 
+def _cap(rows: np.ndarray, limit: int, seed: int) -> np.ndarray:
+    """A seeded subsample (order kept) when `rows` exceeds `limit`; the split itself stays by time."""
+    if len(rows) <= limit:
+        return rows
+    return np.sort(np.random.default_rng(seed).choice(rows, size=limit, replace=False))
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m models.training.train", description=__doc__.splitlines()[0])
     parser.add_argument("--train", required=True, help="train corpus CSV (its sidecar is CSV + .json)")
@@ -85,6 +92,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--train-fraction", type=float, default=0.75)
     parser.add_argument("--instance-gap", type=float, default=600.0, help="seconds without flows that separate two runs of a scenario")
+    parser.add_argument("--nn-max-rows", type=int, default=300_000,
+                        help="flow-mlp and flow-ae train on at most this many rows (seeded subsample of the train split); sklearn MLPs are slow on millions")
     parser.add_argument("--alert-threshold", type=float, default=0.5)
     parser.add_argument("--anomaly-fpr", type=float, default=0.005, help="target benign false-positive rate of flow-ae on validation")
     args = parser.parse_args(argv)
@@ -142,7 +151,8 @@ def train(args: argparse.Namespace) -> dict:
     }
     _log(f"flow-gbdt done ({time.time() - started:.1f} s), max abs diff {built['flow-gbdt']['equivalence']['max_abs_diff']:.2g}")
     # flow-mlp
-    mlp_model = mlp.train_mlp(x_tr, y_tr, len(classes), args.seed)
+    mlp_rows = _cap(np.arange(len(y_tr)), args.nn_max_rows, args.seed)
+    mlp_model = mlp.train_mlp(x_tr[mlp_rows], y_tr[mlp_rows], len(classes), args.seed)
     mlp_onnx, mlp_scaled = mlp.export_mlp(mlp_model, len(names))
     _check_tensor_only("flow-mlp", mlp_onnx)
     mlp_ref = mlp.predict_mlp(mlp_model, x_te)
@@ -152,11 +162,12 @@ def train(args: argparse.Namespace) -> dict:
         "equivalence": check_probabilities("flow-mlp", mlp_ref, mlp_te),
         "fp16": _fp16(mlp_onnx, mlp_scaled, ["probabilities"], x_te, "probabilities", mlp_te, None),
         "test": mlp_te, "validation": run_onnx(mlp_onnx, x_va, "probabilities"), "reference": mlp_ref,
-        "importances": None, "export": {"hidden_layer_sizes": list(mlp_model.named_steps["mlp"].hidden_layer_sizes)},
+        "importances": None,
+        "export": {"hidden_layer_sizes": list(mlp_model.named_steps["mlp"].hidden_layer_sizes), "training_rows": int(len(mlp_rows))},
     }
     _log(f"flow-mlp done ({time.time() - started:.1f} s), max abs diff {built['flow-mlp']['equivalence']['max_abs_diff']:.2g}")
     # flow-ae: benign training flows only; threshold from validation benign flows
-    ae_model = autoencoder.train_autoencoder(x_tr[y_tr == 0], args.seed)
+    ae_model = autoencoder.train_autoencoder(x_tr[_cap(np.flatnonzero(y_tr == 0), args.nn_max_rows, args.seed)], args.seed)
     ae_onnx, ae_scaled, ae_reconstruction = autoencoder.export_autoencoder(ae_model, len(names))
     _check_tensor_only("flow-ae", ae_onnx)
     ae_va = run_onnx(ae_onnx, x_va, "score").reshape(-1)
@@ -169,7 +180,7 @@ def train(args: argparse.Namespace) -> dict:
         "equivalence": check_scores("flow-ae", ae_ref, ae_te, threshold),
         "fp16": _fp16(ae_onnx, ae_scaled, [ae_reconstruction], x_te, "score", ae_te, threshold),
         "test": ae_te, "validation": ae_va, "reference": ae_ref, "importances": None, "threshold": threshold,
-        "export": {"benign_training_rows": int((y_tr == 0).sum()), "threshold_rule": f"quantile {1 - args.anomaly_fpr:g} of validation benign scores ({len(benign_va)} flows)"},
+        "export": {"benign_training_rows": int(min((y_tr == 0).sum(), args.nn_max_rows)), "threshold_rule": f"quantile {1 - args.anomaly_fpr:g} of validation benign scores ({len(benign_va)} flows)"},
     }
     _log(f"flow-ae done ({time.time() - started:.1f} s), threshold {threshold:.4g}")
 
