@@ -5,17 +5,28 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from typing import Callable
-
-import onnx
+from typing import TYPE_CHECKING, Callable
 
 from .errors import ArtifactExistsError
 
+if TYPE_CHECKING:  # the CLI imports this module before the heavy libraries, to fail fast
+    import onnx
+
 MODEL_FILE = "model.onnx"
 GOLDEN_FILE = "golden.json"
+MODEL_NAMES = ("flow-gbdt", "flow-mlp", "flow-ae")
+REGISTRY_ROLES = {"classifier": "flow-gbdt", "anomaly": "flow-ae", "shadow": ["flow-mlp"]}
 
 
-def write_version(out_root: str, name: str, version: str, model: onnx.ModelProto, metadata: dict, golden: dict,
+def check_versions_free(out_root: str, version: str) -> None:
+    """Versions are immutable: refuse before spending minutes on training."""
+    for name in MODEL_NAMES:
+        path = os.path.join(out_root, name, version)
+        if os.path.exists(path):
+            raise ArtifactExistsError("model version already exists; versions are immutable, pass another --version", path)
+
+
+def write_version(out_root: str, name: str, version: str, model: "onnx.ModelProto", metadata: dict, golden: dict,
                   write_report: Callable[[str], None]) -> str:
     final = os.path.join(out_root, name, version)
     if os.path.exists(final):
