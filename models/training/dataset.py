@@ -40,12 +40,19 @@ class Dataset:
         """Training-data manifest entry: the CSV's own hash plus the captures it was extracted from."""
         return {
             "role": role,
-            "path": self.path,
+            "path": _portable(self.path),
             "sha256": self.sha256,
             "rows": self.rows,
             "feature_schema": self.feature_schema,
             "inputs": list(self.sidecar.get("inputs", [])),
         }
+
+
+def _portable(path: str) -> str:
+    """Relative to the working directory (the repository root) when under it, so manifests do not
+    carry one machine's checkout path; absolute otherwise."""
+    relative = os.path.relpath(path, os.getcwd())
+    return path if relative.startswith("..") else relative
 
 
 def sha256_file(path: str) -> str:
