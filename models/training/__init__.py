@@ -1,0 +1,1 @@
+"""Reproducible training pipeline: dataset CSV -> ONNX models in the model artifact contract."""
