@@ -6,7 +6,7 @@ import { RuleKeywordUnsupportedError } from './rule-parse.errors';
 export const PCRE_KEYWORDS: KeywordHandlers = {
   pcre: (value, b) => {
     const raw = value ?? '';
-    const { text, negated } = decodeQuotedValue('pcre', raw, true);
+    const { text, negated } = decodeQuotedValue('pcre', raw, true, false);
     const t = translatePcre(raw, text, negated);
     if (t.buffer !== null && b.sticky !== 'pkt_data' && t.buffer !== b.sticky) {
       throw new RuleKeywordUnsupportedError('pcre', raw, `buffer flag for ${t.buffer} under sticky buffer ${b.sticky}`);

@@ -5,7 +5,13 @@ import { RuleOptionInvalidError } from './rule-parse.errors';
  * escapes the rule language allows inside quotes: `\;` `\"` `\\` `\:`. Suricata refuses any other
  * backslash, and a bare `"` inside the quotes.
  */
-export function decodeQuotedValue(keyword: string, raw: string, allowNegation: boolean): { text: string; negated: boolean } {
+export function decodeQuotedValue(
+  keyword: string,
+  raw: string,
+  allowNegation: boolean,
+  /** false for pcre: its backslashes belong to the regex (`\;` and `\"` mean the same there). */
+  unescape = true,
+): { text: string; negated: boolean } {
   let value = raw.trim();
   let negated = false;
   if (value.startsWith('!')) {
@@ -26,6 +32,11 @@ export function decodeQuotedValue(keyword: string, raw: string, allowNegation: b
       continue;
     }
     const next = body[i + 1];
+    if (!unescape && next !== undefined) {
+      text += c + next;
+      i++;
+      continue;
+    }
     if (next === undefined || !';"\\:'.includes(next)) {
       throw new RuleOptionInvalidError(keyword, raw, `bad escape '\\${next ?? ''}'`);
     }
