@@ -38,7 +38,7 @@ export function parseRule(text: string, vars: RuleVariables, file: string, line:
   const [action, protocol, src, srcPorts, direction, dst, dstPorts] = fields;
   // `log` (Snort only) and Suricata's rejectsrc/rejectdst/rejectboth are not taken.
   if (!ACTIONS.has(action)) throw new RuleKeywordUnsupportedError('action', action, `'${action}'`);
-  if (!PROTOCOLS.has(protocol)) throw new RuleKeywordUnsupportedError('protocol', protocol, `protocol '${protocol}'`);
+  if (!PROTOCOLS.has(protocol)) throw new RuleKeywordUnsupportedError('protocol', protocol, `'${protocol}'`);
   if (direction !== '->' && direction !== '<>') {
     throw new RuleSyntaxError(direction, direction === '<-' ? "direction '<-' (Suricata refuses it)" : `bad direction '${direction}'`);
   }
