@@ -42,8 +42,6 @@ describe('content: parse', () => {
     ['content:"a"; depth:x;', 'invalid depth: expected an integer'],
     ['content:"a"; offset:1; distance:2;', 'unsupported distance: distance on a content that already has offset/depth'],
     ['content:"a"; distance:2; depth:3;', 'unsupported depth: depth on a content that already has distance/within'],
-    ['content:"abc"; distance:0;', 'relative match needs a preceding content or pcre in pkt_data'],
-    ['content:"a"; content:"b"; http_uri; distance:0;', 'relative match needs a preceding content or pcre in http_uri'],
     ['content:"a"; http_uri; http_header;', 'content is already in http_uri'],
     ['http.uri; content:"a"; http_header;', 'content modifier after a sticky buffer'],
     ['content:!"a"; fast_pattern;', 'unsupported fast_pattern: fast_pattern on a negated content'],
@@ -101,6 +99,11 @@ describe('content: match', () => {
     ['content:"a"; content:"b"; distance:2; within:1;', 'axxxb', false],
     ['content:"ab"; content:"b"; distance:-1; within:1;', 'ab', true],
     ['content:"b"; content:"a"; within:5;', 'ab', false],
+    // a leading relative content is anchored on the buffer start (Suricata)
+    ['content:"abc"; distance:2;', 'xxabc', true],
+    ['content:"abc"; distance:2;', 'xabc', false],
+    ['content:"b"; within:2;', 'ab', true],
+    ['content:"b"; within:2;', 'xab', false],
     // an earlier content is retried when a relative one fails (backtracking)
     ['content:"a"; content:"b"; within:1;', 'axx ab', true],
     ['content:"GET "; depth:4; content:"/admin"; distance:0; within:20; content:"HTTP/1."; distance:0;', 'GET /admin HTTP/1.1', true],

@@ -16,6 +16,8 @@ describe('flags', () => {
     ['flags:*SF;', ACK, false],
     ['flags:!SF;', ACK, true],
     ['flags:!SF;', SYN | FIN, false],
+    // Suricata: '!' means "not all of them", so one of the two is still a match
+    ['flags:!SF;', SYN, true],
     ['flags:0;', 0, true],
     ['flags:0;', ACK, false],
     ['flags:S,CE;', SYN | CWR | ECE, true],

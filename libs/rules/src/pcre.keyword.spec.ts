@@ -51,7 +51,7 @@ describe('pcre: parse', () => {
     ['pcre:"/a/G";', 'ungreedy'],
     ['pcre:"/a/S";', 'stat code'],
     ['pcre:"/(/";', 'not a valid JavaScript regular expression'],
-    ['pcre:"/a/R";', 'relative match needs a preceding content or pcre'],
+    ['pcre:"/a/R";', 'R flag needs a preceding content or pcre in pkt_data'],
     ['pcre:"/a/UH";', 'two buffer flags'],
     ['http.uri; pcre:"/a/H";', 'buffer flag for http_header under sticky buffer http_uri'],
   ])('refuses %s', (options, reason) => {

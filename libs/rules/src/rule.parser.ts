@@ -89,9 +89,9 @@ function buildChains(items: Array<ContentOption | PcreOption>): BufferChain[] {
   const byBuffer = new Map<BufferName, Array<ContentOption | PcreOption>>();
   for (const item of items) {
     const chain = byBuffer.get(item.buffer) ?? [];
-    if (item.relative && chain.length === 0) {
-      const what = item.kind === 'pcre' ? `pcre ${item.source} (R flag)` : 'distance/within';
-      throw new RuleOptionInvalidError(item.kind === 'pcre' ? 'pcre' : 'distance', what, `relative match needs a preceding content or pcre in ${item.buffer}`);
+    // Suricata anchors a leading relative content on the buffer start, but refuses a leading R pcre.
+    if (item.kind === 'pcre' && item.relative && chain.length === 0) {
+      throw new RuleOptionInvalidError('pcre', item.source, `R flag needs a preceding content or pcre in ${item.buffer}`);
     }
     chain.push(item);
     byBuffer.set(item.buffer, chain);
