@@ -4,68 +4,78 @@ import type { BufferChain, ContentOption, PcreOption } from './rule.types';
 /** Bound on retries of earlier matches (Suricata has the same kind of inspection recursion limit). */
 const BACKTRACK_BUDGET = 2048;
 
-interface Match {
-  start: number;
-  end: number;
+/** Per-call scratch: the buffer as latin1 text for pcre (made at most once), the retry budget. */
+interface Inspection {
+  chain: BufferChain;
+  buf: Uint8Array;
+  text: string | null;
+  budget: number;
 }
 
-/** The window a content may occupy: its start >= from and its end <= to. */
-function contentWindow(c: ContentOption, prevEnd: number, length: number): { from: number; to: number } {
-  if (c.relative) {
-    // Suricata: distance moves the start; within counts from the same moved start.
-    const distance = c.distance ?? 0;
-    const from = Math.max(0, prevEnd + distance);
-    const to = c.within === null ? length : Math.min(length, prevEnd + distance + c.within);
-    return { from, to };
-  }
-  const from = c.offset ?? 0;
-  const to = c.depth === null ? length : Math.min(length, from + c.depth);
-  return { from, to };
+function latin1(s: Inspection): string {
+  if (s.text === null) s.text = Buffer.from(s.buf.buffer, s.buf.byteOffset, s.buf.length).toString('latin1');
+  return s.text;
 }
 
-function findContent(c: ContentOption, buf: Uint8Array, from: number, to: number): Match | null {
-  const at = findPattern(buf, c.needle, c.nocase, from, to);
-  return at < 0 ? null : { start: at, end: at + c.needle.length };
+/** Start of a content match: the first index >= from whose match ends at or before `to`. */
+function contentFrom(c: ContentOption, prevEnd: number): number {
+  // Suricata: distance moves the start; within counts from the same moved start.
+  if (c.relative) return Math.max(0, prevEnd + (c.distance ?? 0));
+  return c.offset ?? 0;
 }
 
-function findPcre(p: PcreOption, text: string, base: number, from: number): Match | null {
-  // A relative pcre sees the buffer from the previous match on, so `^` anchors there (as Suricata).
+function contentTo(c: ContentOption, prevEnd: number, length: number): number {
+  if (c.relative) return c.within === null ? length : Math.min(length, prevEnd + (c.distance ?? 0) + c.within);
+  return c.depth === null ? length : Math.min(length, (c.offset ?? 0) + c.depth);
+}
+
+/**
+ * Match end for a pcre (its start left in lastStart), or -1. A relative pcre sees the buffer from
+ * `base` on, so `^` anchors there (Suricata).
+ */
+let lastStart = 0;
+function findPcre(s: Inspection, p: PcreOption, base: number, from: number): number {
   const re = p.regex;
+  const text = latin1(s);
   re.lastIndex = from - base;
   const m = re.exec(base === 0 ? text : text.slice(base));
-  if (m === null) return null;
-  return { start: base + m.index, end: base + m.index + m[0].length };
+  if (m === null) return -1;
+  lastStart = base + m.index;
+  return lastStart + m[0].length;
+}
+
+function step(s: Inspection, i: number, prevEnd: number): boolean {
+  const items = s.chain.items;
+  if (i === items.length) return true;
+  const item = items[i];
+  const buf = s.buf;
+  if (item.kind === 'content') {
+    const to = contentTo(item, prevEnd, buf.length);
+    let at = findPattern(buf, item.needle, item.nocase, contentFrom(item, prevEnd), to);
+    if (item.negated) return at < 0 && step(s, i + 1, prevEnd);
+    const retry = s.chain.backtrack[i];
+    while (at >= 0) {
+      if (step(s, i + 1, at + item.needle.length)) return true;
+      if (!retry || --s.budget <= 0) return false;
+      at = findPattern(buf, item.needle, item.nocase, at + 1, to);
+    }
+    return false;
+  }
+  const base = item.relative ? Math.min(prevEnd, buf.length) : 0;
+  let end = findPcre(s, item, base, base);
+  if (item.negated) return end < 0 && step(s, i + 1, prevEnd);
+  const retry = s.chain.backtrack[i] && !item.regex.sticky;
+  while (end >= 0) {
+    // Read before recursing: a later pcre overwrites lastStart.
+    const start = lastStart;
+    if (step(s, i + 1, end)) return true;
+    if (!retry || --s.budget <= 0) return false;
+    end = findPcre(s, item, base, start + 1);
+  }
+  return false;
 }
 
 /** True when the chain's contents and pcres all hold on `buf`, relative ones chained in order. */
 export function matchBufferChain(chain: BufferChain, buf: Uint8Array): boolean {
-  const items = chain.items;
-  let text: string | null = null;
-  const latin1 = (): string => (text ??= Buffer.from(buf.buffer, buf.byteOffset, buf.length).toString('latin1'));
-  // Retrying an earlier match only helps when something after it is relative.
-  const laterRelative = items.map((_, i) => items.slice(i + 1).some((it) => it.relative));
-  let budget = BACKTRACK_BUDGET;
-
-  const step = (i: number, prevEnd: number): boolean => {
-    if (i === items.length) return true;
-    const item = items[i];
-    let from: number;
-    let to = buf.length;
-    let base = 0;
-    if (item.kind === 'content') ({ from, to } = contentWindow(item, prevEnd, buf.length));
-    else {
-      base = item.relative ? Math.min(prevEnd, buf.length) : 0;
-      from = base;
-    }
-    const find = (at: number): Match | null =>
-      item.kind === 'content' ? findContent(item, buf, at, to) : findPcre(item, latin1(), base, at);
-    if (item.negated) return find(from) === null && step(i + 1, prevEnd);
-    for (let m = find(from); m !== null; m = find(m.start + 1)) {
-      if (step(i + 1, m.end)) return true;
-      if (!laterRelative[i] || --budget <= 0) return false;
-      if (item.kind === 'pcre' && item.regex.sticky) return false;
-    }
-    return false;
-  };
-  return step(0, 0);
+  return step({ chain, buf, text: null, budget: BACKTRACK_BUDGET }, 0, 0);
 }

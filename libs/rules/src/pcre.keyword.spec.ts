@@ -83,6 +83,11 @@ describe('pcre: match', () => {
     ['pcre:"/u[a-z]+r/"; content:"x"; distance:0; within:1;', 'user x userx', true],
     ['pcre:"/id=\\d+/"; content:"&"; within:1;', 'id=12&', true],
     ['pcre:"/id=\\d+/"; content:"&"; within:1;', 'id=12 &', false],
+    // the first pcre is retried after the second (relative) one failed on its first match
+    ['pcre:"/k=/"; pcre:"/^v\\d/R";', 'k=x k=v1', true],
+    ['pcre:"/k=/"; pcre:"/^v\\d/R";', 'k=x k=vv', false],
+    ['pcre:"/k=/"; pcre:"/^v/R"; pcre:"/^1/R";', 'k=v2 k=v1', true],
+    ['pcre:"/k/"; pcre:"/^.x/R"; pcre:"/^!/R";', 'kkxx!', true],
   ])('%s on %j → %s', (options, payload, expected) => {
     const rule = mustParse(options);
     expect(matchPacketOptions(rule, packet(payload))).toBe(expected);

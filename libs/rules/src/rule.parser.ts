@@ -96,7 +96,11 @@ function buildChains(items: Array<ContentOption | PcreOption>): BufferChain[] {
     chain.push(item);
     byBuffer.set(item.buffer, chain);
   }
-  return [...byBuffer].map(([buffer, chainItems]) => ({ buffer, items: chainItems }));
+  return [...byBuffer].map(([buffer, chainItems]) => ({
+    buffer,
+    items: chainItems,
+    backtrack: chainItems.map((_, i) => chainItems.slice(i + 1).some((it) => it.relative)),
+  }));
 }
 
 /** The content marked fast_pattern, else the longest positive content (first one on a tie). */

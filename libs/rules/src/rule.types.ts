@@ -134,6 +134,8 @@ export type DetectionOption = ContentOption | PcreOption | ComparisonOption | Fl
 export interface BufferChain {
   buffer: BufferName;
   items: ReadonlyArray<ContentOption | PcreOption>;
+  /** backtrack[i]: a later item is relative, so a failed tail retries item i further on. */
+  backtrack: ReadonlyArray<boolean>;
 }
 
 export interface FastPattern {
