@@ -131,6 +131,9 @@ describe('content: match', () => {
     ['http.request_body; content:"pass=";', { http_client_body: 'user=a&pass=b' }, true],
     ['http.header.raw; content:"X-A";', { http_raw_header: 'X-A: 1' }, true],
     ['http.uri.raw; content:"%2e";', { http_raw_uri: '/%2e%2e/' }, true],
+    ['http.stat_code; content:"401";', { http_stat_code: '401' }, true],
+    ['content:"401"; http_stat_code;', { http_stat_code: '200' }, false],
+    ['http.stat_code; content:"401";', {}, false],
   ])('%s with %j → %s', (options, http, expected) => {
     expect(matchPacketOptions(mustParse(options), packet('GET /admin HTTP/1.1', { http }))).toBe(expected);
   });

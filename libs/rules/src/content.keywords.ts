@@ -84,6 +84,7 @@ const HTTP_MODIFIERS: ReadonlyArray<[string, BufferName]> = [
   ['http_client_body', 'http_client_body'],
   ['http_user_agent', 'http_user_agent'],
   ['http_host', 'http_host'],
+  ['http_stat_code', 'http_stat_code'],
 ];
 
 const STICKY_BUFFERS: ReadonlyArray<[string, BufferName]> = [
@@ -97,6 +98,7 @@ const STICKY_BUFFERS: ReadonlyArray<[string, BufferName]> = [
   ['http.request_body', 'http_client_body'],
   ['http.user_agent', 'http_user_agent'],
   ['http.host', 'http_host'],
+  ['http.stat_code', 'http_stat_code'],
 ];
 
 export const CONTENT_KEYWORDS: KeywordHandlers = {

@@ -12,11 +12,11 @@ const BUFFER_FLAGS: Readonly<Record<string, BufferName>> = {
   P: 'http_client_body',
   V: 'http_user_agent',
   W: 'http_host',
+  S: 'http_stat_code',
 };
 
 /** Flags for buffers we do not provide (response side, raw host, file data) or semantics JS lacks. */
 const UNSUPPORTED_FLAGS: Readonly<Record<string, string>> = {
-  S: 'http stat code buffer',
   Y: 'http stat msg buffer',
   B: 'http raw body (B) buffer',
   Z: 'http raw host buffer',

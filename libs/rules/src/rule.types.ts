@@ -9,7 +9,9 @@ export type BufferName =
   | 'http_cookie'
   | 'http_client_body'
   | 'http_user_agent'
-  | 'http_host';
+  | 'http_host'
+  /** Response status code (`401`): the one response-side buffer, used by rules/bruteforce.rules. */
+  | 'http_stat_code';
 
 export type RuleAction = 'alert' | 'drop' | 'pass' | 'reject';
 export type RuleProtocol = 'ip' | 'tcp' | 'udp' | 'icmp' | 'http';
