@@ -1,4 +1,4 @@
-import { parseAddressSet } from './address-set.parser';
+import { ipToBytes, parseAddressSet } from './address-set.parser';
 import { RuleOptionInvalidError } from './rule-parse.errors';
 import { DEFAULT_RULE_VARIABLES, resolveVariables } from './rule-variables';
 
@@ -26,6 +26,28 @@ describe('parseAddressSet', () => {
     const set = parseAddressSet(text, vars);
     for (const ip of yes) expect([ip, set.matches(ip)]).toEqual([ip, true]);
     for (const ip of no) expect([ip, set.matches(ip)]).toEqual([ip, false]);
+  });
+
+  it.each<[string, string | null]>([
+    ['1.2.3.4', '00000000000000000000ffff01020304'],
+    ['::ffff:1.2.3.4', '00000000000000000000ffff01020304'],
+    ['2001:db8::1', '20010db8000000000000000000000001'],
+    ['fe80::', 'fe800000000000000000000000000000'],
+    ['1:2:3:4:5:6:7:8', '00010002000300040005000600070008'],
+    ['1::2::3', null],
+    ['1:2:3:4:5:6:7:8:9', null],
+    ['1.2.3', null],
+    ['1.2.3.256', null],
+    ['g::1', null],
+  ])('ipToBytes(%s)', (ip, hex) => {
+    const bytes = ipToBytes(ip);
+    expect(bytes === null ? null : Buffer.from(bytes).toString('hex')).toBe(hex);
+  });
+
+  it('answers alternating addresses correctly (two-entry cache)', () => {
+    const set = parseAddressSet('10.0.0.0/8', vars);
+    const seq = ['10.0.0.1', '8.8.8.8', '10.0.0.1', '9.9.9.9', '8.8.8.8', '10.1.1.1'];
+    expect(seq.map((ip) => set.matches(ip))).toEqual([true, false, true, false, false, true]);
   });
 
   it('a HOME_NET override also changes EXTERNAL_NET', () => {

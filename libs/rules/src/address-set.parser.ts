@@ -94,6 +94,23 @@ function compileAtom(text: string, whole: string): (ip: Uint8Array) => boolean {
   return (ip) => prefixMatches(net, bits, ip);
 }
 
+// The engine asks every candidate rule about the same src and dst of one packet: remembering the
+// last two parsed addresses saves re-parsing them per rule.
+const recent: Array<{ ip: string; bytes: Uint8Array | null }> = [
+  { ip: '', bytes: null },
+  { ip: '', bytes: null },
+];
+let recentNext = 0;
+
+function cachedIpBytes(ip: string): Uint8Array | null {
+  if (recent[0].ip === ip) return recent[0].bytes;
+  if (recent[1].ip === ip) return recent[1].bytes;
+  const bytes = ipToBytes(ip);
+  recent[recentNext] = { ip, bytes };
+  recentNext ^= 1;
+  return bytes;
+}
+
 export function parseAddressSet(text: string, vars: RuleVariables): AddressSet {
   const expr = parseListExpression(text, vars, 'address');
   // `!any` is the one empty set Suricata refuses outright; narrower empty sets are the author's call.
@@ -104,7 +121,7 @@ export function parseAddressSet(text: string, vars: RuleVariables): AddressSet {
   return {
     text,
     matches(ip: string): boolean {
-      const bytes = ipToBytes(ip);
+      const bytes = cachedIpBytes(ip);
       return bytes !== null && matcher(bytes);
     },
   };
