@@ -1,0 +1,12 @@
+export * from './rule.types';
+export * from './rule-parse.errors';
+export * from './rule-variables';
+export * from './classification.table';
+export { parseAddressSet, ipToBytes } from './address-set.parser';
+export { parsePortSet } from './port-set.parser';
+export { parseRule } from './rule.parser';
+export { parseRuleFile, type ParseRuleFileOptions, type ParsedRuleFile } from './rule-file.parser';
+export { matchPacketOptions } from './packet-options.matcher';
+export { matchBufferChain } from './buffer-chain.matcher';
+export { findPattern, toLowerBytes } from './byte-pattern.matcher';
+export { supportedKeywords } from './keyword.registry';
