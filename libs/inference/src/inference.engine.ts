@@ -122,6 +122,14 @@ export class InferenceEngine {
   }
 
   /** The models serving now. */
+  /**
+   * What `score` would refuse this vector for, against the models serving now (null: nothing), so a
+   * stage can dead-letter a bad record where it still knows its offset.
+   */
+  check(v: ScoreRequest): InferenceError | null {
+    return validate(v, this.snapshot);
+  }
+
   get models(): ModelSnapshot {
     return this.snapshot;
   }

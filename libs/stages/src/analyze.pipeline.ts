@@ -1,4 +1,4 @@
-import { ALL_TOPICS, TOPICS, type DeadLetterRecord, type FeatureVectorRecord, type FlowRecord } from '@ids/contracts';
+import { ALL_TOPICS, TOPICS, type DeadLetterRecord, type FeatureVectorRecord, type FlowRecord, type MlScoreRecord } from '@ids/contracts';
 import { PcapFileReader } from '@ids/pcap';
 import { EmbeddedRuntime, InMemoryLog } from '@ids/topology';
 import { runCaptureSource, type CaptureStats } from './capture.source';
@@ -6,17 +6,22 @@ import { DefragmentingFrameKeyer } from './frame-key';
 import { featuresTopologies, type FeaturesStageOptions } from './features.stage';
 import { flowsTopology, type FlowsStageOptions } from './flows.stage';
 import { collectorTopology, type RecordPort } from './record-collector';
+import { inferenceTopology, type VectorScorer } from './inference.stage';
 import { sinkTopology } from './sink.stage';
 import type { FlowSinkPort } from './flow-sink.port';
 
 /** The embedded run's reader of ids.features.v1 (a consumer group of its own, as on Kafka). */
 const ANALYZE_FEATURES_READER = 'ids-analyze-features-reader';
+const ANALYZE_ML_SCORES_READER = 'ids-analyze-ml-scores-reader';
 
 export interface AnalyzeOptions {
   flows?: FlowsStageOptions;
   features?: FeaturesStageOptions;
   /** Receives feature vectors as they come out of the features stage; by default they are collected in memory. */
   featureSink?: RecordPort<FeatureVectorRecord>;
+  /** Scores feature vectors (an InferenceEngine over models/); without one the inference stage does not run. */
+  scorer?: VectorScorer;
+  mlScoreSink?: RecordPort<MlScoreRecord>;
   /** Receives flows as the sink stage writes them; by default they are collected in memory. */
   flowSink?: FlowSinkPort;
   /** Frames read between two drains of the topology: bounds the memory the log holds. */
@@ -28,6 +33,8 @@ export interface AnalyzeResult {
   flows: FlowRecord[];
   /** Empty when `featureSink` was given. */
   features: FeatureVectorRecord[];
+  /** Empty when `mlScoreSink` was given or no scorer ran. */
+  mlScores: MlScoreRecord[];
   /** Counted events by stage and reason (decoder errors, skipped records). */
   counters: Record<string, number>;
   deadLetters: DeadLetterRecord[];
@@ -44,12 +51,18 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   const sink: FlowSinkPort = options.flowSink ?? { writeFlows: async (batch) => { flows.push(...batch); } };
   const features: FeatureVectorRecord[] = [];
   const featureSink: RecordPort<FeatureVectorRecord> = options.featureSink ?? ((batch) => { features.push(...batch); });
+  const mlScores: MlScoreRecord[] = [];
+  const mlScoreSink: RecordPort<MlScoreRecord> = options.mlScoreSink ?? ((batch) => { mlScores.push(...batch); });
   const deadLetters: DeadLetterRecord[] = [];
   const topologies = [
     flowsTopology(options.flows),
     sinkTopology(sink),
     ...featuresTopologies(options.features),
     collectorTopology(ANALYZE_FEATURES_READER, TOPICS.features.name, featureSink),
+    ...(options.scorer ? [
+      inferenceTopology(options.scorer),
+      collectorTopology(ANALYZE_ML_SCORES_READER, TOPICS.mlScores.name, mlScoreSink),
+    ] : []),
   ];
   const runtime = new EmbeddedRuntime(log, topologies, { onDeadLetter: (l) => deadLetters.push(l) });
   runtime.start();
@@ -62,7 +75,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
       onProgress: () => runtime.runUntilIdle(),
     });
     await runtime.runUntilIdle();
-    return { capture, flows, features, counters: Object.fromEntries(runtime.taskCounters()), deadLetters };
+    return { capture, flows, features, mlScores, counters: Object.fromEntries(runtime.taskCounters()), deadLetters };
   } finally {
     await runtime.close();
   }

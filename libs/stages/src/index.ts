@@ -8,3 +8,4 @@ export * from './features.stage';
 export * from './record-collector';
 export * from './analyze.pipeline';
 export * from './analysis-summary';
+export * from './inference.stage';

@@ -1,8 +1,9 @@
-import { featuresTopologies, flowsTopology, sinkTopology, type FlowsStageOptions } from '@ids/stages';
+import { featuresTopologies, flowsTopology, inferenceTopology, sinkTopology, type FlowsStageOptions } from '@ids/stages';
 import type { IdsConfig } from '@ids/config';
 import type { Topology } from '@ids/topology';
 import type { StageDefinition } from '../stage-definition';
 import { captureStage } from './capture-stage';
+import { inferenceStage } from './inference-stage';
 import { sinkStage } from './sink-stage';
 import { notImplementedStage, topologyStage } from './topology-stage';
 
@@ -16,12 +17,13 @@ export const STAGES = {
   flows: topologyStage('flows', (config) => flowsTopology(flowOptionsFrom(config))),
   features: topologyStage('features', () => featuresTopologies()),
   signatures: notImplementedStage('signatures', 'issue #4'),
-  inference: notImplementedStage('inference', 'issue #5'),
+  inference: inferenceStage,
   fusion: notImplementedStage('fusion', 'not filed yet'),
   sink: sinkStage,
 } satisfies Record<string, StageDefinition>;
 
 /** The topologies of the stages that have one, for `ids topology` and `ids topics apply`. */
 export function allStageTopologies(): Topology[] {
-  return [flowsTopology(), ...featuresTopologies(), sinkTopology({ writeFlows: async () => { throw new Error('describe only'); } })];
+  const describeOnly = () => { throw new Error('describe only'); };
+  return [flowsTopology(), ...featuresTopologies(), inferenceTopology({ check: describeOnly, score: describeOnly }), sinkTopology({ writeFlows: async () => { throw new Error('describe only'); } })];
 }
