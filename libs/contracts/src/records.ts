@@ -39,6 +39,79 @@ export interface FlowRecord {
   conn_state: string;
   history: string;
   close_reason: FlowCloseReason;
+  /** CICFlowMeter statistics; null when they were not measured (a flow restored from an older state). */
+  stats: FlowStats | null;
+}
+
+/**
+ * CICFlowMeter statistics of one flow (meanings in schemas/flow.avsc, record FlowStats). fwd =
+ * initiator to responder, bwd = the reverse; lengths are transport payload bytes; times are
+ * microseconds; std is the sample standard deviation (0 below two values).
+ */
+export interface FlowStats {
+  fwd_pkt_len_min: number;
+  fwd_pkt_len_max: number;
+  fwd_pkt_len_mean: number;
+  fwd_pkt_len_std: number;
+  bwd_pkt_len_min: number;
+  bwd_pkt_len_max: number;
+  bwd_pkt_len_mean: number;
+  bwd_pkt_len_std: number;
+  pkt_len_min: number;
+  pkt_len_max: number;
+  pkt_len_mean: number;
+  pkt_len_std: number;
+  pkt_len_var: number;
+  flow_iat_mean: number;
+  flow_iat_std: number;
+  flow_iat_max: number;
+  flow_iat_min: number;
+  fwd_iat_total: number;
+  fwd_iat_mean: number;
+  fwd_iat_std: number;
+  fwd_iat_max: number;
+  fwd_iat_min: number;
+  bwd_iat_total: number;
+  bwd_iat_mean: number;
+  bwd_iat_std: number;
+  bwd_iat_max: number;
+  bwd_iat_min: number;
+  fwd_psh_flags: number;
+  bwd_psh_flags: number;
+  fwd_urg_flags: number;
+  bwd_urg_flags: number;
+  fin_flag_count: number;
+  syn_flag_count: number;
+  rst_flag_count: number;
+  psh_flag_count: number;
+  ack_flag_count: number;
+  urg_flag_count: number;
+  cwr_flag_count: number;
+  ece_flag_count: number;
+  fwd_header_bytes: number;
+  bwd_header_bytes: number;
+  fwd_bulk_bytes_avg: number;
+  fwd_bulk_pkts_avg: number;
+  fwd_bulk_rate_avg: number;
+  bwd_bulk_bytes_avg: number;
+  bwd_bulk_pkts_avg: number;
+  bwd_bulk_rate_avg: number;
+  subflow_fwd_pkts: number;
+  subflow_fwd_bytes: number;
+  subflow_bwd_pkts: number;
+  subflow_bwd_bytes: number;
+  init_win_bytes_fwd: number;
+  init_win_bytes_bwd: number;
+  fwd_act_data_pkts: number;
+  fwd_seg_size_min: number;
+  active_mean: number;
+  active_std: number;
+  active_max: number;
+  active_min: number;
+  idle_mean: number;
+  idle_std: number;
+  idle_max: number;
+  idle_min: number;
 }
 
 export interface FeatureVectorRecord {

@@ -41,7 +41,7 @@ describe('applyPacket', () => {
       ['SF', 'FIN'], // replaced by the SYN at 1 s (port reuse; its last ACK was never seen)
       ['RSTR', 'RST'],
       ['REJ', 'RST'],
-      ['OTH', 'IDLE'], // the UDP flow, timed out when its next packet came 97 s later
+      ['S0', 'IDLE'], // the one-way UDP flow, timed out when its next packet came 97 s later
     ]);
   });
 
