@@ -6,10 +6,9 @@ import { addToStat, emptyStat, type RunningStat } from './running-stat';
  * fwd = sent by the initiator, bwd = by the responder; times in microseconds; -1 = "none yet".
  */
 export interface FlowStatsState {
-  /** Transport payload lengths: forward, backward, all packets. */
+  /** Transport payload lengths, forward and backward (all packets: merged when the record is made). */
   fwdLen: RunningStat;
   bwdLen: RunningStat;
-  len: RunningStat;
   /** Gaps between consecutive packets of the flow, of the forward and of the backward direction. */
   flowIat: RunningStat;
   fwdIat: RunningStat;
@@ -92,7 +91,7 @@ function emptyBulk(): BulkState {
 /** Statistics of a flow whose first packet arrives at `firstTsUs` (nothing counted yet). */
 export function openFlowStats(firstTsUs: number): FlowStatsState {
   return {
-    fwdLen: emptyStat(), bwdLen: emptyStat(), len: emptyStat(),
+    fwdLen: emptyStat(), bwdLen: emptyStat(),
     flowIat: emptyStat(), fwdIat: emptyStat(), bwdIat: emptyStat(),
     active: emptyStat(), idle: emptyStat(),
     lastUs: -1, lastFwdUs: -1, lastBwdUs: -1,
@@ -133,7 +132,6 @@ export function addToFlowStats(s: FlowStatsState, pkt: StatsPacket, fwd: boolean
     s.activeEndUs = ts;
   }
 
-  addToStat(s.len, len);
   if (fwd) {
     if (s.fwdLen.n === 0) {
       if (isTcp) s.initWinFwd = pkt.tcpWindow;

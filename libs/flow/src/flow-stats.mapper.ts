@@ -1,6 +1,6 @@
 import type { FlowStats } from '@ids/contracts';
 import type { BulkState, FlowStatsState } from './flow-stats.accumulator';
-import { addToStat, statStd, statVariance, type RunningStat } from './running-stat';
+import { addToStat, mergeStats, statStd, statVariance, type RunningStat } from './running-stat';
 
 const US_PER_S = 1_000_000;
 
@@ -14,6 +14,7 @@ export function toFlowStats(s: FlowStatsState): FlowStats {
     active = { ...s.active };
     addToStat(active, s.activeEndUs - s.activeStartUs);
   }
+  const len = mergeStats(s.fwdLen, s.bwdLen);
   const fwdPkts = s.fwdLen.n;
   const bwdPkts = s.bwdLen.n;
   return {
@@ -25,11 +26,11 @@ export function toFlowStats(s: FlowStatsState): FlowStats {
     bwd_pkt_len_max: s.bwdLen.max,
     bwd_pkt_len_mean: s.bwdLen.mean,
     bwd_pkt_len_std: statStd(s.bwdLen),
-    pkt_len_min: s.len.min,
-    pkt_len_max: s.len.max,
-    pkt_len_mean: s.len.mean,
-    pkt_len_std: statStd(s.len),
-    pkt_len_var: statVariance(s.len),
+    pkt_len_min: len.min,
+    pkt_len_max: len.max,
+    pkt_len_mean: len.mean,
+    pkt_len_std: statStd(len),
+    pkt_len_var: statVariance(len),
     flow_iat_mean: s.flowIat.mean,
     flow_iat_std: statStd(s.flowIat),
     flow_iat_max: s.flowIat.max,

@@ -43,3 +43,22 @@ export function statVariance(s: RunningStat): number {
 export function statStd(s: RunningStat): number {
   return Math.sqrt(statVariance(s));
 }
+
+/**
+ * The statistics of the union of two sets (Chan et al.'s parallel form of Welford), so that the
+ * statistics over both directions need no third update per packet.
+ */
+export function mergeStats(a: RunningStat, b: RunningStat): RunningStat {
+  if (a.n === 0) return { ...b };
+  if (b.n === 0) return { ...a };
+  const n = a.n + b.n;
+  const delta = b.mean - a.mean;
+  return {
+    n,
+    mean: a.mean + (delta * b.n) / n,
+    m2: a.m2 + b.m2 + (delta * delta * a.n * b.n) / n,
+    min: Math.min(a.min, b.min),
+    max: Math.max(a.max, b.max),
+    sum: a.sum + b.sum,
+  };
+}
