@@ -1,5 +1,12 @@
-import type { FlowRecord } from '@ids/contracts';
-import { toFlowRow, type FlowRow } from './flow-rows';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FlowRecord, FlowStats } from '@ids/contracts';
+import { defaultMigrationsDir } from './migration-files';
+import { splitSqlScript } from './sql-script.splitter';
+import { toFlowRow, ZERO_FLOW_STATS, type FlowRow } from './flow-rows';
+
+// Every stats field a distinct value (its position + 0.5), so a field copied into the wrong column shows.
+const stats = Object.fromEntries(Object.keys(ZERO_FLOW_STATS).map((k, i) => [k, i + 0.5])) as unknown as FlowStats;
 
 const tcpFlow: FlowRecord = {
   uid: 'CwT1f9Xy3tAPGf0a',
@@ -27,11 +34,14 @@ const tcpFlow: FlowRecord = {
   conn_state: 'SF',
   history: 'ShADadFf',
   close_reason: 'FIN',
+  stats,
 };
 
 describe('toFlowRow', () => {
   const cases: { name: string; flow: FlowRecord; expected: Partial<FlowRow> }[] = [
-    { name: 'keeps every field of a TCP flow and derives ts in whole seconds', flow: tcpFlow, expected: { ...tcpFlow, ts: 1_700_000_000 } },
+    { name: 'keeps every field of a TCP flow, flattens stats and derives ts in whole seconds', flow: tcpFlow, expected: { ...withoutStats(tcpFlow), ...stats, ts: 1_700_000_000 } },
+    { name: 'writes 0 to every stats column when stats is null', flow: { ...tcpFlow, stats: null }, expected: { ...ZERO_FLOW_STATS, uid: tcpFlow.uid } },
+    { name: 'keeps -1 initial windows and fractional means', flow: { ...tcpFlow, stats: { ...stats, init_win_bytes_bwd: -1, pkt_len_mean: 75.25 } }, expected: { init_win_bytes_bwd: -1, pkt_len_mean: 75.25 } },
     {
       name: 'keeps a VLAN id and a null service',
       flow: { ...tcpFlow, vlan: 42, service: null, proto: 'udp', ip_proto: 17, conn_state: 'OTH', history: '', close_reason: 'IDLE' },
@@ -46,7 +56,22 @@ describe('toFlowRow', () => {
     expect(toFlowRow(flow)).toMatchObject(expected);
   });
 
-  it('has exactly the record fields plus ts, so every column of flows is filled', () => {
-    expect(Object.keys(toFlowRow(tcpFlow)).sort()).toEqual([...Object.keys(tcpFlow), 'ts'].sort());
+  it('has exactly the record fields, the stats fields and ts, so every column of flows is filled', () => {
+    const expected = [...Object.keys(withoutStats(tcpFlow)), ...Object.keys(stats), 'ts'].sort();
+    expect(Object.keys(toFlowRow(tcpFlow)).sort()).toEqual(expected);
+    expect(Object.keys(toFlowRow({ ...tcpFlow, stats: null })).sort()).toEqual(expected);
+  });
+
+  it('has a stats column in migration 0004 for every stats field, each Float64 DEFAULT 0', () => {
+    const statements = splitSqlScript(readFileSync(join(defaultMigrationsDir(), '0004_flow_stats.sql'), 'utf8'));
+    const columns = [...statements.join('\n').matchAll(/ADD COLUMN (\w+) Float64 DEFAULT 0/g)].map((m) => m[1]);
+    expect(statements).toHaveLength(1);
+    expect(columns).toEqual(Object.keys(ZERO_FLOW_STATS));
+    expect(Object.values(ZERO_FLOW_STATS).every((v) => v === 0)).toBe(true);
   });
 });
+
+function withoutStats(flow: FlowRecord): Omit<FlowRecord, 'stats'> {
+  const { stats: _stats, ...rest } = flow;
+  return rest;
+}

@@ -1,7 +1,10 @@
-import type { FlowRecord } from '@ids/contracts';
+import type { FlowRecord, FlowStats } from '@ids/contracts';
 
-/** A row of the `flows` table (migrations/0001_flows.sql): the FlowRecord's fields plus `ts`. */
-export type FlowRow = {
+/**
+ * A row of the `flows` table (migrations/0001_flows.sql, 0004_flow_stats.sql): the FlowRecord's
+ * fields plus `ts`, with the fields of `stats` as columns of their own (0 when stats is null).
+ */
+export type FlowRow = FlowStats & {
   uid: string;
   flow_id: number;
   flow_key: string;
@@ -31,9 +34,80 @@ export type FlowRow = {
   close_reason: string;
 };
 
-/** FlowRecord → `flows` row. Every field is kept as it is; `ts` is derived from `ts_us`. */
+/** The stats columns of a flow without statistics (what the columns' DEFAULT 0 also gives). */
+export const ZERO_FLOW_STATS: Readonly<FlowStats> = Object.freeze({
+  fwd_pkt_len_min: 0,
+  fwd_pkt_len_max: 0,
+  fwd_pkt_len_mean: 0,
+  fwd_pkt_len_std: 0,
+  bwd_pkt_len_min: 0,
+  bwd_pkt_len_max: 0,
+  bwd_pkt_len_mean: 0,
+  bwd_pkt_len_std: 0,
+  pkt_len_min: 0,
+  pkt_len_max: 0,
+  pkt_len_mean: 0,
+  pkt_len_std: 0,
+  pkt_len_var: 0,
+  flow_iat_mean: 0,
+  flow_iat_std: 0,
+  flow_iat_max: 0,
+  flow_iat_min: 0,
+  fwd_iat_total: 0,
+  fwd_iat_mean: 0,
+  fwd_iat_std: 0,
+  fwd_iat_max: 0,
+  fwd_iat_min: 0,
+  bwd_iat_total: 0,
+  bwd_iat_mean: 0,
+  bwd_iat_std: 0,
+  bwd_iat_max: 0,
+  bwd_iat_min: 0,
+  fwd_psh_flags: 0,
+  bwd_psh_flags: 0,
+  fwd_urg_flags: 0,
+  bwd_urg_flags: 0,
+  fin_flag_count: 0,
+  syn_flag_count: 0,
+  rst_flag_count: 0,
+  psh_flag_count: 0,
+  ack_flag_count: 0,
+  urg_flag_count: 0,
+  cwr_flag_count: 0,
+  ece_flag_count: 0,
+  fwd_header_bytes: 0,
+  bwd_header_bytes: 0,
+  fwd_bulk_bytes_avg: 0,
+  fwd_bulk_pkts_avg: 0,
+  fwd_bulk_rate_avg: 0,
+  bwd_bulk_bytes_avg: 0,
+  bwd_bulk_pkts_avg: 0,
+  bwd_bulk_rate_avg: 0,
+  subflow_fwd_pkts: 0,
+  subflow_fwd_bytes: 0,
+  subflow_bwd_pkts: 0,
+  subflow_bwd_bytes: 0,
+  init_win_bytes_fwd: 0,
+  init_win_bytes_bwd: 0,
+  fwd_act_data_pkts: 0,
+  fwd_seg_size_min: 0,
+  active_mean: 0,
+  active_std: 0,
+  active_max: 0,
+  active_min: 0,
+  idle_mean: 0,
+  idle_std: 0,
+  idle_max: 0,
+  idle_min: 0,
+});
+
+/**
+ * FlowRecord → `flows` row. Every field is kept as it is; `ts` is derived from `ts_us`; the
+ * fields of `stats` become columns (all 0 when stats is null).
+ */
 export function toFlowRow(flow: FlowRecord): FlowRow {
   return {
+    ...(flow.stats ?? ZERO_FLOW_STATS),
     uid: flow.uid,
     flow_id: flow.flow_id,
     flow_key: flow.flow_key,

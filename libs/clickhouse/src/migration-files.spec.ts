@@ -13,7 +13,7 @@ describe('loadMigrations', () => {
   it('finds the repo migrations from the source tree, in version order', () => {
     expect(defaultMigrationsDir()).toMatch(/libs[/\\]clickhouse[/\\]migrations$/);
     const migrations = loadMigrations();
-    expect(migrations.map((m) => `${m.version}_${m.name}`)).toEqual(['1_flows', '2_alerts', '3_statistics']);
+    expect(migrations.map((m) => `${m.version}_${m.name}`)).toEqual(['1_flows', '2_alerts', '3_statistics', '4_flow_stats']);
     expect(migrations.every((m) => /^[0-9a-f]{64}$/.test(m.checksum))).toBe(true);
     expect(migrations[2].statements).toHaveLength(3);
   });

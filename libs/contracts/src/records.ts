@@ -39,11 +39,15 @@ export interface FlowRecord {
   conn_state: string;
   history: string;
   close_reason: FlowCloseReason;
-  /** CICFlowMeter statistics (schemas/flow.avsc documents each); null in records written before they existed. */
-  stats?: FlowStats | null;
+  /** CICFlowMeter statistics; null when they were not measured (a flow restored from an older state). */
+  stats: FlowStats | null;
 }
 
-/** CICFlowMeter statistics of one flow: fwd = initiator to responder, times in microseconds. */
+/**
+ * CICFlowMeter statistics of one flow (meanings in schemas/flow.avsc, record FlowStats). fwd =
+ * initiator to responder, bwd = the reverse; lengths are transport payload bytes; times are
+ * microseconds; std is the sample standard deviation (0 below two values).
+ */
 export interface FlowStats {
   fwd_pkt_len_min: number;
   fwd_pkt_len_max: number;

@@ -20,7 +20,15 @@ describe('connState (Zeek conn_state)', () => {
     ['S3', tcp('ESTABLISHED', 'CLOSED', 'ShAf')],
     ['OTH', tcp('PARTIAL', 'PARTIAL', 'Dd')],
     ['OTH', tcp('RESET', 'INACTIVE', 'R')],
-    ['OTH', { ...tcp('ACTIVE', 'ACTIVE'), ipProto: 17 }],
+    ['OTH', tcp('INACTIVE', 'SYN_ACK_SENT', '^h')],
+    ['RSTOS0', tcp('RESET', 'INACTIVE', '^SR')],
+    ['SF', { ...tcp('ACTIVE', 'ACTIVE'), ipProto: 17 }],
+    ['S0', { ...tcp('ACTIVE', 'INACTIVE'), ipProto: 17 }],
+    ['SHR', { ...tcp('INACTIVE', 'ACTIVE'), ipProto: 17 }],
+    ['OTH', { ...tcp('INACTIVE', 'INACTIVE'), ipProto: 17 }],
+    ['OTH', { ...tcp('ACTIVE', 'ACTIVE'), ipProto: 1 }],
+    ['OTH', { ...tcp('ACTIVE', 'INACTIVE'), ipProto: 58 }],
+    ['OTH', { ...tcp('ACTIVE', 'ACTIVE'), ipProto: 47 }],
   ])('%s', (expected, input) => {
     expect(connState(input)).toBe(expected);
   });

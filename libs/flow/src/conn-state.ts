@@ -23,7 +23,8 @@ export interface ConnStateInput {
 
 /**
  * Zeek's conn_state (base/protocols/conn/main.zeek, function conn_state) from the endpoint
- * states. TCP only: other protocols are 'OTH', as the Flow schema documents.
+ * states. UDP: S0 when only the originator sent, SF when both did, SHR when only the responder
+ * did (a flipped flow); ICMP and other protocols: OTH, as Zeek.
  *
  *   S0   SYN seen, no reply            S1    established, not closed      SF   closed normally
  *   REJ  attempt rejected (RST)        RSTO  originator aborted (RST)     RSTR responder aborted
@@ -32,9 +33,13 @@ export interface ConnStateInput {
  *   S2 / S3  established, only the originator / only the responder closed      OTH  anything else
  */
 export function connState(flow: ConnStateInput): string {
-  if (flow.ipProto !== 6) return 'OTH';
   const os = flow.origState;
   const rs = flow.respState;
+  if (flow.ipProto === 17) {
+    if (os === 'ACTIVE') return rs === 'ACTIVE' ? 'SF' : 'S0';
+    return rs === 'ACTIVE' ? 'SHR' : 'OTH';
+  }
+  if (flow.ipProto !== 6) return 'OTH';
   const origInactive = os === 'INACTIVE' || os === 'PARTIAL';
   const respInactive = rs === 'INACTIVE' || rs === 'PARTIAL';
   if (rs === 'RESET') {

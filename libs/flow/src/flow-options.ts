@@ -24,6 +24,11 @@ export interface FlowOptions {
   closeOnFin: boolean;
   /** Close a TCP flow on the first RST from either side. Default true. */
   closeOnRst: boolean;
+  /**
+   * Statistics only: a gap between packets longer than this ends an active period and counts as
+   * idle time (active_* / idle_* of FlowStats). Default 5 s (CICFlowMeter's activity timeout).
+   */
+  activityTimeoutUs: number;
 }
 
 const SECOND = 1_000_000;
@@ -37,6 +42,7 @@ export const DEFAULT_FLOW_OPTIONS: Readonly<FlowOptions> = Object.freeze({
   tcpClosingTimeoutUs: 5 * SECOND,
   closeOnFin: true,
   closeOnRst: true,
+  activityTimeoutUs: 5 * SECOND,
 });
 
 export function resolveFlowOptions(options: Partial<FlowOptions> = {}): FlowOptions {

@@ -1,6 +1,7 @@
 import type { FlowCloseReason, FlowRecord } from '@ids/contracts';
 import { connState } from './conn-state';
 import type { FlowState } from './flow-state';
+import { toFlowStats } from './flow-stats.mapper';
 import { guessService } from './service-port.table';
 
 const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmp6' };
@@ -38,5 +39,7 @@ export function toFlowRecord(state: FlowState, reason: FlowCloseReason): FlowRec
     conn_state: connState(state),
     history: state.history,
     close_reason: reason,
+    // A v1 state that was never upgraded has no `stats` at all: null too.
+    stats: state.stats ? toFlowStats(state.stats) : null,
   };
 }

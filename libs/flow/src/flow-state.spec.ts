@@ -24,7 +24,8 @@ describe('updateFlow on TCP', () => {
       'SF', 'ShADdfFa', 'FIN'],
     ['a half-close: the server keeps sending after the client FIN', new TcpScript().handshake().send('c', FIN | ACK).send('s', PSH | ACK, 500).send('c', ACK).send('s', FIN | ACK).send('c', ACK),
       'SF', 'ShAFdf', 'FIN'],
-    ['an unanswered SYN, retransmitted', new TcpScript().send('c', SYN).send('c', SYN), 'S0', 'S', null],
+    ['an unanswered SYN, retransmitted (same sequence number)', new TcpScript().send('c', SYN).resend('c', SYN, 0, 1), 'S0', 'S', null],
+    ['a new SYN with another sequence number repeats S', new TcpScript().send('c', SYN).send('c', SYN), 'S0', 'SS', null],
     ['a rejected SYN', new TcpScript().send('c', SYN).send('s', RST | ACK), 'REJ', 'Sr', 'RST'],
     ['an originator abort', new TcpScript().handshake().send('c', PSH | ACK, 50).send('c', RST | ACK), 'RSTO', 'ShADR', 'RST'],
     ['a responder abort', new TcpScript().handshake().send('c', PSH | ACK, 50).send('s', RST), 'RSTR', 'ShADr', 'RST'],
@@ -61,8 +62,14 @@ describe('updateFlow on TCP', () => {
   });
 
   it('makes the sender of the first packet the initiator, even when it is the server', () => {
-    const { state } = run([packet({ from: 's', flags: F.SYN | F.ACK }), packet({ from: 'c', flags: F.ACK, at: 10 })]);
+    const { state } = run([packet({ from: 's', flags: F.PSH | F.ACK, len: 10 }), packet({ from: 'c', flags: F.ACK, at: 10 })]);
     expect([state.origH, state.origP, state.respH, state.respP]).toEqual([SERVER, 80, CLIENT, 49200]);
+  });
+
+  it('flips the flow when the first packet is a SYN-ACK (history starts with ^)', () => {
+    const { state } = run([packet({ from: 's', flags: F.SYN | F.ACK }), packet({ from: 'c', flags: F.ACK, at: 10 })]);
+    expect([state.origH, state.origP, state.respH, state.respP]).toEqual([CLIENT, 49200, SERVER, 80]);
+    expect([state.history, state.respPkts, state.origPkts]).toEqual(['^hA', 1, 1]);
   });
 
   it('survives a JSON round trip mid-flow', () => {
@@ -82,9 +89,17 @@ describe('updateFlow on TCP', () => {
 });
 
 describe('updateFlow on UDP and ICMP', () => {
-  it('records data history and OTH for UDP', () => {
+  it('records data history and SF for a UDP request and response', () => {
     const { state } = run([packet({ from: 'c', proto: 17, len: 30, serverPort: 53 }), packet({ from: 's', proto: 17, len: 90, serverPort: 53, at: 500 })]);
-    expect(toFlowRecord(state, 'END')).toMatchObject({ proto: 'udp', service: 'dns', conn_state: 'OTH', history: 'Dd', orig_bytes: 30, resp_bytes: 90 });
+    expect(toFlowRecord(state, 'END')).toMatchObject({ proto: 'udp', service: 'dns', conn_state: 'SF', history: 'Dd', orig_bytes: 30, resp_bytes: 90 });
+  });
+  it.each([
+    ['one-way UDP is S0', [packet({ from: 'c', proto: 17, len: 30, serverPort: 53 })], 'S0', 'D', CLIENT],
+    ['a lone UDP reply from a service port is flipped: SHR', [packet({ from: 's', proto: 17, len: 90, serverPort: 53 })], 'SHR', '^d', CLIENT],
+    ['UDP between two service ports is not flipped', [packet({ from: 's', proto: 17, len: 48, clientPort: 123, serverPort: 123 })], 'S0', 'D', SERVER],
+    ['ICMP is OTH, as Zeek', [packet({ from: 'c', proto: 1, clientPort: 8, serverPort: 0, len: 56 }), packet({ from: 's', proto: 1, clientPort: 8, serverPort: 0, len: 56, at: 10 })], 'OTH', '', CLIENT],
+  ])('%s', (_name, packets, connState, history, origH) => {
+    expect(toFlowRecord(run(packets).state, 'END')).toMatchObject({ conn_state: connState, history, orig_h: origH });
   });
   it('has no history or service for ICMP', () => {
     const { state } = run([packet({ from: 'c', proto: 1, clientPort: 8, serverPort: 0, len: 56 })]);

@@ -1,8 +1,14 @@
 import type { FlowCloseReason } from '@ids/contracts';
+import { emptyEndpointHistory, recordOnce, recordTcpHistory, seenBitsOf, HistoryBit, type EndpointHistory } from './conn-history.recorder';
 import type { EndpointState } from './conn-state';
 import { flowNumericId, flowUid } from './flow-id';
 import type { FlowKeyInput } from './flow-key';
 import type { FlowOptions } from './flow-options';
+import { addToFlowStats, openFlowStats, type FlowStatsState } from './flow-stats.accumulator';
+import { guessService } from './service-port.table';
+
+/** Current layout version of FlowState (see `upgradeFlowState` for older ones). */
+export const FLOW_STATE_VERSION = 2;
 
 /**
  * Everything known about one open flow. Plain JSON (strings, numbers, booleans, null): it is kept
@@ -10,13 +16,17 @@ import type { FlowOptions } from './flow-options';
  */
 export interface FlowState {
   /** Layout version of this object, for state restored from an older changelog. */
-  v: 1;
+  v: typeof FLOW_STATE_VERSION;
   key: string;
   uid: string;
   flowId: number;
   ipProto: number;
   vlan: number | null;
-  /** The initiator is the sender of the first packet. */
+  /**
+   * The initiator (Zeek's originator) is the sender of the first packet, except when that packet
+   * is a TCP SYN-ACK, or a UDP datagram from a known service port to an unknown one: then it is
+   * the receiver, and the history starts with '^'.
+   */
   origH: string;
   origP: number;
   respH: string;
@@ -33,8 +43,12 @@ export interface FlowState {
   /** Frame bytes on the wire (capture original length). */
   origWireBytes: number;
   respWireBytes: number;
-  /** Zeek history letters, each at most once per direction, in order of first occurrence. */
+  /** Zeek history letters in order of occurrence (repeat rules in conn-history.recorder.ts). */
   history: string;
+  /** Once-per-direction history letters already recorded (HistoryBit; responder bits << 16). */
+  historySeen: number;
+  origHistory: EndpointHistory;
+  respHistory: EndpointHistory;
   origState: EndpointState;
   respState: EndpointState;
   /** Sequence number of the FIN each side sent (its ACK acknowledges this + 1), or null. */
@@ -42,7 +56,12 @@ export interface FlowState {
   respFinSeq: number | null;
   origFinAcked: boolean;
   respFinAcked: boolean;
+  /** CICFlowMeter statistics; null for a flow restored from a v1 state (its earlier packets were not measured). */
+  stats: FlowStatsState | null;
 }
+
+/** FlowState as written before v2 (no history bookkeeping, no statistics). */
+export type FlowStateV1 = Omit<FlowState, 'v' | 'historySeen' | 'origHistory' | 'respHistory' | 'stats'> & { v: 1 };
 
 /** The fields of a packet the flow logic reads: a subset of @ids/packet's DecodedPacket. */
 export interface FlowPacket extends FlowKeyInput {
@@ -54,10 +73,14 @@ export interface FlowPacket extends FlowKeyInput {
   readonly ipBytes: number;
   /** Transport payload bytes. */
   readonly payloadLength: number;
-  /** TCP flag bits (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10); 0 for other protocols. */
+  /** TCP flag bits (FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10, URG 0x20, ECE 0x40, CWR 0x80); 0 for other protocols. */
   readonly tcpFlags: number;
   readonly tcpSeq: number;
   readonly tcpAck: number;
+  /** TCP window field as sent (unscaled); 0 for other protocols. */
+  readonly tcpWindow: number;
+  /** Transport header length (TCP with options, 8 for UDP). */
+  readonly transportHeaderLength: number;
 }
 
 const FIN = 0x01;
@@ -68,21 +91,33 @@ const TCP = 6;
 const UDP = 17;
 
 /**
- * A new flow for the endpoints of `pkt`, whose sender becomes the initiator. No packet is
- * counted yet: pass `pkt` to `updateFlow` next.
+ * Whether the first packet of a flow came from the responder (Zeek flips the connection): a TCP
+ * SYN-ACK, or a UDP datagram from a known service port to a port that is not one (Zeek's
+ * likely_server_ports heuristic).
+ */
+export function isFlippedStart(pkt: FlowPacket): boolean {
+  if (pkt.ipProto === TCP) return (pkt.tcpFlags & (SYN | ACK | RST | FIN)) === (SYN | ACK);
+  if (pkt.ipProto === UDP) return guessService(UDP, pkt.srcPort) !== null && guessService(UDP, pkt.dstPort) === null;
+  return false;
+}
+
+/**
+ * A new flow for the endpoints of `pkt`, whose sender becomes the initiator (unless the start
+ * looks flipped, see `isFlippedStart`). No packet is counted yet: pass `pkt` to `updateFlow` next.
  */
 export function openFlow(pkt: FlowPacket, key: string): FlowState {
+  const flipped = isFlippedStart(pkt);
   return {
-    v: 1,
+    v: FLOW_STATE_VERSION,
     key,
     uid: flowUid(key, pkt.tsUs),
     flowId: flowNumericId(key, pkt.tsUs),
     ipProto: pkt.ipProto,
     vlan: pkt.vlan,
-    origH: pkt.src,
-    origP: pkt.srcPort,
-    respH: pkt.dst,
-    respP: pkt.dstPort,
+    origH: flipped ? pkt.dst : pkt.src,
+    origP: flipped ? pkt.dstPort : pkt.srcPort,
+    respH: flipped ? pkt.src : pkt.dst,
+    respP: flipped ? pkt.srcPort : pkt.dstPort,
     firstTsUs: pkt.tsUs,
     lastTsUs: pkt.tsUs,
     origPkts: 0,
@@ -93,14 +128,34 @@ export function openFlow(pkt: FlowPacket, key: string): FlowState {
     respIpBytes: 0,
     origWireBytes: 0,
     respWireBytes: 0,
-    history: '',
+    history: flipped ? '^' : '',
+    historySeen: 0,
+    origHistory: emptyEndpointHistory(),
+    respHistory: emptyEndpointHistory(),
     origState: 'INACTIVE',
     respState: 'INACTIVE',
     origFinSeq: null,
     respFinSeq: null,
     origFinAcked: false,
     respFinAcked: false,
+    stats: openFlowStats(pkt.tsUs),
   };
+}
+
+/**
+ * A state restored from a changelog, brought to the current layout in place (and returned).
+ * A v1 state gets empty history bookkeeping (its once-per-direction letters are read back from
+ * `history`) and `stats: null`: statistics over only the rest of the flow would mislead.
+ */
+export function upgradeFlowState(state: FlowState | FlowStateV1): FlowState {
+  if (state.v === FLOW_STATE_VERSION) return state;
+  const upgraded = state as unknown as FlowState;
+  upgraded.historySeen = seenBitsOf(state.history);
+  upgraded.origHistory = emptyEndpointHistory();
+  upgraded.respHistory = emptyEndpointHistory();
+  upgraded.stats = null;
+  upgraded.v = FLOW_STATE_VERSION;
+  return upgraded;
 }
 
 /** Whether `pkt` was sent by the initiator of `state`. */
@@ -132,17 +187,14 @@ export function updateFlow(state: FlowState, pkt: FlowPacket, options: FlowOptio
     state.respIpBytes += pkt.ipBytes;
     state.respWireBytes += pkt.wireLength;
   }
+  if (state.stats !== null) addToFlowStats(state.stats, pkt, fromOrig, state.ipProto === TCP, options.activityTimeoutUs);
   if (state.ipProto !== TCP) {
     if (fromOrig) state.origState = 'ACTIVE';
     else state.respState = 'ACTIVE';
-    if (state.ipProto === UDP && pkt.payloadLength > 0) addHistory(state, fromOrig ? 'D' : 'd');
+    if (state.ipProto === UDP && pkt.payloadLength > 0) recordOnce(state, fromOrig, HistoryBit.DATA, 'D');
     return null;
   }
   return updateTcp(state, pkt, fromOrig, options);
-}
-
-function addHistory(state: FlowState, letter: string): void {
-  if (!state.history.includes(letter)) state.history += letter;
 }
 
 const HANDSHAKING = new Set<EndpointState>(['SYN_SENT', 'SYN_ACK_SENT']);
@@ -157,11 +209,7 @@ function updateTcp(state: FlowState, pkt: FlowPacket, fromOrig: boolean, options
   let self = fromOrig ? state.origState : state.respState;
   let peer = fromOrig ? state.respState : state.origState;
 
-  if (syn) addHistory(state, ack ? (fromOrig ? 'H' : 'h') : fromOrig ? 'S' : 's');
-  if (fin) addHistory(state, fromOrig ? 'F' : 'f');
-  if (rst) addHistory(state, fromOrig ? 'R' : 'r');
-  if (pkt.payloadLength > 0) addHistory(state, fromOrig ? 'D' : 'd');
-  else if (ack && !syn && !fin && !rst) addHistory(state, fromOrig ? 'A' : 'a');
+  recordTcpHistory(state, fromOrig ? state.origHistory : state.respHistory, fromOrig, flags, pkt.tcpSeq, pkt.payloadLength, pkt.tcpWindow, peer === 'CLOSED', self === 'RESET');
 
   if (rst) {
     self = 'RESET';

@@ -1,7 +1,7 @@
 import type { FlowRecord } from '@ids/contracts';
 import type { FlowOptions } from './flow-options';
 import { toFlowRecord } from './flow-record.mapper';
-import { expiry, finishedReason, isPortReuse, openFlow, updateFlow, type FlowPacket, type FlowState } from './flow-state';
+import { expiry, finishedReason, isPortReuse, openFlow, updateFlow, upgradeFlowState, type FlowPacket, type FlowState, type FlowStateV1 } from './flow-state';
 
 /** What one packet does to the state kept for its flow key. */
 export interface FlowStep {
@@ -20,11 +20,12 @@ export interface FlowStep {
  * 3. otherwise the packet opens a flow (its sender is the initiator) or joins the stored one;
  * 4. a flow this packet closes (FIN handshake done, RST) is emitted and not kept.
  *
- * `state` is updated in place when it is kept.
+ * `state` is updated in place when it is kept (a v1 state is upgraded first, in place).
  */
-export function applyPacket(state: FlowState | undefined | null, pkt: FlowPacket, key: string, options: FlowOptions): FlowStep {
+export function applyPacket(state: FlowState | FlowStateV1 | undefined | null, pkt: FlowPacket, key: string, options: FlowOptions): FlowStep {
   const emitted: FlowRecord[] = [];
-  let current = state ?? null;
+  // A state restored from an older changelog is upgraded in place, so it stays the stored object.
+  let current = state ? upgradeFlowState(state) : null;
   if (current !== null) {
     const reason = expiry(current, pkt.tsUs, options) ?? (isPortReuse(current, pkt) ? finishedReason(current) : null);
     if (reason !== null) {

@@ -4,7 +4,7 @@ import type { FlowPacket } from './flow-state';
 export const CLIENT = '10.0.0.5';
 export const SERVER = '10.0.0.80';
 export const T0 = 1_705_312_800_000_000;
-export const F = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 } as const;
+export const F = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, URG: 0x20, ECE: 0x40, CWR: 0x80 } as const;
 
 export interface TestPacket {
   from: 'c' | 's';
@@ -18,6 +18,10 @@ export interface TestPacket {
   vlan?: number | null;
   clientPort?: number;
   serverPort?: number;
+  /** TCP window; default 8192. */
+  win?: number;
+  /** Transport header length; default 20 for TCP, 8 otherwise. */
+  hdr?: number;
 }
 
 export function packet(p: TestPacket): FlowPacket {
@@ -39,6 +43,8 @@ export function packet(p: TestPacket): FlowPacket {
     tcpFlags: p.flags ?? 0,
     tcpSeq: p.seq ?? 0,
     tcpAck: p.ack ?? 0,
+    tcpWindow: (p.proto ?? 6) === 6 ? p.win ?? 8192 : 0,
+    transportHeaderLength: p.hdr ?? ((p.proto ?? 6) === 6 ? 20 : 8),
     // 10.0.0.5 < 10.0.0.80
     addressOrder: c ? -1 : 1,
   };
@@ -52,10 +58,19 @@ export class TcpScript {
 
   constructor(private readonly base: Partial<TestPacket> = {}) {}
 
-  send(from: 'c' | 's', flags: number, len = 0): this {
+  send(from: 'c' | 's', flags: number, len = 0, extra: Partial<TestPacket> = {}): this {
     const to = from === 'c' ? 's' : 'c';
-    this.packets.push(packet({ ...this.base, from, flags, seq: this.seq[from], ack: this.seq[to], len, at: (this.at += 1000) }));
+    this.packets.push(packet({ ...this.base, from, flags, seq: this.seq[from], ack: this.seq[to], len, at: (this.at += 1000), ...extra }));
     this.seq[from] = (this.seq[from] + len + (flags & (F.SYN | F.FIN) ? 1 : 0)) >>> 0;
+    return this;
+  }
+
+  /** Sends `len` bytes again from the sequence number `back` bytes behind the current one (a retransmission). */
+  resend(from: 'c' | 's', flags: number, len: number, back = len): this {
+    this.seq[from] = (this.seq[from] - back) >>> 0;
+    const before = (this.seq[from] + back) >>> 0;
+    this.send(from, flags, len);
+    if (((this.seq[from] - before) | 0) < 0) this.seq[from] = before;
     return this;
   }
 

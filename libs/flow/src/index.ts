@@ -7,3 +7,7 @@ export * from './flow-record.mapper';
 export * from './service-port.table';
 export * from './flow-step';
 export * from './flow.table';
+export * from './conn-history.recorder';
+export * from './running-stat';
+export * from './flow-stats.accumulator';
+export * from './flow-stats.mapper';

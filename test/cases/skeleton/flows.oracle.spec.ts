@@ -79,10 +79,10 @@ describe('skeleton capture: flows vs tshark', () => {
   it('reports UDP flows with payload bytes and services', () => {
     const udp = result.flows.filter((f) => f.proto === 'udp').map((f) => [f.orig_p, f.resp_p, f.service, f.conn_state, f.history, f.orig_bytes > 0, f.resp_pkts]);
     expect(udp).toEqual(expect.arrayContaining([
-      [53001, 53, 'dns', 'OTH', 'Dd', true, 1],
-      [53002, 53, 'dns', 'OTH', 'Dd', true, 1],
-      [53003, 53, 'dns', 'OTH', 'Dd', true, 1],
-      [123, 123, 'ntp', 'OTH', 'D', true, 0],
+      [53001, 53, 'dns', 'SF', 'Dd', true, 1],
+      [53002, 53, 'dns', 'SF', 'Dd', true, 1],
+      [53003, 53, 'dns', 'SF', 'Dd', true, 1],
+      [123, 123, 'ntp', 'S0', 'D', true, 0],
     ]));
   });
 

@@ -29,6 +29,7 @@ export function sampleFlow(overrides: Partial<FlowRecord> = {}): FlowRecord {
     conn_state: 'SF',
     history: 'ShADadFf',
     close_reason: 'FIN',
+    stats: null,
     ...overrides,
   };
 }
