@@ -1,1 +1,3 @@
 export * from './aho-corasick.matcher';
+export * from './tcp-stream.reassembler';
+export * from './tcp-connection.table';
