@@ -1,3 +1,4 @@
 export * from './aho-corasick.matcher';
 export * from './tcp-stream.reassembler';
 export * from './tcp-connection.table';
+export * from './uri-normalizer';
