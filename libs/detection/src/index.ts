@@ -2,3 +2,4 @@ export * from './aho-corasick.matcher';
 export * from './tcp-stream.reassembler';
 export * from './tcp-connection.table';
 export * from './uri-normalizer';
+export * from './http-request.parser';
