@@ -57,6 +57,14 @@ describe('AhoCorasickMatcher', () => {
     expect(scanAll(m, bytes('abab'), 1, 3)).toEqual(['1@1']);
   });
 
+  it.each([1, 64, 1 << 20])('gives the same matches with a dense budget of %i bytes', (denseTableBytes) => {
+    const rnd = prng(7);
+    const patterns = Array.from({ length: 300 }, () => ({ bytes: Uint8Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => 0x61 + Math.floor(rnd() * 4)), nocase: rnd() < 0.5 }));
+    const input = Uint8Array.from({ length: 3000 }, () => 0x41 + Math.floor(rnd() * 4) + (rnd() < 0.5 ? 0x20 : 0));
+    const m = new AhoCorasickMatcher(patterns, { denseTableBytes });
+    expect(scanAll(m, input)).toEqual(naive(patterns, input));
+  });
+
   it('matchedIds returns each id once, ascending', () => {
     const m = new AhoCorasickMatcher([{ bytes: bytes('b') }, { bytes: bytes('zz') }, { bytes: bytes('a') }]);
     expect(m.matchedIds(bytes('abab'))).toEqual([0, 2]);
@@ -94,9 +102,12 @@ describe('AhoCorasickMatcher', () => {
       patterns.push({ bytes: Uint8Array.from({ length: len }, () => Math.floor(rnd() * 256)), nocase: rnd() < 0.3 });
     }
     const m = new AhoCorasickMatcher(patterns);
-    // ~180k states: a full 256-wide DFA would be ~180 MiB; the hybrid layout stays small.
+    // ~160k states: a full 256-wide DFA would be ~160 MiB; the hybrid layout stays near
+    // the dense budget (4 MiB) plus ~27 bytes per state.
     expect(m.stateCount).toBeGreaterThan(100_000);
-    expect(m.tableBytes).toBeLessThan(8 * 1024 * 1024);
+    expect(m.denseStateCount).toBeGreaterThan(1000);
+    expect(m.denseStateCount).toBeLessThan(m.stateCount);
+    expect(m.tableBytes).toBeLessThan(10 * 1024 * 1024);
     const input = Uint8Array.from({ length: 4_000 }, () => Math.floor(rnd() * 256));
     // Plant a few patterns so there is something to find.
     [0, 17, 4242, 9999].forEach((id, k) => input.set(patterns[id].bytes, k * 1000));
