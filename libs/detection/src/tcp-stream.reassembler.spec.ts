@@ -1,4 +1,5 @@
 import { TCP_FLAGS } from '@ids/packet';
+import { AhoCorasickMatcher } from './aho-corasick.matcher';
 import { TcpReassemblyOptions, TcpSegment, TcpStreamReassembler, seqDiff } from './tcp-stream.reassembler';
 
 const { SYN, ACK, FIN, RST, PSH } = TCP_FLAGS;
@@ -76,6 +77,22 @@ describe('TcpStreamReassembler', () => {
     // "evil" is split across segments: tail + data holds it whole.
     expect([text(c!.tail), text(c!.data), c?.offset]).toEqual([' /ev', 'il HTTP', 7]);
     expect(r.deliveredBytes(true)).toBe(14);
+  });
+
+  it('lets a prefilter find a pattern split across out-of-order segments by scanning tail + data', () => {
+    const m = new AhoCorasickMatcher([{ bytes: Uint8Array.from(Buffer.from('cmd.exe')), nocase: true }]);
+    const r = new TcpStreamReassembler({ maxBufferedBytes: 64, maxConnectionBufferedBytes: 64, windowBytes: 16 });
+    const found: number[] = [];
+    for (const s of [seg(0, '', SYN), seg(1, 'GET /x/CMD'), seg(13, 'xe HTTP/1.1'), seg(11, '.e')]) {
+      const d = r.accept(true, s);
+      if (d === null) continue;
+      const scan = new Uint8Array(d.tail.length + d.data.length);
+      scan.set(d.tail);
+      scan.set(d.data, d.tail.length);
+      // Only matches ending in the new bytes are new: earlier ones were reported before.
+      m.scan(scan, (_id, end) => { if (end >= d.tail.length) found.push(d.offset + end - d.tail.length); });
+    }
+    expect(found).toEqual([13]);
   });
 
   it('is closed once both FINs are reached, or on RST', () => {
