@@ -1,7 +1,7 @@
 import { TCP_FLAGS } from '@ids/packet';
 import { TcpConnectionTable, TcpConnectionTableOptions, TcpPacketView } from './tcp-connection.table';
 
-const { SYN, ACK, PSH } = TCP_FLAGS;
+const { SYN, ACK, PSH, RST } = TCP_FLAGS;
 const OPTIONS: TcpConnectionTableOptions = { maxBufferedBytes: 64, maxConnectionBufferedBytes: 64, windowBytes: 16, maxConnections: 2, idleTimeoutUs: 1_000_000 };
 const pkt = (tsUs: number, src: string, srcPort: number, seq: number, payload: string, flags = ACK | PSH): TcpPacketView =>
   ({ tsUs, src, srcPort, seq, flags, payload: Uint8Array.from(Buffer.from(payload, 'latin1')) });
@@ -46,6 +46,16 @@ describe('TcpConnectionTable', () => {
     expect(t.get('b')).toBeUndefined();
     expect(t.get('a')?.deliveredBytes(true)).toBe(2);
     expect(t.counters).toEqual({ created: 3, expired: 0, evicted: 1 });
+  });
+
+  it('starts afresh when a SYN reuses the key of a closed connection', () => {
+    const t = new TcpConnectionTable(OPTIONS);
+    t.accept('k', pkt(0, '10.0.0.1', 4000, 100, '', SYN));
+    t.accept('k', pkt(1, '10.0.0.2', 80, 900, '', RST));
+    expect(t.get('k')?.closed).toBe(true);
+    t.accept('k', pkt(2, '10.0.0.1', 4000, 5000, '', SYN));
+    expect(Buffer.from(t.accept('k', pkt(3, '10.0.0.1', 4000, 5001, 'GET'))!.data).toString()).toBe('GET');
+    expect(t.counters.created).toBe(2);
   });
 
   it('remove forgets a connection', () => {

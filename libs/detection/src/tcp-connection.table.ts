@@ -59,6 +59,12 @@ export class TcpConnectionTable {
     this.expire(pkt.tsUs);
     const endpoint = `${pkt.src}/${pkt.srcPort}`;
     let conn = this.connections.get(key);
+    const synOnly = (pkt.flags & (TCP_FLAGS.SYN | TCP_FLAGS.ACK)) === TCP_FLAGS.SYN;
+    if (conn !== undefined && conn.stream.closed && synOnly) {
+      // Port reuse: a new connection on the key of a finished one.
+      this.connections.delete(key);
+      conn = undefined;
+    }
     if (conn === undefined) {
       if (this.connections.size >= this.options.maxConnections) this.evictOldest();
       // A SYN-ACK seen first comes from the server.
