@@ -24,7 +24,11 @@ describe('HttpRequestParser', () => {
   it.each([1, 3, 7, 1000])('extracts every buffer of a simple GET (fed %i bytes at a time)', (step) => {
     const { reqs } = parse(SIMPLE, step);
     expect(reqs).toHaveLength(1);
-    expect(reqs[0]).toEqual(expect.objectContaining({ method: 'GET', rawUri: '/a%20b/../c?x=%41', version: 'HTTP/1.1', complete: true, anomalies: [] }));
+    expect(reqs[0]).toEqual(expect.objectContaining({
+      method: 'GET', rawUri: '/a%20b/../c?x=%41', version: 'HTTP/1.1', complete: true, anomalies: [],
+      host: 'WWW.Example.com:8080', userAgent: 'curl/8.0', cookie: 's=1',
+    }));
+    expect(reqs[0].headers.map((h) => h.name)).toEqual(['Host', 'User-Agent', 'Cookie', 'Accept']);
     expect(buffersOf(reqs[0])).toEqual({
       http_method: 'GET',
       http_uri: '/c?x=A',

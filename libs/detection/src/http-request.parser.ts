@@ -39,6 +39,10 @@ export interface HttpRequest {
   /** `HTTP/1.1`, or '' for an HTTP/0.9 request line. */
   readonly version: string;
   readonly headers: readonly HttpHeader[];
+  /** Values of these headers, several of one name merged with ", " (null when absent). */
+  readonly host: string | null;
+  readonly userAgent: string | null;
+  readonly cookie: string | null;
   readonly contentLength: number | null;
   readonly chunked: boolean;
   /** Body bytes seen (stored ones are capped by `maxBodyBytes`). */
@@ -304,23 +308,27 @@ export class HttpRequestParser {
     this.state = 'line';
     this.remaining = 0;
     this.counters.requests++;
+    const merged = mergeHeaders(req.headers);
+    const value = (name: string): string | null => merged.find((h) => h.name.toLowerCase() === name)?.value ?? null;
     return {
       method: req.method,
       rawUri: latin1(req.rawUri),
       version: req.version,
       headers: req.headers,
+      host: value('host'),
+      userAgent: value('user-agent'),
+      cookie: value('cookie'),
       contentLength: req.contentLength,
       chunked: req.chunked,
       bodyLength: req.bodyLength,
       complete,
       anomalies: req.anomalies,
-      buffers: buildBuffers(req, this.options.uri),
+      buffers: buildBuffers(req, merged, this.options.uri),
     };
   }
 }
 
-function buildBuffers(req: RequestBuilder, uriOptions: UriNormalizerOptions): Record<HttpBufferName, Uint8Array | null> {
-  const merged = mergeHeaders(req.headers);
+function buildBuffers(req: RequestBuilder, merged: readonly HttpHeader[], uriOptions: UriNormalizerOptions): Record<HttpBufferName, Uint8Array | null> {
   const value = (name: string): string | null => merged.find((h) => h.name.toLowerCase() === name)?.value ?? null;
   // Suricata's http_header: "Name: value\r\n" per header, trailing blanks removed, Cookie left to http_cookie.
   const headerLines = merged.filter((h) => h.name.toLowerCase() !== 'cookie').map((h) => `${h.name}: ${h.value}\r\n`).join('');
