@@ -37,7 +37,7 @@ describe('HttpRequestParser', () => {
       http_raw_header: 'Host: WWW.Example.com:8080\r\nUser-Agent: curl/8.0  \r\nCookie: s=1\r\nAccept: */*\r\n\r\n',
       http_cookie: 's=1',
       http_user_agent: 'curl/8.0',
-      http_host: 'www.example.com',
+      http_host: 'WWW.Example.com',
       http_client_body: null,
     });
   });
@@ -85,8 +85,10 @@ describe('HttpRequestParser', () => {
     { name: 'merged headers in http_header', headers: 'User-Agent: A\r\nX: 1\r\nuser-agent: B\r\n', buffer: 'http_header', expected: 'User-Agent: A, B\r\nX: 1\r\n' },
     { name: 'cookies merged', headers: 'Cookie: a=1\r\nCookie: b=2\r\n', buffer: 'http_cookie', expected: 'a=1, b=2' },
     { name: 'only cookie: no http_header', headers: 'Cookie: a=1\r\n', buffer: 'http_header', expected: null },
-    { name: 'host from several Host headers, ports stripped', headers: 'Host: ABC.com\r\nHost: efg.net:81\r\n', buffer: 'http_host', expected: 'abc.com, efg.net' },
-    { name: 'IPv6 host', headers: 'Host: [2001:DB8::1]:8080\r\n', buffer: 'http_host', expected: '[2001:db8::1]' },
+    { name: 'host from several Host headers, cut at the first port (Suricata 7.0.10)', headers: 'Host: A.B:81\r\nHost: C.d\r\n', buffer: 'http_host', expected: 'A.B' },
+    { name: 'several Host headers without ports are merged', headers: 'Host: ABC.com\r\nHost: efg.net\r\n', buffer: 'http_host', expected: 'ABC.com, efg.net' },
+    { name: 'IPv6 host', headers: 'Host: [2001:DB8::1]:8080\r\n', buffer: 'http_host', expected: '[2001:DB8::1]' },
+    { name: 'empty User-Agent in http_header (Suricata 7.0.10)', headers: 'User-Agent: \r\nHost: h\r\n', buffer: 'http_header', expected: 'User-Agent: \r\nHost: h\r\n' },
     { name: 'empty User-Agent', headers: 'User-Agent: \r\n', buffer: 'http_user_agent', expected: '' },
     { name: 'folded header value', headers: 'X-Long: a\r\n  b\r\n', buffer: 'http_header', expected: 'X-Long: a b\r\n' },
     { name: 'blanks around value', headers: 'X:\t v \t\r\n', buffer: 'http_header', expected: 'X: v\r\n' },

@@ -335,8 +335,11 @@ function buildBuffers(req: RequestBuilder, merged: readonly HttpHeader[], uriOpt
   const cookie = value('cookie');
   const userAgent = value('user-agent');
   const { authority } = splitAbsoluteUri(req.rawUri);
-  const hostSource = authority !== null ? latin1(authority).replace(/^[^@]*@/, '') : value('host');
-  const host = hostSource === null ? null : hostSource.split(', ').map(stripPort).join(', ').toLowerCase();
+  // As Suricata 7 (libhtp) fills http_host: the URI's host, lower-cased, else the (merged) Host
+  // value cut at its port separator, case kept ("A.B:81, C.d" gives "A.B").
+  const host = authority !== null
+    ? stripPort(latin1(authority).replace(/^[^@]*@/, '')).toLowerCase()
+    : nullable(value('host'), stripPort);
   return {
     http_method: req.method.length > 0 ? bytesOf(req.method) : null,
     http_uri: req.rawUri.length > 0 ? normalizeUri(req.rawUri, uriOptions) : null,
@@ -366,12 +369,16 @@ function mergeHeaders(headers: readonly HttpHeader[]): HttpHeader[] {
   return out;
 }
 
-/** `host:port` to `host`; `[v6]:port` to `[v6]`. */
+/** `host:port...` to `host`; `[v6]:port` to `[v6]`. */
 function stripPort(host: string): string {
   const h = host.trim();
   if (h.startsWith('[')) { const end = h.indexOf(']'); return end < 0 ? h : h.slice(0, end + 1); }
-  const colon = h.lastIndexOf(':');
-  return colon >= 0 && /^\d*$/.test(h.slice(colon + 1)) ? h.slice(0, colon) : h;
+  const colon = h.indexOf(':');
+  return colon >= 0 ? h.slice(0, colon) : h;
+}
+
+function nullable<T, R>(v: T | null, f: (v: T) => R): R | null {
+  return v === null ? null : f(v);
 }
 
 /** [start, end) of each run of non-blank bytes. */

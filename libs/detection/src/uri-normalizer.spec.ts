@@ -4,6 +4,9 @@ const bytes = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'latin1'
 const text = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
 
 describe('normalizeUri', () => {
+  // Checked against Suricata 7.0.10's http.uri (captured with pcre into flowvars): '/a\\b' style
+  // backslashes, '//' runs, %2f, bad escapes, '/a/b/..', '/a/.', %u best fit, the query cases and
+  // the absolute URIs.
   it.each([
     ['/index.html', '/index.html'],
     ['/a%20b', '/a b'],
@@ -12,8 +15,9 @@ describe('normalizeUri', () => {
     ['/a//b///c', '/a/b/c'],
     ['/a%2f%2fb', '/a/b'],
     ['/scripts\\..\\..\\winnt\\cmd.exe', '/winnt/cmd.exe'],
-    ['/a/b/..', '/a/'],
-    ['/a/.', '/a/'],
+    ['/a/b/..', '/a'],
+    ['/a/.', '/a'],
+    ['/a/b/', '/a/b/'],
     ['/../../x', '/x'],
     ['/%u0041%u002e%uFF0E', '/A..'],
     ['/%u4e2d', '/?'],
@@ -21,6 +25,8 @@ describe('normalizeUri', () => {
     ['/%zz%4', '/%zz%4'],
     ['/p?q=%41%2e&r=../x', '/p?q=A.&r=../x'],
     ['/p?a=b+c', '/p?a=b+c'],
+    ['/%u0041%uFF0E/p?a=b+c%u0042', '/A./p?a=b+c%u0042'],
+    ['/p?q=%2f+%zz', '/p?q=/+%zz'],
     ['http://Example.com:8080/a/../b?x=1', '/b?x=1'],
     ['http://example.com', ''],
     ['*', '*'],
@@ -42,7 +48,9 @@ describe('removeDotSegments', () => {
   it.each([
     ['/a/b/c/./../../g', '/a/g'],
     ['mid/content=5/../6', 'mid/6'],
+    ['/a//b/', '/a//b/'],
     ['/..', '/'],
+    ['/a/b/..', '/a'],
     ['', ''],
   ])('%s -> %s', (path, expected) => {
     expect(text(removeDotSegments(bytes(path)))).toBe(expected);

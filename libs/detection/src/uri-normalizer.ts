@@ -6,9 +6,11 @@
  * - path: `%XX` decoded (`%2f` too: separators are decoded), `%uXXXX` decoded (a code point above
  *   0xff maps by best fit: full-width ASCII to ASCII, else `?`), `\` becomes `/`, runs of `/`
  *   collapse, valid UTF-8 sequences become one byte by the same best fit, then `.` and `..`
- *   segments are removed (RFC 3986 5.2.4);
- * - query: `%XX` and `%uXXXX` decoded, nothing else (Suricata's query callback decodes it too);
+ *   segments are removed (as libhtp does, a final `.` or `..` leaves no trailing slash);
+ * - query: `%XX` decoded, nothing else (`%u` and `+` stay; Suricata's query callback);
  * - an invalid `%` escape is kept as it is (libhtp's default "preserve percent").
+ *
+ * Checked against Suricata 7.0.10 (`http.uri` captured with pcre flowvars): see the spec cases.
  *
  * `http_raw_uri` is the request-line URI untouched.
  */
@@ -51,7 +53,7 @@ export function normalizeUri(raw: Uint8Array, options: UriNormalizerOptions = DE
   if (options.utf8BestFit) path = utf8BestFit(path);
   path = removeDotSegments(path);
   if (q < 0) return path;
-  const query = decodePercent(pathAndQuery.subarray(q + 1), options, false);
+  const query = decodePercent(pathAndQuery.subarray(q + 1), { ...options, decodeUEncoding: false }, false);
   const out = new Uint8Array(path.length + 1 + query.length);
   out.set(path);
   out[path.length] = QUESTION;
@@ -119,22 +121,21 @@ function utf8BestFit(src: Uint8Array): Uint8Array {
   return out.subarray(0, o);
 }
 
-/** RFC 3986 5.2.4 remove_dot_segments over bytes. */
+/**
+ * RFC 3986 5.2.4 remove_dot_segments over bytes, except that (as in libhtp) a path ending in `.`
+ * or `..` keeps no trailing slash: `/a/b/..` is `/a`.
+ */
 export function removeDotSegments(path: Uint8Array): Uint8Array {
   const absolute = path[0] === SLASH;
   const segs: Uint8Array[] = [];
-  let trailingSlash = false;
   for (let i = absolute ? 1 : 0; i <= path.length;) {
     let j = path.indexOf(SLASH, i);
     if (j < 0) j = path.length;
     const seg = path.subarray(i, j);
-    const isLast = j === path.length;
     const dot = seg.length === 1 && seg[0] === DOT;
     const dotDot = seg.length === 2 && seg[0] === DOT && seg[1] === DOT;
     if (dotDot) segs.pop();
     if (!dot && !dotDot) segs.push(seg);
-    // "/a/." and "/a/b/.." name a directory: the result keeps the trailing slash.
-    trailingSlash = isLast && (dot || dotDot);
     i = j + 1;
   }
   const parts: number[] = absolute ? [SLASH] : [];
@@ -142,7 +143,6 @@ export function removeDotSegments(path: Uint8Array): Uint8Array {
     if (k > 0) parts.push(SLASH);
     for (const b of seg) parts.push(b);
   });
-  if (trailingSlash && segs.length > 0) parts.push(SLASH);
   return Uint8Array.from(parts);
 }
 
