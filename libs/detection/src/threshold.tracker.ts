@@ -1,9 +1,10 @@
 /**
  * Suricata's `threshold` and `detection_filter` decisions, in event time, with bounded memory.
  *
- * One entry per (gid, sid, kind, tracked address) holds the window start and a count. The window
- * is compared in whole seconds (`secs(now) - secs(start) < seconds`), as Suricata compares the
- * seconds of its packet timestamps; a match outside the window restarts it with count 1.
+ * One entry per (gid, sid, kind, tracked address) holds the window start and a count. A match is
+ * inside the window while `now - start < seconds` (microseconds, not whole seconds: Suricata 7.0.10
+ * restarts a 1 s window at 1.9 s that began at 0.9 s); a match outside restarts it with count 1.
+ * The table-driven cases in the spec are the alerts Suricata 7.0.10 gave for the same packets.
  *
  * - limit N:            alert on the first N matches of each window.
  * - threshold N:        alert on every Nth match within a window (the count restarts after an alert).
@@ -41,7 +42,7 @@ export interface ThresholdTrackerOptions {
 export const DEFAULT_THRESHOLD_TRACKER_OPTIONS: ThresholdTrackerOptions = { maxKeys: 100_000 };
 
 interface Entry {
-  windowStartSec: number;
+  windowStartUs: number;
   count: number;
   seconds: number;
 }
@@ -67,18 +68,17 @@ export class ThresholdTracker {
 
   /** Records one match of rule (gid, sid) at event time `tsUs` and answers whether it alerts. */
   shouldAlert(spec: ThresholdSpec, sid: number, gid: number, src: string, dst: string, tsUs: number): boolean {
-    const nowSec = Math.floor(tsUs / 1_000_000);
     const key = `${gid}:${sid}:${spec.kind}:${spec.track === 'by_src' ? src : dst}`;
     const e = this.entries.get(key);
     if (e === undefined) {
       if (spec.kind === 'threshold' && spec.count === 1) return true; // nothing to count
-      this.insert(key, { windowStartSec: nowSec, count: 1, seconds: spec.seconds });
+      this.insert(key, { windowStartUs: tsUs, count: 1, seconds: spec.seconds });
       return spec.kind === 'limit' || (spec.kind === 'both' && spec.count === 1);
     }
     this.entries.delete(key);
     this.entries.set(key, e);
-    if (nowSec - e.windowStartSec >= spec.seconds) {
-      e.windowStartSec = nowSec;
+    if (tsUs - e.windowStartUs >= spec.seconds * 1_000_000) {
+      e.windowStartUs = tsUs;
       e.count = 1;
       return spec.kind === 'limit' || (spec.kind === 'both' && spec.count === 1);
     }
@@ -96,10 +96,9 @@ export class ThresholdTracker {
 
   /** Forgets entries whose window is over at `tsUs` (a later match would restart them anyway). */
   expire(tsUs: number): number {
-    const nowSec = Math.floor(tsUs / 1_000_000);
     let n = 0;
     for (const [key, e] of this.entries) {
-      if (nowSec - e.windowStartSec >= e.seconds) { this.entries.delete(key); n++; }
+      if (tsUs - e.windowStartUs >= e.seconds * 1_000_000) { this.entries.delete(key); n++; }
     }
     this.counters.expired += n;
     return n;
