@@ -7,8 +7,10 @@ describe('FlowbitsStore', () => {
     { name: 'set then isset', steps: [['isset', 'a', false], ['isnotset', 'a', true], ['set', 'a', true], ['isset', 'a', true], ['isnotset', 'a', false]], bits: ['a'] },
     { name: 'unset', steps: [['set', 'a', true], ['set', 'b', true], ['unset', 'a', true], ['isset', 'a', false], ['isset', 'b', true]], bits: ['b'] },
     { name: 'toggle twice', steps: [['toggle', 'a', true], ['isset', 'a', true], ['toggle', 'a', true], ['isset', 'a', false]], bits: [] },
-    { name: 'OR group', steps: [['set', 'b', true], ['isset', 'a|b', true], ['isset', 'a|c', false], ['isnotset', 'a|b', true], ['isnotset', 'b|b', false]], bits: ['b'] },
-    { name: 'AND group', steps: [['set', 'a', true], ['isset', 'a&b', false], ['set', 'b', true], ['isset', 'a & b', true], ['isnotset', 'a&c', false], ['isnotset', 'c&d', true]], bits: ['a', 'b'] },
+    // With b set, as Suricata 7.0.10 answered: isset a|b, !isset a|c, isnotset a|b, !isnotset b|b,
+    // and '&' is part of a name: !isset a&b, !isset b&b, isnotset a&b.
+    { name: 'OR group (Suricata 7.0.10)', steps: [['set', 'b', true], ['isset', 'a|b', true], ['isset', 'a|c', false], ['isnotset', 'a|b', true], ['isnotset', 'b|b', false]], bits: ['b'] },
+    { name: '& is not an operator (Suricata 7.0.10)', steps: [['set', 'b', true], ['isset', 'a&b', false], ['isset', 'b&b', false], ['isnotset', 'a&b', true], ['set', 'a&b', true], ['isset', 'a&b', true]], bits: ['a&b', 'b'] },
     { name: 'noalert does nothing', steps: [['noalert', '', true]], bits: [] },
   ])('$name', ({ steps, bits }) => {
     const s = new FlowbitsStore();

@@ -4,7 +4,9 @@
  * its bits (counted). A `set` beyond `maxBitsPerFlow` is dropped (counted). The engine calls
  * `remove` when a flow ends.
  *
- * `isset`/`isnotset` accept Suricata's groups: `a|b` (any of) for isset, `a&b` (all of) for both.
+ * `isset`/`isnotset` accept Suricata's OR groups: `isset,a|b` is true when any is set,
+ * `isnotset,a|b` when any is not set. `&` is no operator there: Suricata 7.0.10 takes `a&b` as one
+ * bit name (the spec's group cases are what it alerted on).
  */
 
 export interface FlowbitsStoreOptions {
@@ -44,18 +46,16 @@ export class FlowbitsStore {
     if (this.flows.get(flow)?.has(name) === true) this.unset(flow, name); else this.set(flow, name);
   }
 
-  /** `a` set; `a|b` any set; `a&b` all set. */
+  /** `a` set; `a|b` any set. */
   isset(flow: string, expr: string): boolean {
     const bits = this.flows.get(flow);
-    if (expr.includes('|')) return expr.split('|').some((n) => bits?.has(n.trim()) === true);
-    return expr.split('&').every((n) => bits?.has(n.trim()) === true);
+    return expr.split('|').some((n) => bits?.has(n.trim()) === true);
   }
 
-  /** `a` not set; `a|b` any not set; `a&b` none set. */
+  /** `a` not set; `a|b` any not set. */
   isnotset(flow: string, expr: string): boolean {
     const bits = this.flows.get(flow);
-    if (expr.includes('|')) return expr.split('|').some((n) => bits?.has(n.trim()) !== true);
-    return expr.split('&').every((n) => bits?.has(n.trim()) !== true);
+    return expr.split('|').some((n) => bits?.has(n.trim()) !== true);
   }
 
   /** Applies a parsed `flowbits:` option; conditions answer, actions answer true. */
