@@ -4,7 +4,7 @@
  * Grammar accepted (lenient, as an IDS must be):
  *   request      = *( CRLF ) request-line *( header-line ) CRLF [ body ]
  *   request-line = method 1*WS uri [ 1*WS version ] EOL     ; no version: HTTP/0.9, no headers
- *   header-line  = name ":" *WS value EOL / 1*WS value EOL   ; the second form folds into the previous
+ *   header-line  = name ":" *WS value EOL / 1*WS value EOL   ; the second form is appended to the previous value
  *   body         = Content-Length bytes / chunked (chunk-size [";" ext] EOL data EOL ... "0" EOL trailers EOL)
  *   EOL          = CRLF / LF
  *
@@ -210,7 +210,8 @@ export class HttpRequestParser {
     if (text[0] === SP || text[0] === HT) {
       this.anomaly('folded-header');
       const prev = req.headers[req.headers.length - 1];
-      if (prev !== undefined) prev.value = `${prev.value} ${latin1(trimBlanks(text))}`.trim();
+      // libhtp appends the continuation line with its leading blanks (Suricata 7.0.10: "a\r\n  b" is "a  b").
+      if (prev !== undefined) prev.value = `${prev.value}${latin1(trimTrailingBlanks(text))}`;
       return;
     }
     const colon = text.indexOf(0x3a);
@@ -401,6 +402,12 @@ function trimBlanks(b: Uint8Array): Uint8Array {
   while (s < e && (b[s] === SP || b[s] === HT)) s++;
   while (e > s && (b[e - 1] === SP || b[e - 1] === HT || b[e - 1] === CR)) e--;
   return b.subarray(s, e);
+}
+
+function trimTrailingBlanks(b: Uint8Array): Uint8Array {
+  let e = b.length;
+  while (e > 0 && (b[e - 1] === SP || b[e - 1] === HT || b[e - 1] === CR)) e--;
+  return b.subarray(0, e);
 }
 
 function latin1(b: Uint8Array): string {
