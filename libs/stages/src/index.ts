@@ -8,3 +8,5 @@ export * from './features.stage';
 export * from './record-collector';
 export * from './analyze.pipeline';
 export * from './analysis-summary';
+export * from './fusion.stage';
+export * from './alert-sink.stage';
