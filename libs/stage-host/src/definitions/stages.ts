@@ -1,4 +1,4 @@
-import { featuresTopologies, flowsTopology, sinkTopology, type FlowsStageOptions } from '@ids/stages';
+import { alertSinkTopology, featuresTopologies, flowsTopology, fusionTopology, sinkTopology, type FlowsStageOptions } from '@ids/stages';
 import type { IdsConfig } from '@ids/config';
 import type { Topology } from '@ids/topology';
 import type { StageDefinition } from '../stage-definition';
@@ -17,11 +17,15 @@ export const STAGES = {
   features: topologyStage('features', () => featuresTopologies()),
   signatures: notImplementedStage('signatures', 'issue #4'),
   inference: notImplementedStage('inference', 'issue #5'),
-  fusion: notImplementedStage('fusion', 'not filed yet'),
+  fusion: topologyStage('fusion', () => fusionTopology()),
   sink: sinkStage,
 } satisfies Record<string, StageDefinition>;
 
 /** The topologies of the stages that have one, for `ids topology` and `ids topics apply`. */
 export function allStageTopologies(): Topology[] {
-  return [flowsTopology(), ...featuresTopologies(), sinkTopology({ writeFlows: async () => { throw new Error('describe only'); } })];
+  const describeOnly = async () => { throw new Error('describe only'); };
+  return [
+    flowsTopology(), ...featuresTopologies(), fusionTopology(),
+    sinkTopology({ writeFlows: describeOnly }), alertSinkTopology({ writeAlerts: describeOnly }),
+  ];
 }
