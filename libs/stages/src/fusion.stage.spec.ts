@@ -1,3 +1,4 @@
+import { toAlertRow } from '@ids/clickhouse';
 import { ALL_TOPICS, TOPICS, type AlertRecord, type MlScoreRecord, type SignatureHitRecord } from '@ids/contracts';
 import { mlSignatureId } from '@ids/fusion';
 import { EmbeddedRuntime, InMemoryLog, endOfInput, partitionForKey, watermark, type StreamRecord } from '@ids/topology';
@@ -82,6 +83,8 @@ describe('fusion stage', () => {
     await d.run();
     expect(d.alerts().map((a) => [a.detection.method, a.alert.signature_id, a.alert.severity, a.detection.confidence, a.timestamp, a.proto]))
       .toEqual([['ml', mlSignatureId('syn-flood'), 2, 0.95, '2023-11-14T22:13:30.000000+0000', 'TCP']]);
+    // The sink's row mapping reads the timestamp back as the flow's end.
+    expect(toAlertRow(d.alerts()[0]).ts_us).toBe(f.endUs);
   });
 
   it('shouldRaiseOneHybridAlertWhenBoth', async () => {
