@@ -9,3 +9,5 @@ export * from './record-collector';
 export * from './analyze.pipeline';
 export * from './analysis-summary';
 export * from './inference.stage';
+export * from './fusion.stage';
+export * from './alert-sink.stage';

@@ -1,9 +1,12 @@
-import { createClickHouseClient, insertRows, migrate, toFlowRow } from '@ids/clickhouse';
-import { sinkTopology } from '@ids/stages';
+import { createClickHouseClient, insertRows, migrate, toAlertRow, toFlowRow } from '@ids/clickhouse';
+import { alertSinkTopology, sinkTopology } from '@ids/stages';
 import type { StageDefinition } from '../stage-definition';
 import { topologyStage } from './topology-stage';
 
-/** ids.flows.v1 → ClickHouse `flows`; migrations run at start. */
+/**
+ * ids.flows.v1 → ClickHouse `flows` and ids.alerts.v1 → `alerts`, as two consumer groups (ids-sink,
+ * ids-sink-alerts) so a slow table holds back only its own topic; migrations run at start.
+ */
 export const sinkStage: StageDefinition = {
   name: 'sink',
   async create(deps) {
@@ -11,7 +14,10 @@ export const sinkStage: StageDefinition = {
     const client = createClickHouseClient(clickhouse);
     const runnable = await topologyStage('sink', async () => {
       await migrate(client, clickhouse.database);
-      return sinkTopology({ writeFlows: (flows) => insertRows(client, `${clickhouse.database}.flows`, flows.map(toFlowRow)) }, runtime.sinkBatchRows);
+      return [
+        sinkTopology({ writeFlows: (flows) => insertRows(client, `${clickhouse.database}.flows`, flows.map(toFlowRow)) }, runtime.sinkBatchRows),
+        alertSinkTopology({ writeAlerts: (alerts) => insertRows(client, `${clickhouse.database}.alerts`, alerts.map(toAlertRow)) }, runtime.sinkBatchRows),
+      ];
     }).create(deps);
     return { ...runnable, stop: async () => { await runnable.stop(); await client.close(); } };
   },

@@ -1,4 +1,4 @@
-import { featuresTopologies, flowsTopology, inferenceTopology, sinkTopology, type FlowsStageOptions } from '@ids/stages';
+import { alertSinkTopology, featuresTopologies, flowsTopology, fusionTopology, inferenceTopology, sinkTopology, type FlowsStageOptions } from '@ids/stages';
 import type { IdsConfig } from '@ids/config';
 import type { Topology } from '@ids/topology';
 import type { StageDefinition } from '../stage-definition';
@@ -18,12 +18,15 @@ export const STAGES = {
   features: topologyStage('features', () => featuresTopologies()),
   signatures: notImplementedStage('signatures', 'issue #4'),
   inference: inferenceStage,
-  fusion: notImplementedStage('fusion', 'not filed yet'),
+  fusion: topologyStage('fusion', () => fusionTopology()),
   sink: sinkStage,
 } satisfies Record<string, StageDefinition>;
 
 /** The topologies of the stages that have one, for `ids topology` and `ids topics apply`. */
 export function allStageTopologies(): Topology[] {
-  const describeOnly = () => { throw new Error('describe only'); };
-  return [flowsTopology(), ...featuresTopologies(), inferenceTopology({ check: describeOnly, score: describeOnly }), sinkTopology({ writeFlows: async () => { throw new Error('describe only'); } })];
+  const describeOnly = async () => { throw new Error('describe only'); };
+  return [
+    flowsTopology(), ...featuresTopologies(), inferenceTopology({ check: () => null, score: describeOnly }), fusionTopology(),
+    sinkTopology({ writeFlows: describeOnly }), alertSinkTopology({ writeAlerts: describeOnly }),
+  ];
 }
