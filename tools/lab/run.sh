@@ -74,7 +74,9 @@ trap 'exit 143' TERM
 now() { date +%s.%N | cut -c1-17; }
 
 TIMELINE=$LAB_TMP/timeline.csv
-echo 'scenario,label,family,attacker_ip,victim_ip,start,end' >"$TIMELINE"
+# wire_ip: the address whose flows take the label; the attacker's own except for spoofed-source
+# attacks (DNS amplification), where it is the spoofed address.
+echo 'scenario,label,family,attacker_ip,victim_ip,start,end,wire_ip' >"$TIMELINE"
 
 log "profile $PROFILE, run $LAB_ID, temp $LAB_TMP"
 topology_up
@@ -114,13 +116,14 @@ for line in "${SCENARIOS[@]}"; do
   ATK_IP=$LAB_NET.$((100 + n))
   host_add "a$n" "$ATK_IP"
   ATK_NS=$(ns_name "a$n")
+  WIRE_IP=$ATK_IP
   # The attacker's first ARP/packet can only come after this point.
   start=$(now)
   log "[$n/${#SCENARIOS[@]}] $scenario ($label) from $ATK_IP"
   "${f[@]:4}"
   end=$(now)
   host_del "a$n"
-  echo "$scenario,$label,$family,$ATK_IP,$victim,$start,$end" >>"$TIMELINE"
+  echo "$scenario,$label,$family,$ATK_IP,$victim,$start,$end,$WIRE_IP" >>"$TIMELINE"
   sleep "$GAP"
 done
 
@@ -128,8 +131,8 @@ sleep "$WARMUP" # benign-only tail: late answers of the last attack fall well in
 BENIGN_END=$(now)
 ns_kill_all "$(ns_name ben1)"
 ns_kill_all "$(ns_name ben2)"
-echo "benign-web,benign,benign,$BEN1_IP,$SRV_IP,$BENIGN_START,$BENIGN_END" >>"$TIMELINE"
-echo "benign-ops,benign,benign,$BEN2_IP,$SRV_IP,$BENIGN_START,$BENIGN_END" >>"$TIMELINE"
+echo "benign-web,benign,benign,$BEN1_IP,$SRV_IP,$BENIGN_START,$BENIGN_END,$BEN1_IP" >>"$TIMELINE"
+echo "benign-ops,benign,benign,$BEN2_IP,$SRV_IP,$BENIGN_START,$BENIGN_END,$BEN2_IP" >>"$TIMELINE"
 sleep 1
 stop_pid "$TCPDUMP_PID" 10
 TCPDUMP_PID=

