@@ -52,6 +52,8 @@ source "$LAB_DIR/services.sh"
 source "$LAB_DIR/scenarios.sh"
 
 TCPDUMP_PID=
+SCENARIO_PID=
+PAUSE_PID=
 CLEANED=0
 cleanup() {
   local rc=$?
@@ -61,6 +63,10 @@ cleanup() {
   log "cleanup (exit $rc)"
   # Stopping the capture first flushes it; then every process in every lab namespace goes
   # (ns_kill_all), which covers services, benign loops and any tool a timeout missed.
+  local p
+  for p in "$SCENARIO_PID" "$PAUSE_PID"; do
+    [[ -n $p ]] && kill -TERM "$p" 2>/dev/null || true
+  done
   [[ -n $TCPDUMP_PID ]] && stop_pid "$TCPDUMP_PID" 5 2>/dev/null || true
   topology_down
   services_cleanup
@@ -72,6 +78,14 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 now() { date +%s.%N | cut -c1-17; }
+# Bash runs a trap only once its foreground child exits, but interrupts a `wait`: long steps run
+# in the background and are waited for, so INT/TERM clean up at once, not after a 40 s tool.
+pause() {
+  sleep "$1" &
+  PAUSE_PID=$!
+  wait "$PAUSE_PID" || true
+  PAUSE_PID=
+}
 
 TIMELINE=$LAB_TMP/timeline.csv
 # wire_ip: the address whose flows take the label; the attacker's own except for spoofed-source
@@ -106,7 +120,7 @@ BENIGN_START=$(now)
 deadline=$(($(date +%s) + 900))
 start_in_ns "$(ns_name ben1)" "$LAB_TMP/benign1.log" bash "$LAB_DIR/benign.sh" "$SRV_IP" "$BENIGN_ROUNDS" "$deadline" "$SEED" web "$LAB_TMP/ben1"
 start_in_ns "$(ns_name ben2)" "$LAB_TMP/benign2.log" bash "$LAB_DIR/benign.sh" "$SRV_IP" "$BENIGN_ROUNDS" "$deadline" "$((SEED + 1))" ops "$LAB_TMP/ben2"
-sleep "$WARMUP"
+pause "$WARMUP"
 
 n=0
 for line in "${SCENARIOS[@]}"; do
@@ -117,17 +131,21 @@ for line in "${SCENARIOS[@]}"; do
   host_add "a$n" "$ATK_IP"
   ATK_NS=$(ns_name "a$n")
   WIRE_IP=$ATK_IP
+  [[ " ${SPOOFED_SOURCE_FUNCS[*]} " == *" ${f[4]} "* ]] && WIRE_IP=$VICTIM_IP
   # The attacker's first ARP/packet can only come after this point.
   start=$(now)
   log "[$n/${#SCENARIOS[@]}] $scenario ($label) from $ATK_IP"
-  "${f[@]:4}"
+  "${f[@]:4}" &
+  SCENARIO_PID=$!
+  wait "$SCENARIO_PID" || true
+  SCENARIO_PID=
   end=$(now)
   host_del "a$n"
   echo "$scenario,$label,$family,$ATK_IP,$victim,$start,$end,$WIRE_IP" >>"$TIMELINE"
-  sleep "$GAP"
+  pause "$GAP"
 done
 
-sleep "$WARMUP" # benign-only tail: late answers of the last attack fall well inside its grace
+pause "$WARMUP" # benign-only tail: late answers of the last attack fall well inside its grace
 BENIGN_END=$(now)
 ns_kill_all "$(ns_name ben1)"
 ns_kill_all "$(ns_name ben2)"

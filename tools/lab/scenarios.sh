@@ -5,8 +5,8 @@
 # by count too (hping3/scapy -c, nmap port lists + --max-rate + --max-retries, hydra small
 # wordlists and -t 2, slowhttptest -l, sqlmap timeout). Sourced by run.sh.
 #
-# A scenario line: "scenario label family victim_ip function [args...]". The function runs with
-# ATK_NS (attacker namespace) and ATK_IP set.
+# A scenario line: "scenario label family victim_ip function [args...]". The function runs in a
+# background subshell with ATK_NS (attacker namespace) and ATK_IP set.
 
 P=$LAB_DIR/payloads
 HYDRA_OPTS=(-t 2 -W 1 -I -q -o /dev/null)
@@ -22,19 +22,13 @@ slowloris() { # URL CONNECTIONS RATE INTERVAL DURATION
   inns "$ATK_NS" timeout -k 2 $(($5 + 15)) slowhttptest -H -u "$1" -c "$2" -r "$3" -i "$4" -l "$5" -x 24 -p 3 >/dev/null 2>&1 || true
 }
 dns_amp() { # QNAME QTYPE COUNT INTERVAL: spoofed source = the victim namespace's address
-  # On the wire this attack's flows carry the spoofed victim address, not the attacker's: label
-  # by that address (the victim namespace sends nothing else).
-  WIRE_IP=$VICTIM_IP
   inns "$ATK_NS" timeout -k 2 40 "$LAB_PY" "$LAB_DIR/py/dns_amp.py" "$SRV_IP" "$VICTIM_IP" "$1" "$2" "$3" "$4" || true
 }
 
-# repeat N FUNCTION ARGS...: N separate runs (hping3 keeps one ICMP id per process, so one run
-# is one ICMP flow; several runs give several flows, as several flooding bots would).
-repeat() {
-  local n=$1 i
-  shift
-  for ((i = 0; i < n; i++)); do "$@"; done
-}
+# Scenario functions whose packets carry the victim's address as source, not the attacker's:
+# their flows are labelled by that address (the victim namespace sends nothing else).
+# shellcheck disable=SC2034 # used by run.sh
+SPOOFED_SOURCE_FUNCS=(dns_amp)
 
 # --- scans --------------------------------------------------------------------------------
 nmap_scan() { # nmap args (scan type, ports, timing)
@@ -79,7 +73,7 @@ HS=https://$SRV_IP
 TRAIN_SCENARIOS=(
   "syn-flood-hping3 syn-flood dos $SRV_IP hping_flood -S -p 80 -c 3000 -i u300"
   "udp-flood-hping3 udp-flood dos $SRV_IP hping_flood --udp -p 9999 -d 100 -c 3000 -i u300"
-  "icmp-flood-hping3 icmp-flood dos $SRV_IP repeat 5 hping_flood --icmp -d 64 -c 400 -i u400"
+  "icmp-flood-hping3 icmp-flood dos $SRV_IP hping_flood --icmp -d 64 -c 2000 -i u400"
   "slowloris-http slowloris dos $SRV_IP slowloris $H/ 150 50 5 15"
   "dns-amp-any dns-amplification dos $VICTIM_IP dns_amp $LAB_ZONE ANY 400 0.01"
   "nmap-connect portscan-connect scan $SRV_IP nmap_scan -sT -p 1-1024 --max-rate 1500"
@@ -105,7 +99,7 @@ TRAIN_SCENARIOS=(
 HOLDOUT_SCENARIOS=(
   "syn-flood-scapy syn-flood dos $SRV_IP scapy_flood syn 443 1500 0.002"
   "udp-flood-scapy udp-flood dos $SRV_IP scapy_flood udp 5353 1500 0.002"
-  "icmp-flood-hping3-big icmp-flood dos $SRV_IP repeat 4 scapy_flood icmp 0 200 0.002"
+  "icmp-flood-scapy icmp-flood dos $SRV_IP scapy_flood icmp 0 800 0.002"
   "slowloris-https slowloris dos $SRV_IP slowloris $HS/ 60 20 3 10"
   "dns-amp-txt dns-amplification dos $VICTIM_IP dns_amp big.$LAB_ZONE TXT 200 0.02"
   "nmap-connect-top portscan-connect scan $SRV_IP nmap_scan -sT -T3 --top-ports 300 --max-rate 600"

@@ -20,7 +20,7 @@ def main():
     elif kind == 'udp':
         pkt = IP(dst=target) / UDP(sport=RandShort(), dport=port) / Raw(b'\x00' * 120)
     elif kind == 'icmp':
-        # One echo id per run, as ping/hping3 do: a run is one ICMP flow.
+        # One echo id per run, as ping/hping3 do.
         pkt = IP(dst=target) / ICMP(id=random.randint(1, 65535)) / Raw(b'X' * 256)
     else:
         raise SystemExit('unknown flood kind: ' + kind)
