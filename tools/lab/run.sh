@@ -2,7 +2,8 @@
 # The traffic lab: builds a private network of namespaces, runs real services and real benign
 # clients and attack tools in it, captures the bridge with tcpdump and writes a labelled capture
 # (capture.pcap, labels.csv, timeline.csv, manifest.json) in the labelled-capture contract.
-#   tools/lab/run.sh [--profile train|holdout|smoke] [--out DIR] [--seed N] [--keep-tmp]
+#   tools/lab/run.sh [--profile train|holdout|smoke] [--out DIR] [--seed N] [--keep-tmp] [--only REGEX]
+# --only keeps the profile's scenarios whose name matches REGEX (a debugging aid; the manifest says so).
 # Default out: out/lab/<profile>/. Needs root, tools/lab/install.sh and `npm run build`.
 # Cleans up (processes, namespaces, bridge, veths, the lab account, temp dir) on any exit.
 set -euo pipefail
@@ -16,13 +17,15 @@ PROFILE=train
 OUT=
 SEED=20261121
 KEEP_TMP=0
+ONLY=
 while (($#)); do
   case $1 in
   --profile) PROFILE=${2:?--profile needs a value} && shift ;;
   --out) OUT=${2:?--out needs a value} && shift ;;
   --seed) SEED=${2:?--seed needs a value} && shift ;;
   --keep-tmp) KEEP_TMP=1 ;;
-  -h | --help) sed -n '2,7p' "$0" && exit 0 ;;
+  --only) ONLY=${2:?--only needs a value} && shift ;;
+  -h | --help) sed -n '2,8p' "$0" && exit 0 ;;
   *) die "unknown option: $1" ;;
   esac
   shift
@@ -113,6 +116,12 @@ train) SCENARIOS=("${TRAIN_SCENARIOS[@]}") WARMUP=8 GAP=2 BENIGN_ROUNDS=3000 ;;
 holdout) SCENARIOS=("${HOLDOUT_SCENARIOS[@]}") WARMUP=6 GAP=2 BENIGN_ROUNDS=2000 ;;
 smoke) SCENARIOS=("${SMOKE_SCENARIOS[@]}") WARMUP=6 GAP=1 BENIGN_ROUNDS=200 ;;
 esac
+if [[ -n $ONLY ]]; then
+  kept=()
+  for line in "${SCENARIOS[@]}"; do [[ ${line%% *} =~ $ONLY ]] && kept+=("$line"); done
+  ((${#kept[@]})) || die "--only $ONLY matches no $PROFILE scenario"
+  SCENARIOS=("${kept[@]}")
+fi
 
 # Benign users run through the whole capture, attacks included (they stop when the attacks end;
 # their deadline is only the outer bound).
@@ -167,7 +176,7 @@ label_summary=$("$LAB_PY" "$LAB_DIR/py/label_flows.py" "$LAB_TMP/flows/flows.jso
 log "labels: $label_summary"
 
 tool_version() { "$@" 2>&1 | grep -m1 -oE '[0-9]+\.[0-9]+(\.[0-9]+)?[a-z0-9.+~-]*' | head -n1 || echo unknown; }
-LAB_PROFILE=$PROFILE LAB_SEED=$SEED LAB_ID=$LAB_ID LABEL_SUMMARY=$label_summary OUT=$OUT \
+LAB_PROFILE=$PROFILE LAB_ONLY=$ONLY LAB_SEED=$SEED LAB_ID=$LAB_ID LABEL_SUMMARY=$label_summary OUT=$OUT \
   V_HPING3=$(dpkg-query -W -f='${Version}' hping3) V_NMAP=$(tool_version nmap --version) \
   V_HYDRA=$(dpkg-query -W -f='${Version}' hydra) V_SLOWHTTPTEST=$(dpkg-query -W -f='${Version}' slowhttptest) \
   V_SQLMAP=$(dpkg-query -W -f='${Version}' sqlmap) V_SCAPY=$(dpkg-query -W -f='${Version}' python3-scapy) \
@@ -189,6 +198,7 @@ manifest = {
     'contract': 'labelled-capture (ARCHITECTURE.md): labels.csv src_ip,src_port,dst_ip,dst_port,proto,first_ts,last_ts,label,family,scenario',
     'profile': os.environ['LAB_PROFILE'],
     'seed': int(os.environ['LAB_SEED']),
+    'only': os.environ['LAB_ONLY'] or None,
     'run_id': os.environ['LAB_ID'],
     'files': {p: {'sha256': sha(p), 'bytes': os.path.getsize(os.path.join(out, p))} for p in files},
     'flows': json.loads(os.environ['LABEL_SUMMARY']),

@@ -75,7 +75,7 @@ TRAIN_SCENARIOS=(
   "udp-flood-hping3 udp-flood dos $SRV_IP hping_flood --udp -p 9999 -d 100 -c 3000 -i u300"
   "icmp-flood-hping3 icmp-flood dos $SRV_IP hping_flood --icmp -d 64 -c 2000 -i u400"
   "slowloris-http slowloris dos $SRV_IP slowloris $H/ 150 50 5 15"
-  "dns-amp-any dns-amplification dos $VICTIM_IP dns_amp $LAB_ZONE ANY 400 0.01"
+  "dns-amp-txt-apex dns-amplification dos $VICTIM_IP dns_amp $LAB_ZONE TXT 400 0.01"
   "nmap-connect portscan-connect scan $SRV_IP nmap_scan -sT -p 1-1024 --max-rate 1500"
   "nmap-syn portscan-syn scan $SRV_IP nmap_scan -sS -p 1-1024 --max-rate 1500"
   "nmap-fin portscan-fin scan $SRV_IP nmap_scan -sF -p 1-1024 --max-rate 1500"

