@@ -57,3 +57,22 @@ bench: setup ## benchmarks: 1 GiB capture, embedded path beside tcpdump, Argus, 
 	bash test/bench/setup.sh
 	node dist/test/bench/generate-capture.js $(BENCH_ARGS)
 	node dist/test/bench/run.js $(BENCH_ARGS)
+
+# --- traffic lab and model training (issue #5) ---
+
+LAB_PROFILE ?= train
+
+.PHONY: lab datasets train
+
+lab: setup ## regenerate a labelled corpus in the traffic lab (root; LAB_PROFILE=train|holdout|smoke) -> out/lab/<profile>/
+	bash tools/lab/install.sh
+	bash tools/lab/run.sh --profile $(LAB_PROFILE)
+
+datasets: setup ## feature vectors of the committed corpora (ids dataset) -> out/datasets/{train,holdout}.csv
+	mkdir -p out/datasets
+	node bin/ids.js dataset -r models/training/corpus/capture.pcap --labels models/training/corpus/labels.csv -o out/datasets/train.csv
+	node bin/ids.js dataset -r test/cases/ml-holdout/capture.pcap --labels test/cases/ml-holdout/labels.csv -o out/datasets/holdout.csv
+
+train: datasets ## train flow-gbdt, flow-mlp, flow-ae to ONNX (MODEL_VERSION=x.y.z) -> models/<name>/<version>/
+	SOURCE_DATE_EPOCH=1795132800 .local/venv/bin/python -m models.training.train --train out/datasets/train.csv \
+	  --holdout out/datasets/holdout.csv --out models --version $(or $(MODEL_VERSION),1.0.0) --seed 42
