@@ -211,6 +211,8 @@ main() {
   local t0=$SECONDS
   mkdir -p "$LOCAL_DIR" "$STAMPS"
   ((DO_APT)) && install_apt_packages
+  # The traffic lab's services and tools (its smoke run is part of `make test`).
+  ((DO_APT)) && bash "$REPO_ROOT/tools/lab/install.sh"
   if ((DO_NPM || DO_BUILD)); then check_node; fi
   ((DO_NPM)) && install_npm_deps
   ((DO_BUILD)) && build_project
