@@ -46,11 +46,7 @@ flock -n 9 || die "another lab run holds /run/lock/idslab.lock; wait for it to f
 # A short id of this run: names of namespaces start with idslab<id>- so concurrent runs never
 # touch each other's.
 LAB_ID=$(printf '%04x' $(($$ % 65536)))
-LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/idslab.$LAB_ID.XXXXXX")
-chmod 755 "$LAB_TMP"
-# Tools that drop state files in their working directory (hydra.restore) drop them here.
-mkdir -p "$LAB_TMP/work"
-cd "$LAB_TMP/work"
+LAB_TMP=
 
 # shellcheck source=tools/lab/topology.sh
 source "$LAB_DIR/topology.sh"
@@ -78,12 +74,19 @@ cleanup() {
   [[ -n $TCPDUMP_PID ]] && stop_pid "$TCPDUMP_PID" 5 2>/dev/null || true
   topology_down
   services_cleanup
-  if ((KEEP_TMP)); then log "kept $LAB_TMP"; else rm -rf "$LAB_TMP"; fi
+  if ((KEEP_TMP)); then log "kept $LAB_TMP"; elif [[ -n $LAB_TMP ]]; then rm -rf "$LAB_TMP"; fi
   return "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# The traps are set before anything is created, so nothing can be left behind.
+LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/idslab.$LAB_ID.XXXXXX")
+chmod 755 "$LAB_TMP"
+# Tools that drop state files in their working directory (hydra.restore) drop them here.
+mkdir -p "$LAB_TMP/work"
+cd "$LAB_TMP/work"
 
 now() { date +%s.%N | cut -c1-17; }
 # Bash runs a trap only once its foreground child exits, but interrupts a `wait`: long steps run
