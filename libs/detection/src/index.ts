@@ -5,3 +5,6 @@ export * from './uri-normalizer';
 export * from './http-request.parser';
 export * from './threshold.tracker';
 export * from './flowbits.store';
+export * from './detection-flow.tracker';
+export * from './http-response-status.parser';
+export * from './signature.engine';

@@ -11,3 +11,4 @@ export * from './analysis-summary';
 export * from './inference.stage';
 export * from './fusion.stage';
 export * from './alert-sink.stage';
+export * from './signatures.stage';

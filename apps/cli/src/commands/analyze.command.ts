@@ -3,19 +3,63 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { InferenceEngine } from '@ids/inference';
-import { analyzeCapture, summarizeAnalysis } from '@ids/stages';
+import { analyzeCapture, DefragmentingFrameKeyer, formatRuleError, loadSignatureRules, SignatureRulesUnreadableError, summarizeAnalysis, type LoadedSignatureRules } from '@ids/stages';
 import type { FlowRecord } from '@ids/contracts';
+import { SignatureEngine, toSignatureHitRecord } from '@ids/detection';
+import { signatureAlert, toEveJson } from '@ids/fusion';
+import { flowKey } from '@ids/flow';
+import { decodePacket } from '@ids/packet';
+import { PcapFileReader } from '@ids/pcap';
+import { CliError, EXIT } from '../cli-error';
+
+/** Rules of `-S`, or exit 2 when the path cannot be read; rules that do not load are printed and skipped. */
+function loadRulesOrExit(path: string): LoadedSignatureRules {
+  let loaded: LoadedSignatureRules;
+  try {
+    loaded = loadSignatureRules(path);
+  } catch (e) {
+    if (e instanceof SignatureRulesUnreadableError) throw new CliError(e.message, EXIT.badInput);
+    throw e;
+  }
+  for (const e of loaded.errors) process.stderr.write(`${formatRuleError(e)}\n`);
+  process.stderr.write(`rules: ${loaded.rules.length} loaded, ${loaded.errors.length} skipped (${loaded.files.length} file(s))\n`);
+  return loaded;
+}
+
+/**
+ * The signature engine straight over the capture (fragments reassembled as the capture stage
+ * does), one EVE alert line per match in packet order. Returns the number of alerts.
+ */
+async function detectSignatures(capturePath: string, rules: LoadedSignatureRules, write: (line: string) => void): Promise<number> {
+  const engine = new SignatureEngine(rules.rules);
+  const keyer = new DefragmentingFrameKeyer();
+  let alerts = 0;
+  for await (const read of new PcapFileReader(capturePath)) {
+    const keyed = keyer.accept({ tsUs: read.tsUs, originalLength: read.originalLength, linkType: read.linkType, data: read.data });
+    if (keyed === null) continue;
+    const { frame } = keyed;
+    const pkt = decodePacket(frame.data, frame.linkType, frame.tsUs, frame.originalLength);
+    if (!pkt.ok) continue;
+    for (const m of engine.inspect(frame.data, pkt, keyed.key ?? flowKey(pkt))) {
+      write(toEveJson(signatureAlert(toSignatureHitRecord(m))) + '\n');
+      alerts++;
+    }
+  }
+  return alerts;
+}
 
 export function registerAnalyze(program: Command): void {
   program.command('analyze [file]')
     .description('Run the topology on a capture file on the embedded runtime (no Kafka, registry or ClickHouse) and print a summary.')
     .option('-r, --read <file>', 'capture file to read (pcap or pcapng); same as the positional argument')
     .option('-l, --log-dir <dir>', 'write flows.json and features.json (one record per line) into this folder')
+    .option('-S, --rules <file|dir>', 'signature rules: a file, or a directory whose *.rules are loaded in name order; alerts go to LOG_DIR/eve.json')
     .option('--models <dir>', 'models directory (registry.json); the inference stage runs when it exists', 'models')
     .option('--json', 'print the summary as JSON')
-    .action(async (file: string | undefined, opts: { read?: string; logDir?: string; json?: boolean; models: string }) => {
+    .action(async (file: string | undefined, opts: { read?: string; logDir?: string; json?: boolean; models: string; rules?: string }) => {
       const path = opts.read ?? file;
       if (!path) throw Object.assign(new Error('no capture file given (ids analyze FILE or -r FILE)'), { code: 'CAPTURE_MISSING_ARGUMENT' });
+      const rules = opts.rules === undefined ? undefined : loadRulesOrExit(opts.rules);
       let flowsOut: ReturnType<typeof createWriteStream> | undefined;
       let featuresOut: ReturnType<typeof createWriteStream> | undefined;
       let scoresOut: ReturnType<typeof createWriteStream> | undefined;
@@ -42,6 +86,12 @@ export function registerAnalyze(program: Command): void {
       }
       for (const out of [flowsOut, featuresOut, scoresOut]) if (out) await new Promise<void>((resolve) => out.end(resolve));
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (rules) {
+        const eveOut = opts.logDir ? createWriteStream(join(opts.logDir, 'eve.json')) : undefined;
+        const alerts = await detectSignatures(path, rules, (line) => eveOut?.write(line));
+        if (eveOut) await new Promise<void>((resolve) => eveOut.end(resolve));
+        process.stderr.write(`signatures: ${alerts} alert(s)${eveOut ? ` written to ${join(opts.logDir!, 'eve.json')}` : ''}\n`);
+      }
       const summary = summarizeAnalysis(path, flowsOut ? { ...result, flows: collected } : result, seconds);
       process.stdout.write(opts.json ? JSON.stringify(summary.data, null, 2) + '\n' : summary.text);
     });

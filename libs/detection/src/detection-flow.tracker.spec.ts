@@ -1,0 +1,46 @@
+import { DetectionFlowTracker } from './detection-flow.tracker';
+
+const SYN = 0x02, ACK = 0x10, RST = 0x04, FIN = 0x01, PSH = 0x08;
+const C = { src: '10.0.0.1', srcPort: 40000 };
+const S = { src: '10.0.0.2', srcPort: 80 };
+
+describe('DetectionFlowTracker', () => {
+  it.each([
+    ['handshake then data', [[C, SYN], [S, SYN | ACK], [C, ACK], [C, PSH | ACK], [S, ACK]], [[true, false], [false, false], [true, false], [true, true], [false, true]]],
+    ['SYN-ACK seen first: its receiver is the client', [[S, SYN | ACK], [C, ACK], [S, ACK]], [[false, false], [true, false], [false, false]]],
+    ['mid-stream: first sender is the client, never established', [[C, ACK], [S, ACK], [C, ACK]], [[true, false], [false, false], [true, false]]],
+    ['RST closes', [[C, SYN], [S, SYN | ACK], [C, ACK], [C, RST], [C, ACK]], [[true, false], [false, false], [true, false], [true, true], [true, false]]],
+    ['FIN both ways closes', [[C, SYN], [S, SYN | ACK], [C, ACK], [C, FIN | ACK], [S, FIN | ACK], [C, ACK]], [[true, false], [false, false], [true, false], [true, true], [false, true], [true, false]]],
+  ] as const)('tcp: %s', (_name, packets, expected) => {
+    const t = new DetectionFlowTracker(() => ({}));
+    const got = packets.map(([ep, flags], i) => {
+      const o = t.observe('k', { tsUs: i, ipProto: 6, tcpFlags: flags, ...ep });
+      return [o.toServer, o.established];
+    });
+    expect(got).toEqual(expected);
+  });
+
+  it('udp: established from the first reply', () => {
+    const t = new DetectionFlowTracker(() => ({}));
+    const got = [C, C, S, C].map((ep, i) => t.observe('u', { tsUs: i, ipProto: 17, tcpFlags: 0, ...ep })).map((o) => [o.toServer, o.established]);
+    expect(got).toEqual([[true, false], [true, false], [false, true], [true, true]]);
+  });
+
+  it('expires idle flows in event time and tells the owner; a SYN after a close starts a new flow', () => {
+    const dropped: string[] = [];
+    const t = new DetectionFlowTracker(() => ({}), { maxFlows: 2, idleTimeoutUs: 100 }, (k) => dropped.push(k));
+    t.observe('a', { tsUs: 0, ipProto: 17, tcpFlags: 0, ...C });
+    t.observe('b', { tsUs: 50, ipProto: 17, tcpFlags: 0, ...C });
+    expect(t.observe('b', { tsUs: 120, ipProto: 17, tcpFlags: 0, ...C }).started).toBe(false);
+    expect(dropped).toEqual(['a']);
+    t.observe('c', { tsUs: 121, ipProto: 6, tcpFlags: RST, ...C });
+    const reuse = t.observe('c', { tsUs: 122, ipProto: 6, tcpFlags: SYN, ...C });
+    expect([reuse.started, reuse.flow.firstTsUs, t.counters.reused]).toEqual([true, 122, 1]);
+  });
+
+  it('evicts the least recently active flow at maxFlows', () => {
+    const t = new DetectionFlowTracker(() => ({}), { maxFlows: 2, idleTimeoutUs: 1e9 });
+    for (const k of ['a', 'b', 'a', 'c']) t.observe(k, { tsUs: 0, ipProto: 17, tcpFlags: 0, ...C });
+    expect([t.get('a') !== undefined, t.get('b') !== undefined, t.counters.evicted]).toEqual([true, false, 1]);
+  });
+});

@@ -1,0 +1,308 @@
+/**
+ * The signature engine: compiled rules (@ids/rules) against decoded packets (@ids/packet), with
+ * Suricata 7's counting semantics. Pure and deterministic: event time from packets only.
+ *
+ * Per packet: flow tracking (direction, established), TCP reassembly into an HTTP request parser
+ * (client to server) and a status-line parser (server to client), then candidate rules by
+ * protocol and fast-pattern prefilter, the header, the packet options, flowbits, and
+ * threshold/detection_filter.
+ *
+ * What a rule sees (see README "Signature engine"):
+ * - `pkt_data` is the packet's own payload, never the reassembled stream (rules/README.md: that
+ *   is how the shipped rules are counted).
+ * - The `http_*` request buffers of a request are visible on the packet whose bytes completed it
+ *   (headers, and the body when it has one); `http_stat_code` on the packet that completed a
+ *   response's status line. One alert per request or response, as Suricata alerts once per
+ *   transaction. Several requests completed by one packet are each inspected by the rules that
+ *   read an HTTP buffer; the other rules see the packet once.
+ */
+
+import type { SignatureHitRecord } from '@ids/contracts';
+import { flowNumericId } from '@ids/flow';
+import type { DecodedPacket } from '@ids/packet';
+import { matchPacketOptions, type BufferName, type Rule, type RuleMatchContext, type ThresholdSpec as RuleThresholdSpec } from '@ids/rules';
+import { AhoCorasickMatcher } from './aho-corasick.matcher';
+import { DEFAULT_DETECTION_FLOW_TRACKER_OPTIONS, DetectionFlowTracker, type DetectionFlowTrackerOptions } from './detection-flow.tracker';
+import { FlowbitsStore } from './flowbits.store';
+import { HttpRequestParser, type HttpRequest } from './http-request.parser';
+import { HttpResponseStatusParser } from './http-response-status.parser';
+import { TcpStreamReassembler } from './tcp-stream.reassembler';
+import { ThresholdTracker, validateThresholdSpec, type ThresholdSpec } from './threshold.tracker';
+
+export interface SignatureEngineOptions {
+  readonly flows?: Partial<DetectionFlowTrackerOptions>;
+}
+
+export interface SignatureMatch {
+  readonly rule: Rule;
+  readonly tsUs: number;
+  readonly src: string;
+  readonly srcPort: number;
+  readonly dst: string;
+  readonly dstPort: number;
+  /** 'TCP', 'UDP', 'ICMP', 'IPv6-ICMP', else the IP protocol number as text. */
+  readonly proto: string;
+  readonly flowKey: string;
+  /** @ids/flow's flowNumericId of the key and the flow's first packet time (as the flows stage). */
+  readonly flowId: number;
+}
+
+export interface SignatureEngineStats {
+  packets: number;
+  /** Rules whose header and options were checked (after protocol and prefilter). */
+  evaluated: number;
+  /** Rules that matched (before flowbits noalert and thresholds). */
+  matched: number;
+  alerts: number;
+  /** Matches a threshold or detection_filter kept from alerting. */
+  thresholded: number;
+  httpRequests: number;
+  httpResponses: number;
+}
+
+export class SignatureRuleInvalidError extends Error {
+  readonly code = 'SIGNATURE_RULE_INVALID';
+  constructor(readonly rule: Rule, reason: string) {
+    super(`${rule.file}:${rule.line}: sid ${rule.sid}: ${reason}`);
+    this.name = 'SignatureRuleInvalidError';
+  }
+}
+
+interface ConnectionState {
+  stream: TcpStreamReassembler | null;
+  requests: HttpRequestParser | null;
+  responses: HttpResponseStatusParser | null;
+  /** HTTP seen on this connection: `http` rules apply to its packets. */
+  http: boolean;
+}
+
+interface CompiledRule {
+  readonly index: number;
+  readonly rule: Rule;
+  readonly protos: ReadonlySet<number> | null;
+  readonly http: boolean;
+  /** Reads some http_* buffer: inspected once per HTTP transaction of the packet. */
+  readonly readsHttp: boolean;
+  readonly threshold: ThresholdSpec | null;
+  readonly detectionFilter: ThresholdSpec | null;
+}
+
+const PROTO_NUMBERS: Readonly<Record<string, number[] | null>> = {
+  ip: null, tcp: [6], udp: [17], icmp: [1, 58], http: [6],
+};
+const EVE_PROTO: Readonly<Record<number, string>> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58: 'IPv6-ICMP' };
+const TCP = 6;
+
+/** The transaction-specific part of a packet's context. */
+interface Transaction {
+  request: HttpRequest | null;
+  statCode: Uint8Array | null;
+}
+
+export class SignatureEngine {
+  readonly stats: SignatureEngineStats = { packets: 0, evaluated: 0, matched: 0, alerts: 0, thresholded: 0, httpRequests: 0, httpResponses: 0 };
+  private readonly compiled: CompiledRule[];
+  /** Rules without a fast pattern: candidates whenever their protocol admits the packet. */
+  private readonly always: CompiledRule[];
+  private readonly prefilters = new Map<BufferName, { matcher: AhoCorasickMatcher; rules: CompiledRule[] }>();
+  private readonly flows: DetectionFlowTracker<ConnectionState>;
+  private readonly thresholds = new ThresholdTracker();
+  private readonly flowbits = new FlowbitsStore();
+
+  constructor(rules: readonly Rule[], options: SignatureEngineOptions = {}) {
+    // Evaluation order, as Suricata sorts its signatures: pass rules first (a match ends the
+    // packet's inspection), then rules that change flowbits (so a checker on the same packet sees
+    // the bit), then the rest, each in file order.
+    const rank = (r: Rule) => (r.action === 'pass' ? 0 : r.flowbits.some((f) => f.cmd === 'set' || f.cmd === 'unset' || f.cmd === 'toggle') ? 1 : 2);
+    const ordered = rules.map((rule, i) => ({ rule, i })).sort((a, b) => rank(a.rule) - rank(b.rule) || a.i - b.i);
+    this.compiled = ordered.map(({ rule }, index) => compileRule(rule, index));
+    this.always = this.compiled.filter((c) => c.rule.fastPattern === null);
+    const byBuffer = new Map<BufferName, CompiledRule[]>();
+    for (const c of this.compiled) {
+      const fp = c.rule.fastPattern;
+      if (fp === null) continue;
+      const list = byBuffer.get(fp.buffer) ?? [];
+      list.push(c);
+      byBuffer.set(fp.buffer, list);
+    }
+    for (const [buffer, list] of byBuffer) {
+      const matcher = new AhoCorasickMatcher(list.map((c) => ({ bytes: c.rule.fastPattern!.bytes, nocase: c.rule.fastPattern!.nocase })));
+      this.prefilters.set(buffer, { matcher, rules: list });
+    }
+    this.flows = new DetectionFlowTracker<ConnectionState>(
+      () => ({ stream: null, requests: null, responses: null, http: false }),
+      { ...DEFAULT_DETECTION_FLOW_TRACKER_OPTIONS, ...options.flows },
+      (key) => { this.flowbits.remove(key); },
+    );
+  }
+
+  get ruleCount(): number {
+    return this.compiled.length;
+  }
+
+  /** The alerts this packet raises, in evaluation order. `frame` is the captured frame `pkt` was decoded from. */
+  inspect(frame: Buffer, pkt: DecodedPacket, flowKey: string): SignatureMatch[] {
+    this.stats.packets++;
+    const obs = this.flows.observe(flowKey, pkt);
+    if (obs.started) this.flowbits.remove(flowKey);
+    const conn = obs.flow.state;
+    const available = Math.max(0, Math.min(pkt.payloadLength, frame.length - pkt.payloadOffset));
+    const payload = frame.subarray(pkt.payloadOffset, pkt.payloadOffset + available);
+
+    const transactions: Transaction[] = [];
+    if (pkt.ipProto === TCP && !pkt.fragment) this.reassemble(conn, obs.toServer, pkt, payload, transactions);
+    if (transactions.length === 0) transactions.push({ request: null, statCode: null });
+
+    const flow = { toServer: obs.toServer, established: obs.established };
+    const out: SignatureMatch[] = [];
+    const flowId = flowNumericId(flowKey, obs.flow.firstTsUs);
+    for (let t = 0; t < transactions.length; t++) {
+      const tx = transactions[t];
+      const ctx: RuleMatchContext = {
+        ipProto: pkt.ipProto, src: pkt.src, dst: pkt.dst, srcPort: pkt.srcPort, dstPort: pkt.dstPort,
+        ttl: pkt.ttl, tcpFlags: pkt.tcpFlags, icmpType: pkt.icmpType, icmpCode: pkt.icmpCode,
+        dsize: pkt.payloadLength, flow,
+        buffer: (name) => (name === 'pkt_data' ? payload : name === 'http_stat_code' ? tx.statCode : tx.request?.buffers[name] ?? null),
+      };
+      const candidates = this.candidates(ctx, t === 0, conn.http);
+      for (const c of candidates) {
+        if (t > 0 && !c.readsHttp) continue;
+        this.stats.evaluated++;
+        if (!headerMatches(c.rule, pkt) || !matchPacketOptions(c.rule, ctx)) continue;
+        if (!this.flowbitsAllow(c.rule, flowKey)) continue;
+        this.stats.matched++;
+        this.applyFlowbits(c.rule, flowKey);
+        if (c.rule.action === 'pass') return out;
+        if (c.rule.noalert) continue;
+        if (!this.thresholdsAllow(c, pkt)) {
+          this.stats.thresholded++;
+          continue;
+        }
+        this.stats.alerts++;
+        out.push({
+          rule: c.rule, tsUs: pkt.tsUs, src: pkt.src, srcPort: pkt.srcPort, dst: pkt.dst, dstPort: pkt.dstPort,
+          proto: EVE_PROTO[pkt.ipProto] ?? String(pkt.ipProto), flowKey, flowId,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Forgets flows idle at event time `nowUs` and threshold windows that are over. */
+  expire(nowUs: number): void {
+    this.flows.expire(nowUs);
+    this.thresholds.expire(nowUs);
+  }
+
+  get flowCounters(): Readonly<Record<string, number>> {
+    return { ...this.flows.counters, open: this.flows.size };
+  }
+
+  private reassemble(conn: ConnectionState, toServer: boolean, pkt: DecodedPacket, payload: Uint8Array, out: Transaction[]): void {
+    conn.stream ??= new TcpStreamReassembler();
+    const d = conn.stream.accept(toServer, { tsUs: pkt.tsUs, seq: pkt.tcpSeq, flags: pkt.tcpFlags, payload });
+    if (d === null || d.data.length === 0) return;
+    if (d.toServer) {
+      conn.requests ??= new HttpRequestParser();
+      for (const request of conn.requests.push(d.data)) {
+        out.push({ request, statCode: null });
+        this.stats.httpRequests++;
+        conn.http = true;
+      }
+    } else {
+      conn.responses ??= new HttpResponseStatusParser();
+      let i = 0;
+      for (const code of conn.responses.push(d.data)) {
+        const statCode = Buffer.from(code, 'latin1');
+        if (i < out.length) out[i].statCode = statCode;
+        else out.push({ request: null, statCode });
+        i++;
+        this.stats.httpResponses++;
+        conn.http = true;
+      }
+    }
+  }
+
+  /** Rules that may match: protocol admits the packet and the fast pattern occurs (or there is none), in evaluation order. */
+  private candidates(ctx: RuleMatchContext, firstTransaction: boolean, http: boolean): CompiledRule[] {
+    const picked = new Set<CompiledRule>();
+    const admits = (c: CompiledRule) => (c.protos === null || c.protos.has(ctx.ipProto)) && (!c.http || http);
+    for (const c of this.always) if (admits(c)) picked.add(c);
+    for (const [buffer, { matcher, rules }] of this.prefilters) {
+      if (buffer === 'pkt_data' && !firstTransaction) continue;
+      const buf = ctx.buffer(buffer);
+      if (buf === null || buf.length === 0) continue;
+      matcher.scan(buf, (id) => {
+        const c = rules[id];
+        if (admits(c)) picked.add(c);
+      });
+    }
+    return [...picked].sort((a, b) => a.index - b.index);
+  }
+
+  private flowbitsAllow(rule: Rule, flowKey: string): boolean {
+    for (const op of rule.flowbits) {
+      if (op.cmd === 'isset' && !this.flowbits.isset(flowKey, op.name!)) return false;
+      if (op.cmd === 'isnotset' && !this.flowbits.isnotset(flowKey, op.name!)) return false;
+    }
+    return true;
+  }
+
+  private applyFlowbits(rule: Rule, flowKey: string): void {
+    for (const op of rule.flowbits) {
+      if (op.cmd === 'set') this.flowbits.set(flowKey, op.name!);
+      else if (op.cmd === 'unset') this.flowbits.unset(flowKey, op.name!);
+      else if (op.cmd === 'toggle') this.flowbits.toggle(flowKey, op.name!);
+    }
+  }
+
+  /** detection_filter first (does the match count as an event), then the threshold on what passed. */
+  private thresholdsAllow(c: CompiledRule, pkt: DecodedPacket): boolean {
+    const { gid, sid } = c.rule;
+    if (c.detectionFilter !== null && !this.thresholds.shouldAlert(c.detectionFilter, sid, gid, pkt.src, pkt.dst, pkt.tsUs)) return false;
+    if (c.threshold !== null && !this.thresholds.shouldAlert(c.threshold, sid, gid, pkt.src, pkt.dst, pkt.tsUs)) return false;
+    return true;
+  }
+}
+
+function compileRule(rule: Rule, index: number): CompiledRule {
+  const protos = PROTO_NUMBERS[rule.protocol];
+  const readsHttp = rule.chains.some((ch) => ch.buffer !== 'pkt_data')
+    || rule.options.some((o) => o.kind === 'urilen');
+  return {
+    index, rule, protos: protos === null ? null : new Set(protos), http: rule.protocol === 'http', readsHttp,
+    threshold: toTrackerSpec(rule, rule.threshold), detectionFilter: toTrackerSpec(rule, rule.detectionFilter)
+  };
+}
+
+function toTrackerSpec(rule: Rule, spec: RuleThresholdSpec | null): ThresholdSpec | null {
+  if (spec === null) return null;
+  const out: ThresholdSpec = { kind: spec.type, track: spec.track, count: spec.count, seconds: spec.seconds };
+  try {
+    validateThresholdSpec(out);
+  } catch (e) {
+    throw new SignatureRuleInvalidError(rule, (e as Error).message);
+  }
+  return out;
+}
+
+/** Header addresses and ports, in both orientations for `<>`. */
+export function headerMatches(rule: Rule, pkt: Pick<DecodedPacket, 'src' | 'dst' | 'srcPort' | 'dstPort' | 'ipProto'>): boolean {
+  // Ports are meaningful for TCP/UDP only; Suricata ignores them for other protocols.
+  const ports = pkt.ipProto === 6 || pkt.ipProto === 17;
+  const forward = rule.src.matches(pkt.src) && rule.dst.matches(pkt.dst)
+    && (!ports || (rule.srcPorts.matches(pkt.srcPort) && rule.dstPorts.matches(pkt.dstPort)));
+  if (forward || !rule.bidirectional) return forward;
+  return rule.src.matches(pkt.dst) && rule.dst.matches(pkt.src)
+    && (!ports || (rule.srcPorts.matches(pkt.dstPort) && rule.dstPorts.matches(pkt.srcPort)));
+}
+
+/** The signature-hits record of a match (schemas/signature-hit.avsc). */
+export function toSignatureHitRecord(m: SignatureMatch): SignatureHitRecord {
+  return {
+    ts_us: m.tsUs, flow_id: m.flowId, flow_key: m.flowKey,
+    src_ip: m.src, src_port: m.srcPort, dest_ip: m.dst, dest_port: m.dstPort, proto: m.proto,
+    gid: m.rule.gid, sid: m.rule.sid, rev: m.rule.rev, msg: m.rule.msg, classtype: m.rule.classtype,
+    priority: m.rule.priority, family: m.rule.family, label: m.rule.label,
+  };
+}
