@@ -38,7 +38,7 @@ describe('migrate (real ClickHouse)', () => {
   it('creates the database, every table and view, and records each migration', async () => {
     const result = await migrate(client, database);
 
-    expect(result).toEqual(['0001_flows', '0002_alerts', '0003_statistics']);
+    expect(result).toEqual(['0001_flows', '0002_alerts', '0003_statistics', '0004_flow_stats']);
     expect(await tables()).toEqual([
       { name: 'alerts', engine: 'ReplacingMergeTree' },
       { name: 'flows', engine: 'ReplacingMergeTree' },
@@ -59,23 +59,23 @@ describe('migrate (real ClickHouse)', () => {
     const second = await migrate(client, database);
 
     expect(second).toEqual([]);
-    expect(await selectRows(client, `SELECT version FROM ${database}.schema_migrations`)).toHaveLength(3);
+    expect(await selectRows(client, `SELECT version FROM ${database}.schema_migrations`)).toHaveLength(4);
   });
 
   it('applies only a migration added since', async () => {
     await migrate(client, database, { migrationsDir: dir });
-    writeFileSync(join(dir, '0004_notes.sql'), '-- a later change\nCREATE TABLE IF NOT EXISTS ${database}.notes (id UInt32) ENGINE = MergeTree ORDER BY id;\n');
+    writeFileSync(join(dir, '0099_notes.sql'), '-- a later change\nCREATE TABLE IF NOT EXISTS ${database}.notes (id UInt32) ENGINE = MergeTree ORDER BY id;\n');
 
     const result = await migrate(client, database, { migrationsDir: dir });
 
-    expect(result).toEqual(['0004_notes']);
+    expect(result).toEqual(['0099_notes']);
     expect((await tables()).map((t) => t.name)).toContain('notes');
   });
 
   it('refuses, and applies nothing, when an applied migration file changed', async () => {
     await migrate(client, database, { migrationsDir: dir });
     appendFileSync(join(dir, '0002_alerts.sql'), '\n-- edited after it was applied\n');
-    writeFileSync(join(dir, '0004_notes.sql'), 'CREATE TABLE ${database}.notes (id UInt32) ENGINE = MergeTree ORDER BY id');
+    writeFileSync(join(dir, '0099_notes.sql'), 'CREATE TABLE ${database}.notes (id UInt32) ENGINE = MergeTree ORDER BY id');
 
     const failure = migrate(client, database, { migrationsDir: dir });
 
@@ -93,14 +93,14 @@ describe('migrate (real ClickHouse)', () => {
 
   it('does not record a migration whose statement failed, and completes it once fixed', async () => {
     await migrate(client, database, { migrationsDir: dir });
-    writeFileSync(join(dir, '0004_notes.sql'), 'CREATE TABLE ${database}.notes (id UInt32) ENGINE = MergeTree ORDER BY id;\nCREAT TABLE oops;\n');
+    writeFileSync(join(dir, '0099_notes.sql'), 'CREATE TABLE ${database}.notes (id UInt32) ENGINE = MergeTree ORDER BY id;\nCREAT TABLE oops;\n');
 
     const failure = migrate(client, database, { migrationsDir: dir });
     await expect(failure).rejects.toThrow(MigrationFailedError);
     await expect(failure).rejects.toMatchObject({ version: 4, cause: { code: '62', type: 'SYNTAX_ERROR', statement: 'CREAT TABLE oops' } });
     expect((await recorded()).map((r) => Number(r.version))).toEqual([1, 2, 3]);
 
-    writeFileSync(join(dir, '0004_notes.sql'), 'CREATE TABLE IF NOT EXISTS ${database}.notes (id UInt32) ENGINE = MergeTree ORDER BY id;\n');
-    expect(await migrate(client, database, { migrationsDir: dir })).toEqual(['0004_notes']);
+    writeFileSync(join(dir, '0099_notes.sql'), 'CREATE TABLE IF NOT EXISTS ${database}.notes (id UInt32) ENGINE = MergeTree ORDER BY id;\n');
+    expect(await migrate(client, database, { migrationsDir: dir })).toEqual(['0099_notes']);
   });
 });
