@@ -44,18 +44,17 @@ export function mlAlert(score: MlScoreRecord, timeUs: number): AlertRecord {
 }
 
 /**
- * Both layers flagged the flow. The rule names the attack when the model's family agrees with it
- * (or the model is the anomaly detector, which names no family); when they disagree the model's
- * label is kept, since the rule may have matched a symptom of something else. The alert carries the
+ * Both layers flagged the flow. The rule names the attack: a rule says what it matched, while a
+ * flow model only sees the shape of the traffic, so when the two disagree on the family the rule
+ * is the better witness (the model's label stays in the signature text). The alert carries the
  * rule's sid, so an analyst can find the rule.
  */
 export function hybridAlert(score: MlScoreRecord, hits: readonly SignatureHitRecord[], timeUs: number): AlertRecord {
   const mlFamily = familyOfScore(score);
   const isAnomaly = score.anomaly_score !== null;
   const hit = chooseHit(hits, isAnomaly ? null : mlFamily);
-  const fromHit = isAnomaly || familyOfHit(hit) === mlFamily;
-  const family = fromHit ? familyOfHit(hit) : mlFamily;
-  const label = fromHit ? labelOfHit(hit) : score.label;
+  const family = familyOfHit(hit);
+  const label = labelOfHit(hit);
   return {
     alert_id: alertId(score.flow_id, 'hybrid', label),
     timestamp: formatEveTimestamp(timeUs),

@@ -17,7 +17,7 @@ describe('decide', () => {
     ['classifier attack p=0.8 alone', [scoreRecord({ confidence: 0.8 })], [], ['ml', 3, 'dos', 'syn-flood', 0.8]],
     ['classifier attack p=0.6 alone', [scoreRecord({ confidence: 0.6 })], [], ['ml', 4, 'dos', 'syn-flood', 0.6]],
     ['classifier attack + agreeing hit', [scoreRecord({ label: 'dos-generic', confidence: 0.8 })], [hit], ['hybrid', 1, 'dos', 'syn-flood', 0.9]],
-    ['classifier attack + disagreeing hit keeps the ML name', [scoreRecord({ confidence: 0.6 })], [webHit], ['hybrid', 1, 'dos', 'syn-flood', 0.8]],
+    ['classifier attack + disagreeing hit is named by the rule', [scoreRecord({ confidence: 0.6 })], [webHit], ['hybrid', 1, 'web', 'sqli', 0.8]],
     ['shadow attack is ignored', [benign, scoreRecord({ shadow: true, model: 'next' })], [], null],
     ['shadow only', [scoreRecord({ shadow: true })], [hit], null],
     ['anomaly alone while the classifier says benign', [benign, anomalyRecord(0.75, 0.25)], [], ['ml', 3, 'anomaly', 'anomaly', 0.75]],

@@ -1,4 +1,5 @@
-import { ALL_TOPICS, TOPICS, type DeadLetterRecord, type FeatureVectorRecord, type FlowRecord, type MlScoreRecord } from '@ids/contracts';
+import { ALL_TOPICS, TOPICS, type AlertRecord, type DeadLetterRecord, type FeatureVectorRecord, type FlowRecord, type MlScoreRecord } from '@ids/contracts';
+import type { SignatureEngine } from '@ids/detection';
 import { PcapFileReader } from '@ids/pcap';
 import { EmbeddedRuntime, InMemoryLog } from '@ids/topology';
 import { runCaptureSource, type CaptureStats } from './capture.source';
@@ -7,12 +8,15 @@ import { featuresTopologies, type FeaturesStageOptions } from './features.stage'
 import { flowsTopology, type FlowsStageOptions } from './flows.stage';
 import { collectorTopology, type RecordPort } from './record-collector';
 import { inferenceTopology, type VectorScorer } from './inference.stage';
+import { fusionTopology } from './fusion.stage';
+import { signaturesTopology } from './signatures.stage';
 import { sinkTopology } from './sink.stage';
 import type { FlowSinkPort } from './flow-sink.port';
 
 /** The embedded run's reader of ids.features.v1 (a consumer group of its own, as on Kafka). */
 const ANALYZE_FEATURES_READER = 'ids-analyze-features-reader';
 const ANALYZE_ML_SCORES_READER = 'ids-analyze-ml-scores-reader';
+const ANALYZE_ALERTS_READER = 'ids-analyze-alerts-reader';
 
 export interface AnalyzeOptions {
   flows?: FlowsStageOptions;
@@ -22,6 +26,10 @@ export interface AnalyzeOptions {
   /** Scores feature vectors (an InferenceEngine over models/); without one the inference stage does not run. */
   scorer?: VectorScorer;
   mlScoreSink?: RecordPort<MlScoreRecord>;
+  /** A new signature engine per task; without it the signatures stage does not run. */
+  signatureEngine?: () => SignatureEngine;
+  /** Fused alerts (ids.alerts.v1); by default collected in memory. Fusion runs when signatures or a scorer do. */
+  alertSink?: RecordPort<AlertRecord>;
   /** Receives flows as the sink stage writes them; by default they are collected in memory. */
   flowSink?: FlowSinkPort;
   /** Frames read between two drains of the topology: bounds the memory the log holds. */
@@ -35,6 +43,8 @@ export interface AnalyzeResult {
   features: FeatureVectorRecord[];
   /** Empty when `mlScoreSink` was given or no scorer ran. */
   mlScores: MlScoreRecord[];
+  /** Fused alerts; empty when `alertSink` was given or neither detection layer ran. */
+  alerts: AlertRecord[];
   /** Counted events by stage and reason (decoder errors, skipped records). */
   counters: Record<string, number>;
   deadLetters: DeadLetterRecord[];
@@ -53,7 +63,10 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   const featureSink: RecordPort<FeatureVectorRecord> = options.featureSink ?? ((batch) => { features.push(...batch); });
   const mlScores: MlScoreRecord[] = [];
   const mlScoreSink: RecordPort<MlScoreRecord> = options.mlScoreSink ?? ((batch) => { mlScores.push(...batch); });
+  const alerts: AlertRecord[] = [];
+  const alertSink: RecordPort<AlertRecord> = options.alertSink ?? ((batch) => { alerts.push(...batch); });
   const deadLetters: DeadLetterRecord[] = [];
+  const detecting = { hits: options.signatureEngine !== undefined, scores: options.scorer !== undefined };
   const topologies = [
     flowsTopology(options.flows),
     sinkTopology(sink),
@@ -62,6 +75,11 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     ...(options.scorer ? [
       inferenceTopology(options.scorer),
       collectorTopology(ANALYZE_ML_SCORES_READER, TOPICS.mlScores.name, mlScoreSink),
+    ] : []),
+    ...(options.signatureEngine ? [signaturesTopology(options.signatureEngine)] : []),
+    ...(detecting.hits || detecting.scores ? [
+      fusionTopology({}, detecting),
+      collectorTopology(ANALYZE_ALERTS_READER, TOPICS.alerts.name, alertSink),
     ] : []),
   ];
   const runtime = new EmbeddedRuntime(log, topologies, { onDeadLetter: (l) => deadLetters.push(l) });
@@ -75,7 +93,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
       onProgress: () => runtime.runUntilIdle(),
     });
     await runtime.runUntilIdle();
-    return { capture, flows, features, mlScores, counters: Object.fromEntries(runtime.taskCounters()), deadLetters };
+    return { capture, flows, features, mlScores, alerts, counters: Object.fromEntries(runtime.taskCounters()), deadLetters };
   } finally {
     await runtime.close();
   }

@@ -147,12 +147,18 @@ export class FusionProcessor implements Processor<string, SignatureHitRecord | M
   }
 }
 
-/** ids.signature-hits.v1 + ids.ml-scores.v1 → ids.alerts.v1 (see libs/fusion/README.md). */
-export function fusionTopology(options: FusionStageOptions = {}): Topology {
-  return new TopologyBuilder(APP_IDS.fusion)
-    .addSource('hits-source', TOPICS.signatureHits.name)
-    .addSource('scores-source', TOPICS.mlScores.name)
-    .addProcessor('fuse', () => new FusionProcessor(options), 'hits-source', 'scores-source')
+/**
+ * ids.signature-hits.v1 + ids.ml-scores.v1 → ids.alerts.v1 (see libs/fusion/README.md). An
+ * embedded run without one of the layers (no rules, or no models) leaves that input out: a topic
+ * nobody writes would hold the watermark back forever.
+ */
+export function fusionTopology(options: FusionStageOptions = {}, inputs: { hits: boolean; scores: boolean } = { hits: true, scores: true }): Topology {
+  const sources = [...(inputs.hits ? ['hits-source'] : []), ...(inputs.scores ? ['scores-source'] : [])];
+  let builder = new TopologyBuilder(APP_IDS.fusion);
+  if (inputs.hits) builder = builder.addSource('hits-source', TOPICS.signatureHits.name);
+  if (inputs.scores) builder = builder.addSource('scores-source', TOPICS.mlScores.name);
+  return builder
+    .addProcessor('fuse', () => new FusionProcessor(options), ...sources)
     .addStateStore({ name: FUSION_FLOWS_STORE, changelog: true }, 'fuse')
     .addStateStore({ name: FUSION_PENDING_STORE, changelog: true }, 'fuse')
     .addSink('alerts-sink', TOPICS.alerts.name, TOPICS.alerts.partitions, 'fuse')

@@ -52,7 +52,7 @@ export function registerAnalyze(program: Command): void {
   program.command('analyze [file]')
     .description('Run the topology on a capture file on the embedded runtime (no Kafka, registry or ClickHouse) and print a summary.')
     .option('-r, --read <file>', 'capture file to read (pcap or pcapng); same as the positional argument')
-    .option('-l, --log-dir <dir>', 'write flows.json and features.json (one record per line) into this folder')
+    .option('-l, --log-dir <dir>', 'write flows.json, features.json, ml-scores.json and alerts.json (fused alerts, EVE lines) into this folder; eve.json with -S')
     .option('-S, --rules <file|dir>', 'signature rules: a file, or a directory whose *.rules are loaded in name order; alerts go to LOG_DIR/eve.json')
     .option('--models <dir>', 'models directory (registry.json); the inference stage runs when it exists', 'models')
     .option('--json', 'print the summary as JSON')
@@ -63,11 +63,13 @@ export function registerAnalyze(program: Command): void {
       let flowsOut: ReturnType<typeof createWriteStream> | undefined;
       let featuresOut: ReturnType<typeof createWriteStream> | undefined;
       let scoresOut: ReturnType<typeof createWriteStream> | undefined;
+      let alertsOut: ReturnType<typeof createWriteStream> | undefined;
       if (opts.logDir) {
         mkdirSync(opts.logDir, { recursive: true });
         flowsOut = createWriteStream(join(opts.logDir, 'flows.json'));
         featuresOut = createWriteStream(join(opts.logDir, 'features.json'));
         scoresOut = createWriteStream(join(opts.logDir, 'ml-scores.json'));
+        alertsOut = createWriteStream(join(opts.logDir, 'alerts.json'));
       }
       // One process, one capture: no hot reload, and the inference stage only when models exist.
       const engine = existsSync(join(opts.models, 'registry.json')) ? await InferenceEngine.create({ modelsDir: opts.models, watch: false }) : undefined;
@@ -75,16 +77,18 @@ export function registerAnalyze(program: Command): void {
       const started = process.hrtime.bigint();
       let result;
       try {
+        const detection = { scorer: engine, signatureEngine: rules ? () => new SignatureEngine(rules.rules) : undefined };
         result = await analyzeCapture(path, flowsOut ? {
-          scorer: engine,
+          ...detection,
           flowSink: { writeFlows: async (flows: FlowRecord[]) => { for (const f of flows) flowsOut!.write(JSON.stringify(f) + '\n'); collected.push(...flows); } },
           featureSink: (vectors) => { for (const v of vectors) featuresOut!.write(JSON.stringify(v) + '\n'); },
           mlScoreSink: (scores) => { for (const s of scores) scoresOut!.write(JSON.stringify(s) + '\n'); },
-        } : { scorer: engine });
+          alertSink: (alerts) => { for (const a of alerts) alertsOut!.write(toEveJson(a) + '\n'); },
+        } : detection);
       } finally {
         await engine?.close();
       }
-      for (const out of [flowsOut, featuresOut, scoresOut]) if (out) await new Promise<void>((resolve) => out.end(resolve));
+      for (const out of [flowsOut, featuresOut, scoresOut, alertsOut]) if (out) await new Promise<void>((resolve) => out.end(resolve));
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (rules) {
         const eveOut = opts.logDir ? createWriteStream(join(opts.logDir, 'eve.json')) : undefined;
