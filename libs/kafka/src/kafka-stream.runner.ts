@@ -128,10 +128,10 @@ export class KafkaStreamRunner {
     const tx = await this.producer!.transaction();
     try {
       for (const [t, messages] of byTopic) {
-        await tx.send({ topic: t, messages });
+        await whileTransactionBusy(() => tx.send({ topic: t, messages }));
         if (!t.endsWith('-changelog')) this.o.metrics.recordsOut.inc({ stage: this.groupId, topic: t }, messages.length);
       }
-      await tx.sendOffsets({ consumerGroupId: this.groupId, topics: [{ topic, partitions: [{ partition, offset: String(Number(lastOffset) + 1) }] }] });
+      await whileTransactionBusy(() => tx.sendOffsets({ consumerGroupId: this.groupId, topics: [{ topic, partitions: [{ partition, offset: String(Number(lastOffset) + 1) }] }] }));
       await tx.commit();
     } catch (error) {
       await tx.abort().catch(() => undefined);
@@ -152,5 +152,30 @@ export class KafkaStreamRunner {
 
   private async deadLetterMessage(letter: DeadLetterRecord): Promise<Message> {
     return { partition: 0, key: letter.key, value: await this.o.serdes.encodeValue(TOPICS.dlq.name, letter) };
+  }
+}
+
+const CONCURRENT_TRANSACTIONS = 'CONCURRENT_TRANSACTIONS';
+const BUSY_DEADLINE_MS = 60_000;
+
+/**
+ * Retries a step of a transaction the coordinator refused with CONCURRENT_TRANSACTIONS: right
+ * after a commit, the coordinator still writes the previous transaction's markers (to every
+ * partition it touched), and until it is done it refuses AddPartitionsToTxn / AddOffsetsToTxn.
+ * Java's producer retries that quietly; KafkaJS gives up on AddOffsetsToTxn after a few tries,
+ * which failed the batch and restarted the consumer on a busy broker. The refused request
+ * changed nothing, so repeating it is safe.
+ */
+export async function whileTransactionBusy<T>(step: () => Promise<T>, deadlineMs = BUSY_DEADLINE_MS): Promise<T> {
+  const started = Date.now();
+  for (let wait = 20; ; wait = Math.min(wait * 2, 1000)) {
+    try {
+      return await step();
+    } catch (error) {
+      const e = error as { type?: string; cause?: { type?: string } };
+      const busy = e?.type === CONCURRENT_TRANSACTIONS || e?.cause?.type === CONCURRENT_TRANSACTIONS;
+      if (!busy || Date.now() - started > deadlineMs) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 }
