@@ -1,11 +1,13 @@
 """Python side of the inference benchmark (test/bench/inference/run.ts starts it, pinned to one CPU).
 
     .local/venv/bin/python test/bench/inference/inference-reference.py --train out/datasets/train.csv \
-        --holdout out/datasets/holdout.csv --models models
+        --holdout out/datasets/holdout.csv --models models [--fit-cache FILE.pkl] [--no-fit]
 
 Loads the rows, opens each model.onnx in onnxruntime (intra_op_num_threads=1), and retrains the
 original Python models exactly as models/training/pipeline.py does (same modules, split and seed:
-the pipeline keeps no fitted objects). Prints one JSON line `{"ready": ...}`, then answers one JSON
+the pipeline keeps no fitted objects), or loads them from --fit-cache while the train CSV, the
+training code, the seed and the library versions are the ones they were fitted with. The
+retrained models are checked against the committed golden.json outputs (goldenMaxAbsDiff). Prints one JSON line `{"ready": ...}`, then answers one JSON
 line per command read from stdin:
 
     {"runtime": "python-ort" | "python-model", "model": NAME, "batch": N, "seconds": S, "minIterations": K}

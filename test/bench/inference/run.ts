@@ -125,6 +125,8 @@ async function main(): Promise<void> {
     rowsPerSecond: figure('rows/s', c.runs.map((r) => r.rows / r.seconds)),
     p50_ms: figure('ms', c.runs.map((r) => r.p50_ms)),
     p99_ms: figure('ms', c.runs.map((r) => r.p99_ms)),
+    // batch / p50: the rate of a typical batch, less moved than rows/s by other work's stalls on a shared CPU
+    rowsPerSecondAtP50: figure('rows/s', c.runs.map((r) => (r.rows / r.iterations) / (r.p50_ms / 1e3))),
   });
   const results = cells.map((c) => {
     const base = find('node-ort', c.model, c.batch);
