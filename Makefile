@@ -53,10 +53,13 @@ BENCH_ARGS ?=
 
 .PHONY: bench
 
-bench: setup ## benchmarks: 1 GiB capture, embedded path beside tcpdump, Argus, NFStream -> out/bench/flow-bench.json
+INFERENCE_BENCH_ARGS ?=
+
+bench: setup datasets ## benchmarks -> out/bench/{flow,inference}-bench.json (flow path vs tcpdump/Argus/NFStream; ONNX models vs Python)
 	bash test/bench/setup.sh
 	node dist/test/bench/generate-capture.js $(BENCH_ARGS)
 	node dist/test/bench/run.js $(BENCH_ARGS)
+	node dist/test/bench/inference/run.js $(INFERENCE_BENCH_ARGS)
 
 # --- traffic lab and model training (issue #5) ---
 
