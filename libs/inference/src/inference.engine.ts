@@ -192,7 +192,8 @@ export class InferenceEngine {
     const snapshot = this.snapshot;
     const invalid = validate(v, snapshot);
     if (invalid) return failed(invalid);
-    const cached = this.cache.get(resultCacheKey(v.values, snapshot.id));
+    // Hashing every vector is most of the engine's own cost: only when a cache can answer.
+    const cached = this.cache.enabled ? this.cache.get(resultCacheKey(v.values, snapshot.id)) : undefined;
     if (cached) {
       this.metrics.cacheHits.inc();
       this.metrics.successes.inc();
@@ -242,7 +243,7 @@ export class InferenceEngine {
         if (o !== null) return o;
         const r = row++;
         const scores = [...primaryScores, ...shadowScores.filter((s): s is ModelScore[] => s !== null)].map((perRow) => perRow[r]);
-        this.cache.set(resultCacheKey(rows[r].values, snapshot.id), scores);
+        if (this.cache.enabled) this.cache.set(resultCacheKey(rows[r].values, snapshot.id), scores);
         return scores;
       });
     } catch (err) {

@@ -31,6 +31,11 @@ export class ResultCache<V> {
     return this.entries.size;
   }
 
+  /** False when nothing can be cached (no entries or no lifetime): callers skip hashing keys. */
+  get enabled(): boolean {
+    return this.maxEntries > 0 && this.ttlMs > 0;
+  }
+
   get(key: string): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
