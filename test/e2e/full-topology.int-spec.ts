@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { repoRoot } from '@ids/contracts';
-import { SignatureEngine } from '@ids/detection';
 import { InferenceEngine } from '@ids/inference';
 import { analyzeCapture, loadSignatureRules } from '@ids/stages';
 import { eventually, startApp, stopApp } from './stack-processes';
@@ -33,7 +32,7 @@ describe('full topology on Kafka: alerts in ClickHouse equal the embedded runtim
     const rules = loadSignatureRules(join(root, 'rules'));
     let embedded;
     try {
-      embedded = await analyzeCapture(CAPTURE, { scorer: engine, signatureEngine: () => new SignatureEngine(rules.rules) });
+      embedded = await analyzeCapture(CAPTURE, { scorer: engine, signatureRules: rules.rules });
     } finally {
       await engine.close();
     }

@@ -60,6 +60,11 @@ export const TOPICS = Object.freeze({
     valueType: 'org.hybridids.v1.FeatureWork', cleanupPolicy: 'delete', retentionMs: 1 * DAY_MS,
     description: 'Features stage, internal: flows re-keyed by service for the NSL-KDD service windows.',
   }),
+  signaturesByTrack: topic<SignatureHitRecord>({
+    name: repartitionTopic('ids-signatures', 'by-track'), partitions: DATA_PARTITIONS, key: 'host', schemaFile: 'signature-hit.avsc',
+    valueType: 'org.hybridids.v1.SignatureHit', cleanupPolicy: 'delete', retentionMs: 1 * DAY_MS,
+    description: 'Signatures stage, internal: matches of threshold/detection_filter rules re-keyed by the address they count by.',
+  }),
   signatureHits: topic<SignatureHitRecord>({
     name: 'ids.signature-hits.v1', partitions: DATA_PARTITIONS, key: 'flow-key', schemaFile: 'signature-hit.avsc',
     valueType: 'org.hybridids.v1.SignatureHit', cleanupPolicy: 'delete', retentionMs: 7 * DAY_MS,

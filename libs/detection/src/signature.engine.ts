@@ -31,6 +31,38 @@ import { ThresholdTracker, validateThresholdSpec, type ThresholdSpec } from './t
 
 export interface SignatureEngineOptions {
   readonly flows?: Partial<DetectionFlowTrackerOptions>;
+  /**
+   * Return matches of threshold / detection_filter rules with `deferredTrack` set instead of
+   * counting them here: a stage whose engines each see one partition of the packets cannot count
+   * per source or destination address; it re-keys those matches by address and lets a
+   * `ThresholdGate` count them in one place.
+   */
+  readonly deferThresholds?: boolean;
+}
+
+/** Applies rules' threshold and detection_filter to matches, in the order they are given. */
+export class ThresholdGate {
+  private readonly tracker = new ThresholdTracker();
+  private readonly specs = new Map<string, { threshold: ThresholdSpec | null; detectionFilter: ThresholdSpec | null }>();
+
+  constructor(rules: readonly Rule[]) {
+    for (const rule of rules) {
+      this.specs.set(`${rule.gid}:${rule.sid}`, { threshold: toTrackerSpec(rule, rule.threshold), detectionFilter: toTrackerSpec(rule, rule.detectionFilter) });
+    }
+  }
+
+  /** Whether this match of rule gid:sid alerts (an unknown rule: yes, there is nothing to count). */
+  allow(gid: number, sid: number, src: string, dst: string, tsUs: number): boolean {
+    const spec = this.specs.get(`${gid}:${sid}`);
+    if (!spec) return true;
+    if (spec.detectionFilter !== null && !this.tracker.shouldAlert(spec.detectionFilter, sid, gid, src, dst, tsUs)) return false;
+    if (spec.threshold !== null && !this.tracker.shouldAlert(spec.threshold, sid, gid, src, dst, tsUs)) return false;
+    return true;
+  }
+
+  expire(nowUs: number): void {
+    this.tracker.expire(nowUs);
+  }
 }
 
 export interface SignatureMatch {
@@ -42,6 +74,8 @@ export interface SignatureMatch {
   readonly dstPort: number;
   /** 'TCP', 'UDP', 'ICMP', 'IPv6-ICMP', else the IP protocol number as text. */
   readonly proto: string;
+  /** With `deferThresholds`: the address the rule's threshold counts by; the match is not an alert yet. */
+  readonly deferredTrack?: string;
   readonly flowKey: string;
   /** @ids/flow's flowNumericId of the key and the flow's first packet time (as the flows stage). */
   readonly flowId: number;
@@ -109,7 +143,7 @@ export class SignatureEngine {
   private readonly thresholds = new ThresholdTracker();
   private readonly flowbits = new FlowbitsStore();
 
-  constructor(rules: readonly Rule[], options: SignatureEngineOptions = {}) {
+  constructor(rules: readonly Rule[], private readonly options: SignatureEngineOptions = {}) {
     // Evaluation order, as Suricata sorts its signatures: pass rules first (a match ends the
     // packet's inspection), then rules that change flowbits (so a checker on the same packet sees
     // the bit), then the rest, each in file order.
@@ -174,6 +208,14 @@ export class SignatureEngine {
         this.applyFlowbits(c.rule, flowKey);
         if (c.rule.action === 'pass') return out;
         if (c.rule.noalert) continue;
+        const counted = c.threshold ?? c.detectionFilter;
+        if (this.options.deferThresholds && counted !== null) {
+          out.push({
+            rule: c.rule, tsUs: pkt.tsUs, src: pkt.src, srcPort: pkt.srcPort, dst: pkt.dst, dstPort: pkt.dstPort,
+            proto: EVE_PROTO[pkt.ipProto] ?? String(pkt.ipProto), flowKey, flowId, deferredTrack: counted.track === 'by_dst' ? pkt.dst : pkt.src,
+          });
+          continue;
+        }
         if (!this.thresholdsAllow(c, pkt)) {
           this.stats.thresholded++;
           continue;

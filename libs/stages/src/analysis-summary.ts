@@ -12,6 +12,9 @@ export interface AnalysisSummaryData {
   topConversations: { orig: string; resp: string; proto: string; packets: number; bytes: number }[];
   counters: Record<string, number>;
   deadLetters: number;
+  /** Fused alerts by detection method, and ML scores by label (non-shadow models). */
+  alertsByMethod: Record<string, number>;
+  mlLabels: Record<string, number>;
 }
 
 const sortedCounts = (values: string[]) => {
@@ -35,6 +38,8 @@ export function summarizeAnalysis(file: string, r: AnalyzeResult, seconds: numbe
     topConversations: top,
     counters: r.counters,
     deadLetters: r.deadLetters.length,
+    alertsByMethod: sortedCounts(r.alerts.map((a) => a.detection.method)),
+    mlLabels: sortedCounts(r.mlScores.filter((m) => !m.shadow).map((m) => `${m.model}:${m.label}`)),
   };
   const kv = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
   const text = [
@@ -43,6 +48,8 @@ export function summarizeAnalysis(file: string, r: AnalyzeResult, seconds: numbe
     `  flows        ${data.flows} (${kv(data.flowsByProto)})`,
     `  conn_state   ${kv(data.flowsByConnState)}`,
     `  events       ${kv(data.counters)}`,
+    `  ml scores    ${kv(data.mlLabels)}`,
+    `  alerts       ${r.alerts.length} (${kv(data.alertsByMethod)})`,
     `  dead letters ${data.deadLetters}`,
     '  top conversations by bytes:',
     ...top.map((t) => `    ${t.proto.padEnd(5)} ${t.orig.padEnd(28)} -> ${t.resp.padEnd(28)} ${String(t.packets).padStart(7)} pkts ${String(t.bytes).padStart(10)} bytes`),

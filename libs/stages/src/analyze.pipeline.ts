@@ -1,5 +1,5 @@
 import { ALL_TOPICS, TOPICS, type AlertRecord, type DeadLetterRecord, type FeatureVectorRecord, type FlowRecord, type MlScoreRecord } from '@ids/contracts';
-import type { SignatureEngine } from '@ids/detection';
+import type { Rule } from '@ids/rules';
 import { PcapFileReader } from '@ids/pcap';
 import { EmbeddedRuntime, InMemoryLog } from '@ids/topology';
 import { runCaptureSource, type CaptureStats } from './capture.source';
@@ -26,8 +26,8 @@ export interface AnalyzeOptions {
   /** Scores feature vectors (an InferenceEngine over models/); without one the inference stage does not run. */
   scorer?: VectorScorer;
   mlScoreSink?: RecordPort<MlScoreRecord>;
-  /** A new signature engine per task; without it the signatures stage does not run. */
-  signatureEngine?: () => SignatureEngine;
+  /** Signature rules; without them the signatures stage does not run. */
+  signatureRules?: readonly Rule[];
   /** Fused alerts (ids.alerts.v1); by default collected in memory. Fusion runs when signatures or a scorer do. */
   alertSink?: RecordPort<AlertRecord>;
   /** Receives flows as the sink stage writes them; by default they are collected in memory. */
@@ -66,7 +66,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   const alerts: AlertRecord[] = [];
   const alertSink: RecordPort<AlertRecord> = options.alertSink ?? ((batch) => { alerts.push(...batch); });
   const deadLetters: DeadLetterRecord[] = [];
-  const detecting = { hits: options.signatureEngine !== undefined, scores: options.scorer !== undefined };
+  const detecting = { hits: options.signatureRules !== undefined, scores: options.scorer !== undefined };
   const topologies = [
     flowsTopology(options.flows),
     sinkTopology(sink),
@@ -76,7 +76,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
       inferenceTopology(options.scorer),
       collectorTopology(ANALYZE_ML_SCORES_READER, TOPICS.mlScores.name, mlScoreSink),
     ] : []),
-    ...(options.signatureEngine ? [signaturesTopology(options.signatureEngine)] : []),
+    ...(options.signatureRules ? signaturesTopology(() => options.signatureRules!) : []),
     ...(detecting.hits || detecting.scores ? [
       fusionTopology({}, detecting),
       collectorTopology(ANALYZE_ALERTS_READER, TOPICS.alerts.name, alertSink),

@@ -2,10 +2,9 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_TOPICS, TOPICS, type PacketRecord, type SignatureHitRecord } from '@ids/contracts';
-import { SignatureEngine } from '@ids/detection';
 import { flowNumericId } from '@ids/flow';
 import { parseRuleFile } from '@ids/rules';
-import { EmbeddedRuntime, InMemoryLog, partitionForKey } from '@ids/topology';
+import { EmbeddedRuntime, InMemoryLog, endOfInput, partitionForKey } from '@ids/topology';
 import { ETHERTYPE_IPV4, ethernetFrame, udpPacket } from '../../../test/fixtures/frame.builder';
 import { flowKeyOfFrame } from './frame-key';
 import { SignatureRulesUnreadableError, formatRuleError, loadSignatureRules, signaturesTopology } from './signatures.stage';
@@ -17,7 +16,7 @@ function driver() {
   const { rules } = parseRuleFile(RULES, { file: 't.rules' });
   const log = new InMemoryLog();
   for (const t of ALL_TOPICS) log.createTopic(t.name, t.partitions);
-  const runtime = new EmbeddedRuntime(log, [signaturesTopology(() => new SignatureEngine(rules))]);
+  const runtime = new EmbeddedRuntime(log, signaturesTopology(() => rules));
   runtime.start();
   let seq = 0;
   const send = (tsUs: number, payload: string, data?: Buffer) => {
@@ -28,7 +27,8 @@ function driver() {
   };
   const hits = () => Array.from({ length: TOPICS.signatureHits.partitions }, (_, p) => log.read(TOPICS.signatureHits.name, p, 0, 1e6))
     .flat().map((r) => r.record).filter((r) => !r.control);
-  return { send, hits, run: () => runtime.runUntilIdle() };
+  const end = (tsUs: number) => { for (let p = 0; p < TOPICS.packets.partitions; p++) log.append(TOPICS.packets.name, p, endOfInput(tsUs)); };
+  return { send, hits, end, run: () => runtime.runUntilIdle() };
 }
 
 describe('signatures stage', () => {
@@ -37,6 +37,10 @@ describe('signatures stage', () => {
     d.send(1000, 'evil');
     d.send(2000, 'good');
     d.send(3000, 'evil');
+    await d.run();
+    // A detection_filter match waits for the watermark (it is counted where every match of its source arrives).
+    expect(d.hits()).toEqual([]);
+    d.end(3000);
     await d.run();
     const key = '17/0/10.0.0.2/53/203.0.113.1/5000';
     const hits = d.hits();

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { TOPICS, type PacketRecord, type SignatureHitRecord } from '@ids/contracts';
-import { SignatureEngine, toSignatureHitRecord } from '@ids/detection';
+import { SignatureEngine, ThresholdGate, toSignatureHitRecord } from '@ids/detection';
 import { flowKey } from '@ids/flow';
 import { DECODE_FAILURE_KIND, decodePacket } from '@ids/packet';
 import { parseRuleFile, type Rule, type RuleParseError } from '@ids/rules';
-import { TopologyBuilder, type Processor, type ProcessorContext, type StreamRecord, type Topology } from '@ids/topology';
+import { TopologyBuilder, type KeyValueStore, type Processor, type ProcessorContext, type StreamRecord, type Topology } from '@ids/topology';
 import { APP_IDS } from './stage-names';
 
 /** A rules path (file or directory) that cannot be read: nothing to detect with. */
@@ -104,8 +104,12 @@ export class SignatureDetectProcessor implements Processor<string, PacketRecord>
     }
     const key = record.key ?? flowKey(pkt);
     for (const m of this.engine.inspect(p.data, pkt, key)) {
+      if (m.deferredTrack !== undefined) {
+        this.context.forward<string, SignatureHitRecord>({ key: m.deferredTrack, value: toSignatureHitRecord(m), timestampUs: pkt.tsUs }, BY_TRACK_SINK);
+        continue;
+      }
       this.context.count(`alert:${m.rule.gid}:${m.rule.sid}`);
-      this.context.forward<string, SignatureHitRecord>({ key, value: toSignatureHitRecord(m), timestampUs: pkt.tsUs });
+      this.context.forward<string, SignatureHitRecord>({ key, value: toSignatureHitRecord(m), timestampUs: pkt.tsUs }, HITS_SINK);
     }
   }
 
@@ -114,15 +118,89 @@ export class SignatureDetectProcessor implements Processor<string, PacketRecord>
   }
 }
 
+const HITS_SINK = 'signature-hits-sink';
+const BY_TRACK_SINK = 'by-track-sink';
+export const THRESHOLD_PENDING_STORE = 'pending';
+export const SIGNATURES_THRESHOLDS_APP_ID = `${APP_IDS.signatures}-thresholds`;
+
 /**
- * `ids.packets.v1` → detect → `ids.signature-hits.v1`. `engineFactory` is called once per task
- * (partition), so each task has its own engine. Rule hot reload is not implemented: a new rule
- * set needs a restart (which also drops the in-memory state, see SignatureDetectProcessor).
+ * Counts matches of threshold / detection_filter rules where every match of one address arrives:
+ * the detect tasks see one partition of the packets each, so they re-key those matches by the
+ * address the rule counts by. Matches wait until the watermark passes them and are counted in
+ * (time, flow, rule) order, so the alerts do not depend on how partitions interleave. The pending
+ * matches are changelogged; the counters themselves are in memory (a restart starts them again).
  */
-export function signaturesTopology(engineFactory: () => SignatureEngine): Topology {
-  return new TopologyBuilder(APP_IDS.signatures)
-    .addSource('packets-source', TOPICS.packets.name)
-    .addProcessor('detect', () => new SignatureDetectProcessor(engineFactory), 'packets-source')
-    .addSink('signature-hits-sink', TOPICS.signatureHits.name, TOPICS.signatureHits.partitions, 'detect')
-    .build();
+export class ThresholdProcessor implements Processor<string, SignatureHitRecord> {
+  private context!: ProcessorContext;
+  private pending!: KeyValueStore<SignatureHitRecord>;
+  private gate!: ThresholdGate;
+  private watermarkUs = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly gateFactory: () => ThresholdGate) {}
+
+  init(context: ProcessorContext): void {
+    this.context = context;
+    this.pending = context.getStateStore(THRESHOLD_PENDING_STORE);
+    this.gate = this.gateFactory();
+  }
+
+  process(record: StreamRecord<string, SignatureHitRecord>): void {
+    const hit = record.value;
+    if (!hit) return;
+    if (hit.ts_us < this.watermarkUs) {
+      this.context.count('late-match');
+      this.apply(hit);
+      return;
+    }
+    this.pending.put(`${String(hit.ts_us).padStart(17, '0')}|${hit.flow_key}|${hit.gid}:${hit.sid}|${hit.src_port}`, hit);
+  }
+
+  onWatermark(watermarkUs: number): void {
+    this.watermarkUs = watermarkUs;
+    this.release((h) => h.ts_us < watermarkUs);
+    this.gate.expire(watermarkUs);
+  }
+
+  onEndOfInput(): void {
+    this.release(() => true);
+  }
+
+  private release(due: (h: SignatureHitRecord) => boolean): void {
+    const ready = [...this.pending.entries()].filter(([, h]) => due(h)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [k, hit] of ready) {
+      this.pending.delete(k);
+      this.apply(hit);
+    }
+  }
+
+  private apply(hit: SignatureHitRecord): void {
+    if (!this.gate.allow(hit.gid, hit.sid, hit.src_ip, hit.dest_ip, hit.ts_us)) {
+      this.context.count('thresholded');
+      return;
+    }
+    this.context.count(`alert:${hit.gid}:${hit.sid}`);
+    this.context.forward({ key: hit.flow_key, value: hit, timestampUs: hit.ts_us });
+  }
+}
+
+/**
+ * `ids.packets.v1` → detect → `ids.signature-hits.v1`, and threshold rules' matches through
+ * `ids-signatures-by-track-repartition` → thresholds → `ids.signature-hits.v1`. `rules` builds
+ * the engine of each detect task (one per partition) and the gate of each threshold task.
+ */
+export function signaturesTopology(rules: () => readonly Rule[]): Topology[] {
+  return [
+    new TopologyBuilder(APP_IDS.signatures)
+      .addSource('packets-source', TOPICS.packets.name)
+      .addProcessor('detect', () => new SignatureDetectProcessor(() => new SignatureEngine(rules(), { deferThresholds: true })), 'packets-source')
+      .addSink(HITS_SINK, TOPICS.signatureHits.name, TOPICS.signatureHits.partitions, 'detect')
+      .addSink(BY_TRACK_SINK, TOPICS.signaturesByTrack.name, TOPICS.signaturesByTrack.partitions, 'detect')
+      .build(),
+    new TopologyBuilder(SIGNATURES_THRESHOLDS_APP_ID)
+      .addSource('by-track-source', TOPICS.signaturesByTrack.name)
+      .addProcessor('thresholds', () => new ThresholdProcessor(() => new ThresholdGate(rules())), 'by-track-source')
+      .addStateStore({ name: THRESHOLD_PENDING_STORE, changelog: true }, 'thresholds')
+      .addSink(HITS_SINK, TOPICS.signatureHits.name, TOPICS.signatureHits.partitions, 'thresholds')
+      .build(),
+  ];
 }

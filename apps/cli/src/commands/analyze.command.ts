@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { InferenceEngine } from '@ids/inference';
 import { analyzeCapture, DefragmentingFrameKeyer, formatRuleError, loadSignatureRules, SignatureRulesUnreadableError, summarizeAnalysis, type LoadedSignatureRules } from '@ids/stages';
-import type { FlowRecord } from '@ids/contracts';
+import type { AlertRecord, FlowRecord, MlScoreRecord } from '@ids/contracts';
 import { SignatureEngine, toSignatureHitRecord } from '@ids/detection';
 import { signatureAlert, toEveJson } from '@ids/fusion';
 import { flowKey } from '@ids/flow';
@@ -74,16 +74,18 @@ export function registerAnalyze(program: Command): void {
       // One process, one capture: no hot reload, and the inference stage only when models exist.
       const engine = existsSync(join(opts.models, 'registry.json')) ? await InferenceEngine.create({ modelsDir: opts.models, watch: false }) : undefined;
       const collected: FlowRecord[] = [];
+      const collectedScores: MlScoreRecord[] = [];
+      const collectedAlerts: AlertRecord[] = [];
       const started = process.hrtime.bigint();
       let result;
       try {
-        const detection = { scorer: engine, signatureEngine: rules ? () => new SignatureEngine(rules.rules) : undefined };
+        const detection = { scorer: engine, signatureRules: rules?.rules };
         result = await analyzeCapture(path, flowsOut ? {
           ...detection,
           flowSink: { writeFlows: async (flows: FlowRecord[]) => { for (const f of flows) flowsOut!.write(JSON.stringify(f) + '\n'); collected.push(...flows); } },
           featureSink: (vectors) => { for (const v of vectors) featuresOut!.write(JSON.stringify(v) + '\n'); },
-          mlScoreSink: (scores) => { for (const s of scores) scoresOut!.write(JSON.stringify(s) + '\n'); },
-          alertSink: (alerts) => { for (const a of alerts) alertsOut!.write(toEveJson(a) + '\n'); },
+          mlScoreSink: (scores) => { for (const s of scores) scoresOut!.write(JSON.stringify(s) + '\n'); collectedScores.push(...scores); },
+          alertSink: (alerts) => { for (const a of alerts) alertsOut!.write(toEveJson(a) + '\n'); collectedAlerts.push(...alerts); },
         } : detection);
       } finally {
         await engine?.close();
@@ -96,7 +98,7 @@ export function registerAnalyze(program: Command): void {
         if (eveOut) await new Promise<void>((resolve) => eveOut.end(resolve));
         process.stderr.write(`signatures: ${alerts} alert(s)${eveOut ? ` written to ${join(opts.logDir!, 'eve.json')}` : ''}\n`);
       }
-      const summary = summarizeAnalysis(path, flowsOut ? { ...result, flows: collected } : result, seconds);
+      const summary = summarizeAnalysis(path, flowsOut ? { ...result, flows: collected, mlScores: collectedScores, alerts: collectedAlerts } : result, seconds);
       process.stdout.write(opts.json ? JSON.stringify(summary.data, null, 2) + '\n' : summary.text);
     });
 }

@@ -1,4 +1,3 @@
-import { SignatureEngine } from '@ids/detection';
 import {
   alertSinkTopology, featuresTopologies, flowsTopology, fusionTopology, inferenceTopology, loadSignatureRules, signaturesTopology, sinkTopology,
   type FlowsStageOptions,
@@ -29,7 +28,7 @@ const signaturesStage: StageDefinition = {
     for (const e of loaded.errors) deps.logger.warn({ file: e.file, line: e.line, sid: e.sid, code: e.code, reason: e.reason }, 'rule skipped');
     deps.logger.info({ files: loaded.files, rules: loaded.rules.length, skipped: loaded.errors.length }, 'rules loaded');
     const rules = loaded.rules;
-    return topologyStage('signatures', () => signaturesTopology(() => new SignatureEngine(rules))).create(deps);
+    return topologyStage('signatures', () => signaturesTopology(() => rules)).create(deps);
   },
 };
 
@@ -52,7 +51,7 @@ export const STAGES = {
 export function allStageTopologies(): Topology[] {
   const describeOnly = async () => { throw new Error('describe only'); };
   return [
-    flowsTopology(), ...featuresTopologies(), signaturesTopology(() => new SignatureEngine([])), inferenceTopology({ check: () => null, score: describeOnly }), fusionTopology(),
+    flowsTopology(), ...featuresTopologies(), ...signaturesTopology(() => []), inferenceTopology({ check: () => null, score: describeOnly }), fusionTopology(),
     sinkTopology({ writeFlows: describeOnly }), alertSinkTopology({ writeAlerts: describeOnly }),
   ];
 }
