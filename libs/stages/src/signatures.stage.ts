@@ -76,25 +76,50 @@ export function formatRuleError(e: RuleParseError): string {
 }
 
 /**
+ * Where a processor gets its engine from when the rules can change while it runs (RuleSetHolder):
+ * `version` changes when a new rule set is in place, `createEngine` builds an engine over it.
+ */
+export interface SignatureEngineSource {
+  readonly version: number;
+  createEngine(): SignatureEngine;
+}
+
+/** A fixed rule set (`() => new SignatureEngine(rules)`) or one that reloads. */
+export type SignatureEngines = (() => SignatureEngine) | SignatureEngineSource;
+
+/**
  * Decodes each packet and runs the signature engine on it; every alert goes out as a
  * SignatureHitRecord keyed by flow key, at the packet's time.
  *
  * The engine's state (connections, reassembly, HTTP parsers, thresholds, flowbits) is in memory,
  * not in a changelog-backed store: a restarted task starts with empty state, so streams in
  * progress lose their reassembly context and threshold/detection_filter windows start again.
+ *
+ * With a SignatureEngineSource, a new rule set is picked up between two packets: `process` looks
+ * at the source's version first and, when it changed, builds a new engine and drops the old one.
+ * No packet is skipped, but the swap costs what a restart costs: the new engine starts with no
+ * connections (SignatureEngine takes flow tracker options, not a tracker, so they cannot be carried
+ * over), so TCP connections in progress are mid-stream pickups for it (never `established`, no
+ * reassembly or HTTP parsing until a new SYN), and every threshold/detection_filter window and
+ * flowbit starts again, whether or not the rule's sid changed.
  */
 export class SignatureDetectProcessor implements Processor<string, PacketRecord> {
   private context!: ProcessorContext;
   private engine!: SignatureEngine;
+  private version = 0;
 
-  constructor(private readonly engineFactory: () => SignatureEngine) {}
+  constructor(private readonly engines: SignatureEngines) {}
 
   init(context: ProcessorContext): void {
     this.context = context;
-    this.engine = this.engineFactory();
+    this.engine = this.newEngine();
   }
 
   process(record: StreamRecord<string, PacketRecord>): void {
+    if (typeof this.engines !== 'function' && this.engines.version !== this.version) {
+      this.engine = this.newEngine();
+      this.context.count('rules-swapped');
+    }
     const p = record.value;
     if (!p) return;
     const pkt = decodePacket(p.data, p.link_type, p.ts_us, p.original_length);
@@ -112,17 +137,24 @@ export class SignatureDetectProcessor implements Processor<string, PacketRecord>
   onWatermark(watermarkUs: number): void {
     this.engine.expire(watermarkUs);
   }
+
+  private newEngine(): SignatureEngine {
+    if (typeof this.engines === 'function') return this.engines();
+    // version first: a reload between the two reads is then seen on the next packet
+    this.version = this.engines.version;
+    return this.engines.createEngine();
+  }
 }
 
 /**
- * `ids.packets.v1` → detect → `ids.signature-hits.v1`. `engineFactory` is called once per task
- * (partition), so each task has its own engine. Rule hot reload is not implemented: a new rule
- * set needs a restart (which also drops the in-memory state, see SignatureDetectProcessor).
+ * `ids.packets.v1` → detect → `ids.signature-hits.v1`. Each task (partition) builds its own
+ * engine: `engines()` once, or, from a SignatureEngineSource (RuleSetHolder), again whenever its
+ * version changes (rule hot reload, see SignatureDetectProcessor for what a swap loses).
  */
-export function signaturesTopology(engineFactory: () => SignatureEngine): Topology {
+export function signaturesTopology(engines: SignatureEngines): Topology {
   return new TopologyBuilder(APP_IDS.signatures)
     .addSource('packets-source', TOPICS.packets.name)
-    .addProcessor('detect', () => new SignatureDetectProcessor(engineFactory), 'packets-source')
+    .addProcessor('detect', () => new SignatureDetectProcessor(engines), 'packets-source')
     .addSink('signature-hits-sink', TOPICS.signatureHits.name, TOPICS.signatureHits.partitions, 'detect')
     .build();
 }
