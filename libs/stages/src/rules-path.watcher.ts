@@ -54,7 +54,8 @@ export class RulesPathWatcher {
     }
     const poll = this.options.pollIntervalMs ?? 5_000;
     if (poll > 0) {
-      this.pollTimer = setInterval(changed, poll);
+      // a tick never pushes back a pending check: with ticks closer than the debounce it would never run
+      this.pollTimer = setInterval(() => { if (!this.debounceTimer) changed(); }, poll);
       this.pollTimer.unref();
     }
   }
