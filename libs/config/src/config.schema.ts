@@ -23,7 +23,7 @@ export const CONFIG_VARIABLES = {
   IDS_FLOW_IDLE_TIMEOUT_S: { schema: seconds().optional(), doc: 'Override of the flow idle timeout for all protocols (seconds); unset keeps the per-protocol defaults of libs/flow.' },
   IDS_FLOW_ACTIVE_TIMEOUT_S: { schema: seconds().optional(), doc: 'Override of the flow active timeout (seconds).' },
   IDS_SINK_BATCH_ROWS: { schema: int(1, 1_000_000).default(10000), doc: 'Largest batch of rows the sink sends to ClickHouse in one insert.' },
-  IDS_RULES_PATH: { schema: z.string().min(1).default('rules'), doc: 'Signatures: a rule file, or a directory whose *.rules files are loaded in name order (read at start; no hot reload).' },
+  IDS_RULES_PATH: { schema: z.string().min(1).default('rules'), doc: 'Signatures: a rule file, or a directory whose *.rules files are loaded in name order; reloaded on change or SIGHUP (a broken reload keeps the previous set).' },
   IDS_HOME_NET: { schema: z.string().min(1).optional(), doc: 'Signatures: HOME_NET rule variable (e.g. `[10.0.0.0/8,192.168.0.0/16]`); unset keeps Suricata 7\'s default.' },
   IDS_EXTERNAL_NET: { schema: z.string().min(1).optional(), doc: 'Signatures: EXTERNAL_NET rule variable; unset keeps `!$HOME_NET`.' },
   IDS_MODELS_DIR: { schema: z.string().min(1).default('models'), doc: 'Inference: the models directory (registry.json and <name>/<version>/ artifacts), hot-reloaded.' },

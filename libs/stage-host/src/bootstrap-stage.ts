@@ -20,7 +20,8 @@ export async function bootstrapStage(stage: StageDefinition, env: NodeJS.Process
   }
   const logger = createLogger(`ids-${stage.name}`, config.log.level);
   const app = await NestFactory.create(StageHostModule.forStage(stage, config, logger), { logger: new NestPinoLogger(logger) });
-  app.enableShutdownHooks();
+  // Not SIGHUP (Nest's default list has it): SIGHUP reloads the signature rules.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(config.http.port, config.http.host);
   const url = await app.getUrl();
   process.stderr.write(`ids-${stage.name}: health and metrics on ${url}/health ${url}/metrics\n`);

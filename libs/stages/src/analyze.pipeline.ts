@@ -9,7 +9,7 @@ import { flowsTopology, type FlowsStageOptions } from './flows.stage';
 import { collectorTopology, type RecordPort } from './record-collector';
 import { inferenceTopology, type VectorScorer } from './inference.stage';
 import { fusionTopology } from './fusion.stage';
-import { signaturesTopology } from './signatures.stage';
+import { fixedRuleSource, signaturesTopology } from './signatures.stage';
 import { sinkTopology } from './sink.stage';
 import type { FlowSinkPort } from './flow-sink.port';
 
@@ -76,7 +76,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
       inferenceTopology(options.scorer),
       collectorTopology(ANALYZE_ML_SCORES_READER, TOPICS.mlScores.name, mlScoreSink),
     ] : []),
-    ...(options.signatureRules ? signaturesTopology(() => options.signatureRules!) : []),
+    ...(options.signatureRules ? signaturesTopology(fixedRuleSource(options.signatureRules)) : []),
     ...(detecting.hits || detecting.scores ? [
       fusionTopology({}, detecting),
       collectorTopology(ANALYZE_ALERTS_READER, TOPICS.alerts.name, alertSink),

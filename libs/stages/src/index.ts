@@ -12,3 +12,5 @@ export * from './inference.stage';
 export * from './fusion.stage';
 export * from './alert-sink.stage';
 export * from './signatures.stage';
+export * from './rule-set.holder';
+export * from './rules-path.watcher';

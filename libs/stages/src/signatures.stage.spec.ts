@@ -7,7 +7,7 @@ import { parseRuleFile } from '@ids/rules';
 import { EmbeddedRuntime, InMemoryLog, endOfInput, partitionForKey } from '@ids/topology';
 import { ETHERTYPE_IPV4, ethernetFrame, udpPacket } from '../../../test/fixtures/frame.builder';
 import { flowKeyOfFrame } from './frame-key';
-import { SignatureRulesUnreadableError, formatRuleError, loadSignatureRules, signaturesTopology } from './signatures.stage';
+import { SignatureRulesUnreadableError, fixedRuleSource, formatRuleError, loadSignatureRules, signaturesTopology } from './signatures.stage';
 
 const eth = { src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' };
 const RULES = 'alert udp any any -> any 53 (msg:"m"; content:"evil"; detection_filter:track by_src, count 1, seconds 60; sid:1; rev:3;)';
@@ -16,7 +16,7 @@ function driver() {
   const { rules } = parseRuleFile(RULES, { file: 't.rules' });
   const log = new InMemoryLog();
   for (const t of ALL_TOPICS) log.createTopic(t.name, t.partitions);
-  const runtime = new EmbeddedRuntime(log, signaturesTopology(() => rules));
+  const runtime = new EmbeddedRuntime(log, signaturesTopology(fixedRuleSource(rules)));
   runtime.start();
   let seq = 0;
   const send = (tsUs: number, payload: string, data?: Buffer) => {

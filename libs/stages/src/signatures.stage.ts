@@ -76,25 +76,51 @@ export function formatRuleError(e: RuleParseError): string {
 }
 
 /**
+ * The rules the stage runs: fixed (`fixedRuleSource(rules)`) or reloading (RuleSetHolder), where
+ * `version` changes when a new rule set is in place and processors rebuild what they built.
+ */
+export interface SignatureRuleSource {
+  readonly version: number;
+  readonly rules: readonly Rule[];
+}
+
+export function fixedRuleSource(rules: readonly Rule[]): SignatureRuleSource {
+  return { version: 0, rules };
+}
+
+/**
  * Decodes each packet and runs the signature engine on it; every alert goes out as a
  * SignatureHitRecord keyed by flow key, at the packet's time.
  *
  * The engine's state (connections, reassembly, HTTP parsers, thresholds, flowbits) is in memory,
  * not in a changelog-backed store: a restarted task starts with empty state, so streams in
  * progress lose their reassembly context and threshold/detection_filter windows start again.
+ *
+ * With a SignatureEngineSource, a new rule set is picked up between two packets: `process` looks
+ * at the source's version first and, when it changed, builds a new engine and drops the old one.
+ * No packet is skipped, but the swap costs what a restart costs: the new engine starts with no
+ * connections (SignatureEngine takes flow tracker options, not a tracker, so they cannot be carried
+ * over), so TCP connections in progress are mid-stream pickups for it (never `established`, no
+ * reassembly or HTTP parsing until a new SYN), and every threshold/detection_filter window and
+ * flowbit starts again, whether or not the rule's sid changed.
  */
 export class SignatureDetectProcessor implements Processor<string, PacketRecord> {
   private context!: ProcessorContext;
   private engine!: SignatureEngine;
+  private version = 0;
 
-  constructor(private readonly engineFactory: () => SignatureEngine) {}
+  constructor(private readonly source: SignatureRuleSource) {}
 
   init(context: ProcessorContext): void {
     this.context = context;
-    this.engine = this.engineFactory();
+    this.engine = this.newEngine();
   }
 
   process(record: StreamRecord<string, PacketRecord>): void {
+    if (this.source.version !== this.version) {
+      this.engine = this.newEngine();
+      this.context.count('rules-swapped');
+    }
     const p = record.value;
     if (!p) return;
     const pkt = decodePacket(p.data, p.link_type, p.ts_us, p.original_length);
@@ -116,6 +142,12 @@ export class SignatureDetectProcessor implements Processor<string, PacketRecord>
   onWatermark(watermarkUs: number): void {
     this.engine.expire(watermarkUs);
   }
+
+  private newEngine(): SignatureEngine {
+    // version first: a reload between the two reads is then seen on the next packet
+    this.version = this.source.version;
+    return new SignatureEngine(this.source.rules, { deferThresholds: true });
+  }
 }
 
 const HITS_SINK = 'signature-hits-sink';
@@ -134,17 +166,20 @@ export class ThresholdProcessor implements Processor<string, SignatureHitRecord>
   private context!: ProcessorContext;
   private pending!: KeyValueStore<SignatureHitRecord>;
   private gate!: ThresholdGate;
+  private version = 0;
   private watermarkUs = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly gateFactory: () => ThresholdGate) {}
+  constructor(private readonly source: SignatureRuleSource) {}
 
   init(context: ProcessorContext): void {
     this.context = context;
     this.pending = context.getStateStore(THRESHOLD_PENDING_STORE);
-    this.gate = this.gateFactory();
+    this.gate = this.newGate();
   }
 
   process(record: StreamRecord<string, SignatureHitRecord>): void {
+    // A new rule set starts its counts again (a rule's spec may have changed).
+    if (this.source.version !== this.version) this.gate = this.newGate();
     const hit = record.value;
     if (!hit) return;
     if (hit.ts_us < this.watermarkUs) {
@@ -173,6 +208,11 @@ export class ThresholdProcessor implements Processor<string, SignatureHitRecord>
     }
   }
 
+  private newGate(): ThresholdGate {
+    this.version = this.source.version;
+    return new ThresholdGate(this.source.rules);
+  }
+
   private apply(hit: SignatureHitRecord): void {
     if (!this.gate.allow(hit.gid, hit.sid, hit.src_ip, hit.dest_ip, hit.ts_us)) {
       this.context.count('thresholded');
@@ -185,20 +225,21 @@ export class ThresholdProcessor implements Processor<string, SignatureHitRecord>
 
 /**
  * `ids.packets.v1` → detect → `ids.signature-hits.v1`, and threshold rules' matches through
- * `ids-signatures-by-track-repartition` → thresholds → `ids.signature-hits.v1`. `rules` builds
- * the engine of each detect task (one per partition) and the gate of each threshold task.
+ * `ids-signatures-by-track-repartition` → thresholds → `ids.signature-hits.v1`. Each detect task
+ * (one per partition) builds its engine, and each threshold task its gate, from `source` — again
+ * whenever its version changes (rule hot reload; see SignatureDetectProcessor for what a swap loses).
  */
-export function signaturesTopology(rules: () => readonly Rule[]): Topology[] {
+export function signaturesTopology(source: SignatureRuleSource): Topology[] {
   return [
     new TopologyBuilder(APP_IDS.signatures)
       .addSource('packets-source', TOPICS.packets.name)
-      .addProcessor('detect', () => new SignatureDetectProcessor(() => new SignatureEngine(rules(), { deferThresholds: true })), 'packets-source')
+      .addProcessor('detect', () => new SignatureDetectProcessor(source), 'packets-source')
       .addSink(HITS_SINK, TOPICS.signatureHits.name, TOPICS.signatureHits.partitions, 'detect')
       .addSink(BY_TRACK_SINK, TOPICS.signaturesByTrack.name, TOPICS.signaturesByTrack.partitions, 'detect')
       .build(),
     new TopologyBuilder(SIGNATURES_THRESHOLDS_APP_ID)
       .addSource('by-track-source', TOPICS.signaturesByTrack.name)
-      .addProcessor('thresholds', () => new ThresholdProcessor(() => new ThresholdGate(rules())), 'by-track-source')
+      .addProcessor('thresholds', () => new ThresholdProcessor(source), 'by-track-source')
       .addStateStore({ name: THRESHOLD_PENDING_STORE, changelog: true }, 'thresholds')
       .addSink(HITS_SINK, TOPICS.signatureHits.name, TOPICS.signatureHits.partitions, 'thresholds')
       .build(),
