@@ -19,8 +19,8 @@ AGENTS=('Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36'
   'curl/7.88.1')
 WORDS=(router switch cable sensor firewall lamp desk printer laptop monitor "usb hub" keyboard)
-PAGES=(page-300 page-300 page-900 page-900 page-900 page-2000 page-2000 page-4500 page-9000 page-16000 page-40000)
-ASSETS=(site.css app.js site.css img-1200.png img-1200.png img-6000.png img-25000.png)
+PAGES=(page-300 page-300 page-300 page-900 page-900 page-900 page-2000 page-2000 page-4500 page-9000 page-16000)
+ASSETS=(site.css app.js site.css img-1200.png img-1200.png img-6000.png img-14000.png)
 
 # One page view: the page, then 0-3 assets, each on its own connection or all on one
 # keep-alive connection (curl with several URLs), over http or https.
