@@ -106,11 +106,11 @@ echo 'scenario,label,family,attacker_ip,victim_ip,start,end,wire_ip' >"$TIMELINE
 log "profile $PROFILE, run $LAB_ID, temp $LAB_TMP"
 topology_up
 host_add srv "$SRV_IP"
-# Benign users per profile: the holdout's eight still give > 2,000 benign flows with a capture
-# about half the train's size.
+# Benign users per profile: the holdout's nine (and its longer benign-only head and tail) still
+# give > 2,000 benign flows with a capture about half the train's size.
 case $PROFILE in
 smoke) USERS=("${BENIGN_USERS[@]:0:2}") ;;
-holdout) USERS=("${BENIGN_USERS[@]:0:8}") ;;
+holdout) USERS=("${BENIGN_USERS[@]:0:9}") ;;
 *) USERS=("${BENIGN_USERS[@]}") ;;
 esac
 for u in "${USERS[@]}"; do
@@ -130,7 +130,7 @@ done
 
 case $PROFILE in
 train) SCENARIOS=("${TRAIN_SCENARIOS[@]}") WARMUP=8 GAP=2 BENIGN_ROUNDS=3000 ;;
-holdout) SCENARIOS=("${HOLDOUT_SCENARIOS[@]}") WARMUP=6 GAP=2 BENIGN_ROUNDS=2000 ;;
+holdout) SCENARIOS=("${HOLDOUT_SCENARIOS[@]}") WARMUP=12 GAP=2 BENIGN_ROUNDS=2000 ;;
 smoke) SCENARIOS=("${SMOKE_SCENARIOS[@]}") WARMUP=6 GAP=1 BENIGN_ROUNDS=200 ;;
 esac
 if [[ -n $ONLY ]]; then

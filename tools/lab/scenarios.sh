@@ -110,6 +110,8 @@ TRAIN_SCENARIOS=(
   "curl-cmdi-https command-injection web $SRV_IP payload_get $HS/app/ping host $P/cmdi.train.txt 2 -k"
   "curl-traversal-https path-traversal web $SRV_IP payload_get $HS/app/download file $P/traversal.train.txt 2 -k"
   "curl-traversal-path-https path-traversal web $SRV_IP payload_path $HS/static/ $P/traversal.train.txt -k"
+  "curl-traversal-path-root path-traversal web $SRV_IP payload_path $H/ $P/traversal.train.txt"
+  "curl-traversal-path-img path-traversal web $SRV_IP payload_path $HS/images/ $P/traversal.train.txt -k"
   "curl-inclusion-https file-inclusion web $SRV_IP payload_get $HS/app/page file $P/inclusion.train.txt 2 -k"
 )
 
