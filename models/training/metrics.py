@@ -44,9 +44,19 @@ def attack_probability(probabilities: np.ndarray, classes: list[str]) -> np.ndar
     return probabilities[:, attack_columns].max(axis=1)
 
 
+def served_labels(probabilities: np.ndarray, classes: list[str], alert: float) -> np.ndarray:
+    """The label the inference stage serves: the most probable attack class when its probability
+    reaches `alert`, else benign (not the argmax: an attack class can lead below `alert` when the
+    attack probability is split between classes)."""
+    attack_columns = np.array([k for k, c in enumerate(classes) if c != BENIGN])
+    best = attack_columns[probabilities[:, attack_columns].argmax(axis=1)]
+    called = probabilities[np.arange(len(probabilities)), best] >= np.float32(alert)
+    return np.where(called, np.asarray(classes)[best], BENIGN)
+
+
 def classifier_metrics(frame: pd.DataFrame, probabilities: np.ndarray, classes: list[str], alert: float) -> dict:
     truth = frame["label"].to_numpy()
-    predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
+    predicted = served_labels(probabilities, classes, alert)
     precision, recall, f1, support = precision_recall_fscore_support(truth, predicted, labels=classes, zero_division=0)
     per_class = {
         c: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}

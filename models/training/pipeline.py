@@ -20,6 +20,7 @@ from .errors import DatasetSchemaError, DatasetValueError, OnnxGraphEditError
 from .metrics import anomaly_metrics, attack_probability, classifier_metrics
 from .report import plot_confusion, plot_importances, plot_scores, write_report
 from .split import split_by_scenario_time
+from .thresholds import alert_threshold, anomaly_threshold
 from .transforms import as_float32
 GOLDEN_ROWS = 8
 
@@ -141,7 +142,7 @@ def train(args) -> dict:
     _check_tensor_only("flow-ae", ae_onnx)
     ae_va = run_onnx(ae_onnx, x_va, "score").reshape(-1)
     benign_va = ae_va[~is_attack_va]
-    threshold = float(np.quantile(benign_va, 1.0 - args.anomaly_fpr, method="higher"))
+    threshold = anomaly_threshold(benign_va, args.anomaly_margin, args.anomaly_fpr)
     ae_ref = autoencoder.score_autoencoder(ae_model, x_te)
     ae_te = run_onnx(ae_onnx, x_te, "score").reshape(-1)
     built["flow-ae"] = {
@@ -149,7 +150,8 @@ def train(args) -> dict:
         "equivalence": check_scores("flow-ae", ae_ref, ae_te, threshold),
         "fp16": _fp16(ae_onnx, ae_scaled, [ae_reconstruction], x_te, "score", ae_te, threshold),
         "test": ae_te, "validation": ae_va, "reference": ae_ref, "importances": None, "threshold": threshold,
-        "export": {"benign_training_rows": int(min((y_tr == 0).sum(), args.nn_max_rows)), "threshold_rule": f"quantile {1 - args.anomaly_fpr:g} of validation benign scores ({len(benign_va)} flows)"},
+        "export": {"benign_training_rows": int(min((y_tr == 0).sum(), args.nn_max_rows)), "threshold_rule": (f"{args.anomaly_margin:g} x the highest validation benign score ({len(benign_va)} flows)" if args.anomaly_margin > 0
+                                                                     else f"quantile {1 - args.anomaly_fpr:g} of validation benign scores ({len(benign_va)} flows)")},
     }
     _log(f"flow-ae done ({time.time() - started:.1f} s), threshold {threshold:.4g}")
 
@@ -162,9 +164,13 @@ def train(args) -> dict:
     written = {}
     for name, b in built.items():
         if b["role"] == "classifier":
-            thresholds = {"alert": args.alert_threshold}
-            m_test = classifier_metrics(frame_te, b["test"], classes, args.alert_threshold)
-            m_val = classifier_metrics(frame_va, b["validation"], classes, args.alert_threshold)
+            # Chosen on the validation split's benign flows: the holdout only measures.
+            alert = alert_threshold(attack_probability(b["validation"], classes)[~is_attack_va], args.alert_threshold, args.alert_fpr)
+            thresholds = {"alert": alert}
+            b["export"]["threshold_rule"] = (f"lowest >= {args.alert_threshold:g} with at most {args.alert_fpr:g} of validation benign flows "
+                                             f"({int((~is_attack_va).sum())}) alerting")
+            m_test = classifier_metrics(frame_te, b["test"], classes, alert)
+            m_val = classifier_metrics(frame_va, b["validation"], classes, alert)
             outputs = {"probabilities": "probabilities"}
         else:
             thresholds = {"anomaly": b["threshold"]}

@@ -30,7 +30,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--nn-max-rows", type=int, default=300_000,
                         help="flow-mlp and flow-ae train on at most this many rows (seeded subsample of the train split); sklearn MLPs are slow on millions")
     parser.add_argument("--alert-threshold", type=float, default=0.5)
-    parser.add_argument("--anomaly-fpr", type=float, default=0.005, help="target benign false-positive rate of flow-ae on validation")
+    parser.add_argument("--alert-fpr", type=float, default=0.001,
+                        help="classifiers: thresholds.alert is the lowest value >= --alert-threshold with at most this share of validation benign flows alerting")
+    parser.add_argument("--anomaly-fpr", type=float, default=0.005, help="flow-ae with --anomaly-margin 0: target benign false-positive rate on validation")
+    parser.add_argument("--anomaly-margin", type=float, default=1.5,
+                        help="flow-ae: threshold = this x the highest validation benign score (0: the --anomaly-fpr quantile instead)")
     args = parser.parse_args(argv)
     if not re.fullmatch(r"\d+\.\d+\.\d+", args.version):
         parser.error(f"--version must be semver MAJOR.MINOR.PATCH, got {args.version!r}")

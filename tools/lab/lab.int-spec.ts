@@ -9,6 +9,13 @@ import { repoRoot } from '@ids/contracts';
 // tools/lab/install.sh and `npm run build` (the flow extractor is bin/ids.js).
 const root = repoRoot();
 const RUN = join(root, 'tools', 'lab', 'run.sh');
+// The labels every profile may use: the shipped rules' names, so a model's class and a rule's alert
+// about the same attack carry the same name.
+const RULE_LABELS = new Set([
+  'syn-flood', 'udp-flood', 'icmp-flood', 'slowloris', 'dns-amplification', 'tcp-connect-scan', 'syn-scan', 'fin-scan',
+  'xmas-scan', 'null-scan', 'sqli', 'xss', 'command-injection', 'path-traversal', 'file-inclusion', 'ssh-bruteforce',
+  'ftp-bruteforce', 'http-auth-bruteforce', 'rdp-bruteforce',
+]);
 const HEADER = 'src_ip,src_port,dst_ip,dst_port,proto,first_ts,last_ts,label,family,scenario';
 const FAMILIES = new Set(['benign', 'dos', 'scan', 'web', 'bruteforce']);
 const PROTOS = new Set(['tcp', 'udp', 'icmp']);
@@ -86,6 +93,11 @@ describe('traffic lab, smoke profile', () => {
       expect(r.label === 'benign').toBe(r.family === 'benign');
       expect(r.last_ts).toBeGreaterThanOrEqual(r.first_ts);
     }
+  });
+
+  it('uses only the shipped rules\' names as attack labels (rules/README.md)', () => {
+    for (const t of timeline) if (t.family !== 'benign') expect(RULE_LABELS.has(t.label)).toBe(true);
+    for (const r of labels) expect(r.label === 'benign' || RULE_LABELS.has(r.label)).toBe(true);
   });
 
   it("labels the attack's flows with its label and everything else benign", () => {

@@ -15,7 +15,9 @@ const TIMELINE = [
   'amp,dns-amplification,dos,10.77.0.102,10.77.0.30,120,130,10.77.0.30',
   'icmp,icmp-flood,dos,10.77.0.103,10.77.0.10,140,150,10.77.0.103',
   'icmp,icmp-flood,dos,10.77.0.200,10.77.0.10,140,150,10.77.0.200',
+  'scan,tcp-connect-scan,scan,10.77.0.104,10.77.0.10,160,170,10.77.0.104',
   'benign-web,benign,benign,10.77.0.20,10.77.0.10,90,200,10.77.0.20',
+  'benign-web-ben3,benign,benign,10.77.0.22,10.77.0.10,90,200,10.77.0.22',
 ].join('\n') + '\n';
 
 const flow = (orig_h: string, resp_h: string, proto: string, firstS: number, lastS: number) =>
@@ -31,6 +33,8 @@ const CASES: Array<[string, string, string, string, string]> = [
   ['real attacker address of a spoofing scenario is not a key', flow('10.77.0.102', '10.77.0.10', 'udp', 121, 121), 'benign', 'benign', 'background'],
   ['second bot address of a multi-source scenario', flow('10.77.0.200', '10.77.0.10', 'icmp', 141, 149), 'icmp-flood', 'dos', 'icmp'],
   ['benign client during an attack', flow('10.77.0.20', '10.77.0.10', 'tcp', 105, 106), 'benign', 'benign', 'benign-web'],
+  ['renamed scan label', flow('10.77.0.104', '10.77.0.10', 'tcp', 165, 165), 'tcp-connect-scan', 'scan', 'scan'],
+  ['third benign user', flow('10.77.0.22', '10.77.0.10', 'udp', 165, 165), 'benign', 'benign', 'benign-web-ben3'],
 ];
 
 describe('label_flows.py', () => {

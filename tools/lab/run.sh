@@ -106,8 +106,17 @@ echo 'scenario,label,family,attacker_ip,victim_ip,start,end,wire_ip' >"$TIMELINE
 log "profile $PROFILE, run $LAB_ID, temp $LAB_TMP"
 topology_up
 host_add srv "$SRV_IP"
-host_add ben1 "$BEN1_IP"
-host_add ben2 "$BEN2_IP"
+# Benign users per profile: the holdout's nine (and its longer benign-only head and tail) still
+# give > 2,000 benign flows with a capture about half the train's size.
+case $PROFILE in
+smoke) USERS=("${BENIGN_USERS[@]:0:2}") ;;
+holdout) USERS=("${BENIGN_USERS[@]:0:9}") ;;
+*) USERS=("${BENIGN_USERS[@]}") ;;
+esac
+for u in "${USERS[@]}"; do
+  read -r role ip _ <<<"$u"
+  host_add "$role" "$ip"
+done
 host_add vic "$VICTIM_IP"
 services_up
 log "services up on $SRV_IP (http 80, https 443, ssh 22, ftp 21, dns 53, rdp stand-in 3389)"
@@ -121,7 +130,7 @@ done
 
 case $PROFILE in
 train) SCENARIOS=("${TRAIN_SCENARIOS[@]}") WARMUP=8 GAP=2 BENIGN_ROUNDS=3000 ;;
-holdout) SCENARIOS=("${HOLDOUT_SCENARIOS[@]}") WARMUP=6 GAP=2 BENIGN_ROUNDS=2000 ;;
+holdout) SCENARIOS=("${HOLDOUT_SCENARIOS[@]}") WARMUP=12 GAP=2 BENIGN_ROUNDS=2000 ;;
 smoke) SCENARIOS=("${SMOKE_SCENARIOS[@]}") WARMUP=6 GAP=1 BENIGN_ROUNDS=200 ;;
 esac
 if [[ -n $ONLY ]]; then
@@ -135,8 +144,12 @@ fi
 # their deadline is only the outer bound).
 BENIGN_START=$(now)
 deadline=$(($(date +%s) + 900))
-start_in_ns "$(ns_name ben1)" "$LAB_TMP/benign1.log" bash "$LAB_DIR/benign.sh" "$SRV_IP" "$BENIGN_ROUNDS" "$deadline" "$SEED" web "$LAB_TMP/ben1"
-start_in_ns "$(ns_name ben2)" "$LAB_TMP/benign2.log" bash "$LAB_DIR/benign.sh" "$SRV_IP" "$BENIGN_ROUNDS" "$deadline" "$((SEED + 1))" ops "$LAB_TMP/ben2"
+k=0
+for u in "${USERS[@]}"; do
+  read -r role ip mix <<<"$u"
+  start_in_ns "$(ns_name "$role")" "$LAB_TMP/$role.log" bash "$LAB_DIR/benign.sh" "$SRV_IP" "$BENIGN_ROUNDS" "$deadline" "$((SEED + k))" "$mix" "$LAB_TMP/$role"
+  k=$((k + 1))
+done
 pause "$WARMUP"
 
 n=0
@@ -181,10 +194,14 @@ done
 
 pause "$WARMUP" # benign-only tail: late answers of the last attack fall well inside its grace
 BENIGN_END=$(now)
-ns_kill_all "$(ns_name ben1)"
-ns_kill_all "$(ns_name ben2)"
-echo "benign-web,benign,benign,$BEN1_IP,$SRV_IP,$BENIGN_START,$BENIGN_END,$BEN1_IP" >>"$TIMELINE"
-echo "benign-ops,benign,benign,$BEN2_IP,$SRV_IP,$BENIGN_START,$BENIGN_END,$BEN2_IP" >>"$TIMELINE"
+for u in "${USERS[@]}"; do
+  read -r role ip mix <<<"$u"
+  ns_kill_all "$(ns_name "$role")"
+  # The first user of each kind keeps the historic scenario name (benign-web, benign-ops).
+  name=benign-$mix
+  [[ $role == ben1 || $role == ben2 ]] || name=benign-$mix-$role
+  echo "$name,benign,benign,$ip,$SRV_IP,$BENIGN_START,$BENIGN_END,$ip" >>"$TIMELINE"
+done
 sleep 1
 stop_pid "$TCPDUMP_PID" 10
 TCPDUMP_PID=

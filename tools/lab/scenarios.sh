@@ -72,11 +72,12 @@ payload_get() {
   done
 }
 # payload_path BASE_URL FILE: the payload in the path itself, sent as is (no normalisation).
-payload_path() {
+payload_path() { # BASE_URL FILE [curl opts]
   local base=$1 file=$2 line
+  shift 2
   while IFS= read -r line || [[ -n $line ]]; do
     [[ -z $line || $line == *' '* ]] && continue
-    inns "$ATK_NS" timeout 5 curl -s -o /dev/null --path-as-is "$base$line" || true
+    inns "$ATK_NS" timeout 5 curl -s -o /dev/null "$@" --path-as-is "$base$line" || true
   done <"$file"
 }
 
@@ -89,23 +90,33 @@ TRAIN_SCENARIOS=(
   "icmp-flood-hping3 icmp-flood dos $SRV_IP bots 6 hping_flood --icmp -d 64 -c 500 -i u800"
   "slowloris-http slowloris dos $SRV_IP slowloris $H/ 150 50 5 15"
   "dns-amp-txt-apex dns-amplification dos $VICTIM_IP dns_amp $LAB_ZONE TXT 400 0.01"
-  "nmap-connect portscan-connect scan $SRV_IP nmap_scan -sT -p 1-1024 --max-rate 1500"
-  "nmap-syn portscan-syn scan $SRV_IP nmap_scan -sS -p 1-1024 --max-rate 1500"
-  "nmap-fin portscan-fin scan $SRV_IP nmap_scan -sF -p 1-1024 --max-rate 1500"
-  "nmap-xmas portscan-xmas scan $SRV_IP nmap_scan -sX -p 1-1024 --max-rate 1500"
-  "nmap-null portscan-null scan $SRV_IP nmap_scan -sN -p 1-1024 --max-rate 1500"
+  "nmap-connect tcp-connect-scan scan $SRV_IP nmap_scan -sT -p 1-1024 --max-rate 1500"
+  "nmap-syn syn-scan scan $SRV_IP nmap_scan -sS -p 1-1024 --max-rate 1500"
+  "nmap-fin fin-scan scan $SRV_IP nmap_scan -sF -p 1-1024 --max-rate 1500"
+  "nmap-xmas xmas-scan scan $SRV_IP nmap_scan -sX -p 1-1024 --max-rate 1500"
+  "nmap-null null-scan scan $SRV_IP nmap_scan -sN -p 1-1024 --max-rate 1500"
   "hydra-ssh ssh-bruteforce bruteforce $SRV_IP hydra_run $P/users.train.txt $P/passwords.train.txt ssh://$SRV_IP"
   "hydra-ftp ftp-bruteforce bruteforce $SRV_IP hydra_run $P/users.train.txt $P/passwords.train.txt ftp://$SRV_IP"
-  "hydra-http-basic http-basic-bruteforce bruteforce $SRV_IP hydra_run $P/users.train.txt $P/passwords.train.txt $SRV_IP http-get /private/"
+  "hydra-http-basic http-auth-bruteforce bruteforce $SRV_IP hydra_run $P/users.train.txt $P/passwords.train.txt $SRV_IP http-get /private/"
   "hydra-rdp rdp-bruteforce bruteforce $SRV_IP hydra_run $P/users.train.txt $P/passwords.train.txt rdp://$SRV_IP"
-  "sqlmap-item sql-injection web $SRV_IP sqlmap_run -u $H/app/item?id=1 --technique=BEU --level 1 --risk 1 --tables"
+  "sqlmap-item sqli web $SRV_IP sqlmap_run -u $H/app/item?id=1 --technique=BEU --level 1 --risk 1 --tables"
   "curl-xss xss web $SRV_IP payload_get $H/app/search q $P/xss.train.txt 2"
   "curl-cmdi command-injection web $SRV_IP payload_get $H/app/ping host $P/cmdi.train.txt 2"
   "curl-traversal path-traversal web $SRV_IP payload_get $H/app/download file $P/traversal.train.txt 2"
   "curl-traversal-path path-traversal web $SRV_IP payload_path $H/static/ $P/traversal.train.txt"
   "curl-inclusion file-inclusion web $SRV_IP payload_get $H/app/page file $P/inclusion.train.txt 2"
+  "hydra-https-basic-train http-auth-bruteforce bruteforce $SRV_IP hydra_run $P/users.train.txt $P/passwords.train.txt -S -s 443 $SRV_IP https-get /private/"
+  "curl-xss-https xss web $SRV_IP payload_get $HS/app/search q $P/xss.train.txt 2 -k"
+  "curl-cmdi-https command-injection web $SRV_IP payload_get $HS/app/ping host $P/cmdi.train.txt 2 -k"
+  "curl-traversal-https path-traversal web $SRV_IP payload_get $HS/app/download file $P/traversal.train.txt 2 -k"
+  "curl-traversal-path-https path-traversal web $SRV_IP payload_path $HS/static/ $P/traversal.train.txt -k"
+  "curl-traversal-path-root path-traversal web $SRV_IP payload_path $H/ $P/traversal.train.txt"
+  "curl-traversal-path-img path-traversal web $SRV_IP payload_path $HS/images/ $P/traversal.train.txt -k"
+  "curl-inclusion-https file-inclusion web $SRV_IP payload_get $HS/app/page file $P/inclusion.train.txt 2 -k"
 )
 
+# Train has the web attacks and the basic-auth brute force over both http and https, so the
+# transport is not what the models learn; the holdout keeps its own payload lists and wordlists.
 # Same labels and families, other tools or parameters: scapy instead of hping3 for SYN/UDP,
 # other sizes/ports/rates, slowloris over TLS, TXT instead of ANY, other nmap port lists and
 # timing, other wordlists, basic auth over HTTPS, another sqlmap technique set, other payloads.
@@ -115,16 +126,16 @@ HOLDOUT_SCENARIOS=(
   "icmp-flood-scapy icmp-flood dos $SRV_IP bots 4 scapy_flood icmp 0 300 0.002"
   "slowloris-https slowloris dos $SRV_IP slowloris $HS/ 60 20 3 10"
   "dns-amp-txt dns-amplification dos $VICTIM_IP dns_amp big.$LAB_ZONE TXT 200 0.02"
-  "nmap-connect-top portscan-connect scan $SRV_IP nmap_scan -sT -T3 --top-ports 300 --max-rate 600"
-  "nmap-syn-list portscan-syn scan $SRV_IP nmap_scan -sS -T3 -p 20-25,53,80,110-143,443,1000-1400,3306,3389,8080 --max-rate 600"
-  "nmap-fin-high portscan-fin scan $SRV_IP nmap_scan -sF -p 1025-1400 --max-rate 500"
-  "nmap-xmas-top portscan-xmas scan $SRV_IP nmap_scan -sX --top-ports 200 --max-rate 500"
-  "nmap-null-high portscan-null scan $SRV_IP nmap_scan -sN -p 2000-2300 --max-rate 500"
+  "nmap-connect-top tcp-connect-scan scan $SRV_IP nmap_scan -sT -T3 --top-ports 300 --max-rate 600"
+  "nmap-syn-list syn-scan scan $SRV_IP nmap_scan -sS -T3 -p 20-25,53,80,110-143,443,1000-1400,3306,3389,8080 --max-rate 600"
+  "nmap-fin-high fin-scan scan $SRV_IP nmap_scan -sF -p 1025-1400 --max-rate 500"
+  "nmap-xmas-top xmas-scan scan $SRV_IP nmap_scan -sX --top-ports 200 --max-rate 500"
+  "nmap-null-high null-scan scan $SRV_IP nmap_scan -sN -p 2000-2300 --max-rate 500"
   "hydra-ssh-alt ssh-bruteforce bruteforce $SRV_IP hydra_run $P/users.holdout.txt $P/passwords.holdout.txt ssh://$SRV_IP"
   "hydra-ftp-alt ftp-bruteforce bruteforce $SRV_IP hydra_run $P/users.holdout.txt $P/passwords.holdout.txt ftp://$SRV_IP"
-  "hydra-https-basic http-basic-bruteforce bruteforce $SRV_IP hydra_run $P/users.holdout.txt $P/passwords.holdout.txt -S -s 443 $SRV_IP https-get /private/"
+  "hydra-https-basic http-auth-bruteforce bruteforce $SRV_IP hydra_run $P/users.holdout.txt $P/passwords.holdout.txt -S -s 443 $SRV_IP https-get /private/"
   "hydra-rdp-alt rdp-bruteforce bruteforce $SRV_IP hydra_run $P/users.holdout.txt $P/passwords.holdout.txt rdp://$SRV_IP"
-  "sqlmap-item-bool sql-injection web $SRV_IP sqlmap_run -u $H/app/item?id=2 --technique=BU --level 2 --random-agent --tamper=space2comment --banner"
+  "sqlmap-item-bool sqli web $SRV_IP sqlmap_run -u $H/app/item?id=2 --technique=BU --level 2 --random-agent --tamper=space2comment --banner"
   "curl-xss-alt xss web $SRV_IP payload_get $HS/app/search q $P/xss.holdout.txt 2 -k"
   "curl-cmdi-alt command-injection web $SRV_IP payload_get $HS/app/ping host $P/cmdi.holdout.txt 2 -k"
   "curl-traversal-alt path-traversal web $SRV_IP payload_path $H/static/ $P/traversal.holdout.txt"

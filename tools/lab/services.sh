@@ -32,7 +32,7 @@ make_user() {
   fi
   echo "$LAB_USER:$LAB_PASS" | chpasswd
   mkdir -p "$SRV_DIR/home"
-  head -c 20000 /dev/urandom | base64 >"$SRV_DIR/home/readme.txt"
+  head -c 3000 /dev/urandom | base64 >"$SRV_DIR/home/readme.txt"
   chown -R "$LAB_USER:" "$SRV_DIR/home"
 }
 
@@ -42,6 +42,14 @@ write_nginx_conf() {
   printf '<html><body><h1>lab.test</h1><a href="/static/about.html">about</a></body></html>\n' >"$d/html/index.html"
   head -c 30000 /dev/urandom | base64 | sed 's/^/<p>/' >"$d/html/static/about.html"
   printf '<p>private area</p>\n' >"$d/html/private/index.html"
+  # Pages and assets of varied sizes for the benign browsers (benign.sh picks among them).
+  local n
+  for n in 300 900 2000 4500 9000 16000; do
+    head -c $((n * 3 / 4)) /dev/urandom | base64 -w 76 | sed 's/^/<p>/' >"$d/html/static/page-$n.html"
+  done
+  for n in 1200 6000 14000; do head -c "$n" /dev/urandom >"$d/html/static/img-$n.png"; done
+  printf 'body{margin:0;font-family:sans-serif}\n%.0s' {1..40} >"$d/html/static/site.css"
+  printf 'console.log("lab");\n%.0s' {1..120} >"$d/html/static/app.js"
   htpasswd -bc "$d/htpasswd" admin "$LAB_PASS" 2>/dev/null
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=www.$LAB_ZONE" \
     -keyout "$d/key.pem" -out "$d/cert.pem" 2>/dev/null

@@ -9,6 +9,13 @@ LAB_BRIDGE=labbr0
 SRV_IP=$LAB_NET.10
 BEN1_IP=$LAB_NET.20
 BEN2_IP=$LAB_NET.21
+# Benign users: "role ip mix" (benign.sh MIX); run.sh starts all of them in train and holdout,
+# the first two in smoke.
+BENIGN_USERS=(
+  "ben1 $BEN1_IP web" "ben2 $BEN2_IP ops" "ben3 $LAB_NET.22 web" "ben4 $LAB_NET.23 web"
+  "ben5 $LAB_NET.24 ops" "ben6 $LAB_NET.25 web" "ben7 $LAB_NET.26 web" "ben8 $LAB_NET.27 ops"
+  "ben9 $LAB_NET.28 web" "ben10 $LAB_NET.29 web" "ben11 $LAB_NET.31 web" "ben12 $LAB_NET.32 ops"
+)
 VICTIM_IP=$LAB_NET.30 # DNS amplification victim: its address is the spoofed source
 
 # Namespace names all start with "idslab<run id>-" so a run only ever sweeps its own.

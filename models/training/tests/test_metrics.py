@@ -44,6 +44,14 @@ class MetricsTest(unittest.TestCase):
         self.assertEqual(m["confusion"]["rows"], CLASSES + ["ssh-bruteforce"])
         self.assertEqual(m["confusion"]["counts"][3], [0, 0, 1])
 
+    def test_labels_are_the_served_ones_not_the_argmax(self):
+        split = frame([("g", 7, "flood-2", "syn-flood", "dos"), ("h", 8, "flood-2", "syn-flood", "dos")])
+        # an attack class leads (argmax) below alert: served, and counted, as benign
+        p = np.array([[0.3, 0.45, 0.25], [0.1, 0.55, 0.35]])
+        m = classifier_metrics(split, p, CLASSES, alert=0.5)
+        self.assertEqual(m["confusion"]["counts"][1], [1, 1, 0])
+        self.assertEqual(m["per_class"]["syn-flood"]["recall"], 0.5)
+
     def test_anomaly_threshold_is_strict(self):
         m = anomaly_metrics(self.frame, np.array([0.1, 1.0, 5.0, 1.0, 0.2, 3.0]), threshold=1.0)
         self.assertEqual(m["benign_false_positive_rate"], 0.0)
