@@ -50,7 +50,8 @@ describe('signature rules hot reload on the Kafka runtime', () => {
     await consumer.subscribe({ topics: [TOPICS.signatureHits.name], fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        const hit = (await serdes.decodeValue(TOPICS.signatureHits.name, message.value)) as SignatureHitRecord;
+        const hit = (await serdes.decodeValue(TOPICS.signatureHits.name, message.value)) as SignatureHitRecord | null;
+        if (hit === null) return; // an event-time marker: a null value
         if ((hit.sid === SID_A || hit.sid === SID_B) && hit.ts_us >= startUs) hits.push(hit);
       },
     });
