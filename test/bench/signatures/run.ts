@@ -118,6 +118,7 @@ async function main(): Promise<void> {
     const r = spawnSync(cmd, argv, { encoding: 'utf8', env, maxBuffer: 16 * 1024 * 1024 });
     if (r.status !== 0) throw new Error(`${mode} ${set.n} rules: exited ${r.status ?? r.signal}: ${(r.stderr ?? '').trim().slice(-2000)}`);
     const c = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ChildSample;
+    if (c.parseErrors > 0 || c.rules !== set.n) throw new Error(`${mode}: ${c.rules} of ${set.n} rules parsed, ${c.parseErrors} errors`);
     return { seconds: c.seconds, cpuSeconds: c.cpuSeconds, bytes: c.payloadBytes, packets: mode === 'ac' ? c.payloadPackets : c.packets, matches: c.matches, matchedPackets: c.matchedPackets, loadSeconds: c.loadSeconds, child: c };
   };
   const runGrep = (set: (typeof sets)[number]): Sample => {

@@ -12,10 +12,10 @@ import { prng } from '../bench-capture.generator';
 export const INDICATORS: readonly string[] = [
   '/wp-login.php', 'union+select', 'sqlmap/1.7.2', 'cmd.exe /c', '/etc/passwd', 'eval(base64_',
   'powershell -enc', '/cgi-bin/test.cgi', '../../../../', 'xp_cmdshell', '<script>alert(', 'Nikto/2.5.0',
-  'wget http://', '/phpmyadmin/', 'javascript:eval', '/.git/config', 'masscan/1.3', '/bin/sh -i',
+  'wget -qO- http', '/phpmyadmin/', 'javascript+eval', '/.git/config', 'masscan/1.3', '/bin/sh -i',
   'select+sleep(', '/actuator/env', '/jndi/ldap/', 'DROP TABLE', 'zgrab/0.x', '/.env HTTP',
   'nc -e /bin/sh', 'curl -s http', 'UNION ALL SELECT', '/shell.php', 'document.cookie', 'onerror=alert',
-  'failed password for', 'invalid user admin', 'segfault at 0', 'authentication failure', 'Possible SYN flooding',
+  'failed password for', 'invalid user admin', 'segfault at 0', 'authentication fail', 'Possible SYN flood',
   'session opened for', 'OUT OF MEMORY', 'sudo root TTY', 'POSSIBLE BREAK-IN', 'refused connect from',
 ];
 
@@ -26,8 +26,8 @@ export const UDP_INDICATORS: readonly string[] = INDICATORS.slice(30);
 const PREFIXES: readonly string[] = [
   '/admin/', '/api/v', '.php?id=', 'GET /', 'POST /', 'Mozilla/5.0 (', 'User-Agent', 'Host', 'Cookie',
   'session=', 'token=', 'password=', 'select ', '<script', 'Content-Type', 'text/html', 'HTTP/1.', '/static/',
-  'application/', '<div class=', 'href="/', 'charset=', 'cmd=', '/bin/', 'sshd[', 'kernel', 'CRON[',
-  'user=', '.js?v=', '.css', 'id="', 'json', 'login', 'upload', 'download', '/images/', 'auth',
+  'application/', '<div class=', "href='/", 'charset=', 'cmd=', '/bin/', 'sshd[', 'kernel', 'CRON[',
+  'user=', '.js?v=', '.css', "id='", 'json', 'login', 'upload', 'download', '/images/', 'auth',
 ];
 
 const SUFFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789_-';
