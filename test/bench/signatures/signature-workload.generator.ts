@@ -24,7 +24,7 @@ import { TcpConversation, type TimedFrame } from '../../fixtures/tcp-conversatio
 import { INDICATORS, UDP_INDICATORS } from './signature-rules.generator';
 
 /** Bump when the bytes written for given options change: the cached files are then rebuilt. */
-export const SIGNATURE_WORKLOAD_VERSION = 1;
+export const SIGNATURE_WORKLOAD_VERSION = 2;
 
 export interface SignatureWorkloadOptions {
   /** Stop once this many payload bytes are written (the last conversation is finished). */
