@@ -166,6 +166,8 @@ async function main(): Promise<void> {
     mbPerSecond: figure('MB/s', c.runs.map((r) => r.bytes / MB / r.seconds)),
     packetsPerSecond: c.runs[0].packets === null ? null : figure('packets/s', c.runs.map((r) => r.packets! / r.seconds)),
     seconds: figure('s', c.runs.map((r) => r.seconds)),
+    // below 1: the pinned CPU was shared with other work during the run (taskset pins, it does not reserve)
+    cpuShare: figure('cpu s / wall s', c.runs.map((r) => r.cpuSeconds / r.seconds)),
     ...(c.runs[0].loadSeconds !== undefined ? { loadSeconds: figure('s', c.runs.map((r) => r.loadSeconds!)) } : {}),
     ...(c.runs[0].startupSeconds !== undefined ? { startupSeconds: figure('s', c.runs.map((r) => r.startupSeconds!)) } : {}),
   });
@@ -236,8 +238,8 @@ async function main(): Promise<void> {
   log(`load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end (${cpus().length} CPUs); ${report.machine.cpuModel}, ${report.machine.pinning}`);
   log(`node ${process.version}, ${grepVersion ?? 'no grep'}, ${suricataVersion ?? 'no Suricata'}; workload ${workload.stats.frames} frames, ${(workload.stats.payloadBytes / MB).toFixed(1)} MB of payload in ${workload.stats.payloadFrames} payloads; median (min–max) of ${args.repeat}`);
   log('');
-  log('| rules | figure | MB/s | packets/s | vs grep (MB/s, paired) | load / start-up s | matches |');
-  log('|---|---|---|---|---|---|---|');
+  log('| rules | figure | MB/s | packets/s | vs grep (MB/s, paired) | CPU / wall | load / start-up s | matches |');
+  log('|---|---|---|---|---|---|---|---|');
   for (const s of sets) {
     for (const f of args.only) {
       const c = find(f, s.n);
@@ -248,7 +250,7 @@ async function main(): Promise<void> {
       const load = x.loadSeconds ? x.loadSeconds.median.toFixed(2) : x.startupSeconds ? `${x.startupSeconds.median.toFixed(2)} (suricata -T)` : '';
       const m = c.runs.at(-1)!;
       const matchText = f === 'grep' ? `${m.matchedPackets} lines` : f === 'suricata' ? `${m.matches} alerts` : f === 'ac' ? `${m.matches} occurrences in ${m.matchedPackets} payloads` : `${m.matches} alerts in ${m.matchedPackets} packets`;
-      log(`| ${s.n} | ${f} | ${x.mbPerSecond.median.toFixed(1)} (${x.mbPerSecond.min.toFixed(1)}–${x.mbPerSecond.max.toFixed(1)}) | ${x.packetsPerSecond ? si(x.packetsPerSecond.median) : ''} | ${vs} | ${load} | ${matchText} |`);
+      log(`| ${s.n} | ${f} | ${x.mbPerSecond.median.toFixed(1)} (${x.mbPerSecond.min.toFixed(1)}–${x.mbPerSecond.max.toFixed(1)}) | ${x.packetsPerSecond ? si(x.packetsPerSecond.median) : ''} | ${vs} | ${x.cpuShare.median.toFixed(2)} | ${load} | ${matchText} |`);
     }
   }
   log('');
