@@ -1,0 +1,163 @@
+// One measurement of the signature benchmark, in a process of its own (run.ts starts it pinned):
+//
+//   node signature-child.js ac|engine|decode-engine PCAP RULES
+//
+// Untimed first: the capture read into memory (PcapFileReader), the rules parsed and compiled
+// (that time is reported as `loadSeconds`), and for `ac` / `engine` every frame decoded and its
+// flow key made. Then the timed loop, once over the whole capture:
+//   ac             AhoCorasickMatcher over the rules' fast patterns, scan() of every TCP/UDP payload
+//   engine         SignatureEngine.inspect(frame, decoded, flowKey) of every decoded packet
+//   decode-engine  decodePacket + flowKey + inspect of every frame
+// Prints one JSON line.
+import { readFileSync } from 'node:fs';
+import { AhoCorasickMatcher, SignatureEngine } from '@ids/detection';
+import { flowKey } from '@ids/flow';
+import { decodePacket, type DecodedPacket } from '@ids/packet';
+import { PcapFileReader, type CaptureFrame } from '@ids/pcap';
+import { parseRuleFile, type Rule } from '@ids/rules';
+
+export const CHILD_MODES = ['ac', 'engine', 'decode-engine'] as const;
+export type ChildMode = (typeof CHILD_MODES)[number];
+
+export interface ChildSample {
+  mode: ChildMode;
+  packets: number;
+  /** TCP and UDP payload bytes of the decoded packets. */
+  payloadBytes: number;
+  payloadPackets: number;
+  /** ac: pattern occurrences reported; engine: alerts (one per rule per packet). */
+  matches: number;
+  /** Packets with at least one match / alert. */
+  matchedPackets: number;
+  /** Sids that alerted (engine) or pattern ids found (ac), distinct. */
+  distinct: number;
+  rules: number;
+  parseErrors: number;
+  /** parseRuleFile + constructing the engine or matcher. */
+  loadSeconds: number;
+  seconds: number;
+  cpuSeconds: number;
+  maxRssBytes: number;
+  stats?: Record<string, number>;
+}
+
+interface Decoded {
+  frame: Buffer;
+  pkt: DecodedPacket;
+  key: string;
+}
+
+async function readFrames(path: string): Promise<CaptureFrame[]> {
+  const frames: CaptureFrame[] = [];
+  for await (const batch of new PcapFileReader(path).batches()) for (const f of batch) frames.push(f);
+  return frames;
+}
+
+const payloadOf = (frame: Buffer, pkt: DecodedPacket) => frame.subarray(pkt.payloadOffset, pkt.payloadOffset + Math.max(0, Math.min(pkt.payloadLength, frame.length - pkt.payloadOffset)));
+const carriesPayload = (pkt: DecodedPacket) => (pkt.ipProto === 6 || pkt.ipProto === 17) && pkt.payloadLength > 0;
+
+function decodeAll(frames: CaptureFrame[]): Decoded[] {
+  const out: Decoded[] = [];
+  for (const f of frames) {
+    const pkt = decodePacket(f.data, f.linkType, f.tsUs, f.originalLength);
+    if (pkt.ok) out.push({ frame: f.data, pkt, key: flowKey(pkt) });
+  }
+  return out;
+}
+
+function clock(): () => { seconds: number; cpuSeconds: number } {
+  const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
+  return () => {
+    const c = process.cpuUsage(c0);
+    return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, cpuSeconds: (c.user + c.system) / 1e6 };
+  };
+}
+
+function load(rulesPath: string): { rules: Rule[]; parseErrors: number } {
+  const { rules, errors } = parseRuleFile(readFileSync(rulesPath, 'utf8'), { file: rulesPath });
+  return { rules, parseErrors: errors.length };
+}
+
+async function measure(mode: ChildMode, pcap: string, rulesPath: string): Promise<ChildSample> {
+  const frames = await readFrames(pcap);
+  const decoded = mode === 'decode-engine' ? null : decodeAll(frames);
+  let payloadBytes = 0;
+  let payloadPackets = 0;
+  let matches = 0;
+  let matchedPackets = 0;
+  const distinct = new Set<number>();
+  const loaded = clock();
+  const { rules, parseErrors } = load(rulesPath);
+  if (mode === 'ac') {
+    const patterns = rules.filter((r) => r.fastPattern !== null).map((r) => ({ bytes: r.fastPattern!.bytes, nocase: r.fastPattern!.nocase }));
+    const matcher = new AhoCorasickMatcher(patterns);
+    const loadSeconds = loaded().seconds;
+    const payloads = decoded!.filter((d) => carriesPayload(d.pkt)).map((d) => payloadOf(d.frame, d.pkt));
+    let hit = false;
+    const onMatch = (id: number) => {
+      matches++;
+      hit = true;
+      distinct.add(id);
+    };
+    const stop = clock();
+    for (let i = 0; i < payloads.length; i++) {
+      hit = false;
+      matcher.scan(payloads[i], onMatch);
+      payloadBytes += payloads[i].length;
+      if (hit) matchedPackets++;
+    }
+    const time = stop();
+    payloadPackets = payloads.length;
+    return { mode, packets: decoded!.length, payloadBytes, payloadPackets, matches, matchedPackets, distinct: distinct.size, rules: rules.length, parseErrors, loadSeconds, ...time, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+  }
+  const engine = new SignatureEngine(rules);
+  const loadSeconds = loaded().seconds;
+  let packets = 0;
+  const count = (pkt: DecodedPacket, found: { rule: Rule }[]) => {
+    packets++;
+    if (carriesPayload(pkt)) {
+      payloadPackets++;
+      payloadBytes += pkt.payloadLength;
+    }
+    if (found.length > 0) {
+      matchedPackets++;
+      matches += found.length;
+      for (const m of found) distinct.add(m.rule.sid);
+    }
+  };
+  const stop = clock();
+  if (decoded !== null) {
+    for (let i = 0; i < decoded.length; i++) {
+      const d = decoded[i];
+      count(d.pkt, engine.inspect(d.frame, d.pkt, d.key));
+    }
+  } else {
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i];
+      const pkt = decodePacket(f.data, f.linkType, f.tsUs, f.originalLength);
+      if (!pkt.ok) continue;
+      count(pkt, engine.inspect(f.data, pkt, flowKey(pkt)));
+    }
+  }
+  const time = stop();
+  return {
+    mode, packets, payloadBytes, payloadPackets, matches, matchedPackets, distinct: distinct.size, rules: rules.length, parseErrors, loadSeconds, ...time,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024, stats: { ...engine.stats },
+  };
+}
+
+if (require.main === module) {
+  const [mode, pcap, rules] = process.argv.slice(2);
+  if (!CHILD_MODES.includes(mode as ChildMode) || pcap === undefined || rules === undefined) {
+    console.error(`usage: signature-child.js ${CHILD_MODES.join('|')} PCAP RULES`);
+    process.exit(2);
+  }
+  measure(mode as ChildMode, pcap, rules).then(
+    (s) => console.log(JSON.stringify(s)),
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.stack : String(err));
+      process.exit(1);
+    },
+  );
+}
