@@ -54,12 +54,14 @@ BENCH_ARGS ?=
 .PHONY: bench
 
 INFERENCE_BENCH_ARGS ?=
+SIGNATURES_BENCH_ARGS ?=
 
-bench: setup datasets ## benchmarks -> out/bench/{flow,inference}-bench.json (flow path vs tcpdump/Argus/NFStream; ONNX models vs Python)
+bench: setup datasets ## benchmarks -> out/bench/{flow,inference,signatures}-bench.json (flow path vs tcpdump/Argus/NFStream; ONNX vs Python; rules vs grep -F and Suricata)
 	bash test/bench/setup.sh
 	node dist/test/bench/generate-capture.js $(BENCH_ARGS)
 	node dist/test/bench/run.js $(BENCH_ARGS)
 	node dist/test/bench/inference/run.js $(INFERENCE_BENCH_ARGS)
+	node dist/test/bench/signatures/run.js $(SIGNATURES_BENCH_ARGS)
 
 # --- traffic lab and model training (issue #5) ---
 
