@@ -63,7 +63,7 @@ export const TOPICS = Object.freeze({
   signaturesByTrack: topic<SignatureHitRecord>({
     name: repartitionTopic('ids-signatures', 'by-track'), partitions: DATA_PARTITIONS, key: 'host', schemaFile: 'signature-hit.avsc',
     valueType: 'org.hybridids.v1.SignatureHit', cleanupPolicy: 'delete', retentionMs: 1 * DAY_MS,
-    description: 'Signatures stage, internal: matches of threshold/detection_filter rules re-keyed by the address they count by.',
+    description: 'Signatures stage, internal: rule matches, those of threshold/detection_filter rules keyed by the address they count by, the others by flow.',
   }),
   signatureHits: topic<SignatureHitRecord>({
     name: 'ids.signature-hits.v1', partitions: DATA_PARTITIONS, key: 'flow-key', schemaFile: 'signature-hit.avsc',

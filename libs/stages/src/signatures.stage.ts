@@ -129,13 +129,12 @@ export class SignatureDetectProcessor implements Processor<string, PacketRecord>
       return;
     }
     const key = record.key ?? flowKey(pkt);
+    // Every match goes through the thresholds sub-topology (threshold rules' keyed by the address
+    // they count by, the others by flow), so ids.signature-hits.v1 has one writer: its readers
+    // then know whose event-time markers to wait for.
     for (const m of this.engine.inspect(p.data, pkt, key)) {
-      if (m.deferredTrack !== undefined) {
-        this.context.forward<string, SignatureHitRecord>({ key: m.deferredTrack, value: toSignatureHitRecord(m), timestampUs: pkt.tsUs }, BY_TRACK_SINK);
-        continue;
-      }
-      this.context.count(`alert:${m.rule.gid}:${m.rule.sid}`);
-      this.context.forward<string, SignatureHitRecord>({ key, value: toSignatureHitRecord(m), timestampUs: pkt.tsUs }, HITS_SINK);
+      this.context.count(`match:${m.rule.gid}:${m.rule.sid}`);
+      this.context.forward<string, SignatureHitRecord>({ key: m.deferredTrack ?? key, value: toSignatureHitRecord(m), timestampUs: pkt.tsUs });
     }
   }
 
@@ -224,8 +223,9 @@ export class ThresholdProcessor implements Processor<string, SignatureHitRecord>
 }
 
 /**
- * `ids.packets.v1` → detect → `ids.signature-hits.v1`, and threshold rules' matches through
- * `ids-signatures-by-track-repartition` → thresholds → `ids.signature-hits.v1`. Each detect task
+ * `ids.packets.v1` → detect → `ids-signatures-by-track-repartition` → thresholds →
+ * `ids.signature-hits.v1`: threshold rules' matches keyed by the address they count by, the others
+ * by flow; every match waits for the watermark there, so the hits come out in event-time order. Each detect task
  * (one per partition) builds its engine, and each threshold task its gate, from `source` — again
  * whenever its version changes (rule hot reload; see SignatureDetectProcessor for what a swap loses).
  */
@@ -234,7 +234,6 @@ export function signaturesTopology(source: SignatureRuleSource): Topology[] {
     new TopologyBuilder(APP_IDS.signatures)
       .addSource('packets-source', TOPICS.packets.name)
       .addProcessor('detect', () => new SignatureDetectProcessor(source), 'packets-source')
-      .addSink(HITS_SINK, TOPICS.signatureHits.name, TOPICS.signatureHits.partitions, 'detect')
       .addSink(BY_TRACK_SINK, TOPICS.signaturesByTrack.name, TOPICS.signaturesByTrack.partitions, 'detect')
       .build(),
     new TopologyBuilder(SIGNATURES_THRESHOLDS_APP_ID)

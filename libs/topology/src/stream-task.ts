@@ -33,6 +33,18 @@ export interface TaskOutput {
 
 const SOLE_PRODUCER: MarkerProducer = { id: '', count: 1 };
 
+/**
+ * The topology a producer belongs to: its id is `<application id>-<partition>`. A topic written
+ * by several topologies is read as complete only when every task of each topology seen so far has
+ * spoken; a topology that has written no marker yet is unknown to the reader, so the stages keep
+ * one writing topology per topic (the signatures stage sends every hit through its thresholds
+ * sub-topology for that reason).
+ */
+function producerGroup(id: string): string {
+  return id.replace(/-\d+$/, '');
+}
+
+
 interface RunningNode { node: ProcessorNode; processor: Processor; context: ProcessorContext }
 
 /**
@@ -45,7 +57,7 @@ export class StreamTask {
   private readonly running = new Map<string, RunningNode>();
   private readonly stores = new Map<string, ChangeLoggingStore<unknown> | KeyValueStore<unknown>>();
   /** Per source topic: the latest watermark of each producer, and how many producers there are. */
-  private readonly watermarks = new Map<string, { count: number; byProducer: Map<string, number> }>();
+  private readonly watermarks = new Map<string, { groups: Map<string, number>; byProducer: Map<string, number> }>();
   private readonly ended = new Map<string, Set<string>>();
   private readonly endedTopics = new Set<string>();
   private taskWatermark = Number.NEGATIVE_INFINITY;
@@ -117,8 +129,8 @@ export class StreamTask {
   private processControl(topic: string, control: ControlMarker): void {
     const producer: MarkerProducer = control.producer ?? SOLE_PRODUCER;
     if (control.kind === 'watermark') {
-      const seen = this.watermarks.get(topic) ?? { count: producer.count, byProducer: new Map<string, number>() };
-      seen.count = producer.count;
+      const seen = this.watermarks.get(topic) ?? { groups: new Map<string, number>(), byProducer: new Map<string, number>() };
+      seen.groups.set(producerGroup(producer.id), producer.count);
       seen.byProducer.set(producer.id, Math.max(seen.byProducer.get(producer.id) ?? Number.NEGATIVE_INFINITY, control.watermarkUs));
       this.watermarks.set(topic, seen);
       const low = Math.min(...this.topology.sourceTopics.map((t) => this.topicWatermark(t)));
@@ -131,7 +143,10 @@ export class StreamTask {
     const ended = this.ended.get(topic) ?? new Set<string>();
     ended.add(producer.id);
     this.ended.set(topic, ended);
-    if (ended.size < producer.count) return;
+    // Every writing topology known on this topic (from its watermarks or this marker) must have ended.
+    const groups = new Map(this.watermarks.get(topic)?.groups ?? []);
+    groups.set(producerGroup(producer.id), producer.count);
+    if (![...groups].every(([group, count]) => [...ended].filter((id) => producerGroup(id) === group).length >= count)) return;
     this.endedTopics.add(topic);
     if (!this.topology.sourceTopics.every((t) => this.endedTopics.has(t))) return;
     this.ended.clear();
@@ -143,7 +158,10 @@ export class StreamTask {
   /** A topic's watermark: the lowest of its producers', once every producer has written one. */
   private topicWatermark(topic: string): number {
     const seen = this.watermarks.get(topic);
-    if (!seen || seen.byProducer.size < seen.count) return Number.NEGATIVE_INFINITY;
+    if (!seen) return Number.NEGATIVE_INFINITY;
+    for (const [group, count] of seen.groups) {
+      if ([...seen.byProducer.keys()].filter((id) => producerGroup(id) === group).length < count) return Number.NEGATIVE_INFINITY;
+    }
     return Math.min(...seen.byProducer.values());
   }
 
