@@ -164,6 +164,10 @@ export class WorkerPool {
   }
 
   async close(): Promise<void> {
+    // Release every session inside its worker first: terminating a thread whose ONNX Runtime
+    // sessions are still alive lets their native finalizers run against a torn-down environment,
+    // which can abort the whole process (std::terminate on a Napi::Error).
+    await Promise.all([...this.specs.keys()].map((key) => this.unload(key))).catch(() => undefined);
     this.closed = true;
     clearInterval(this.healthTimer);
     this.slotWaiters.splice(0).forEach((w) => w());
