@@ -1,7 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { repoRoot } from '@ids/contracts';
 import { InferenceEngine } from '@ids/inference';
+import { encodePcap, PcapFileReader, type PcapWriteFrame } from '@ids/pcap';
 import { analyzeCapture, loadSignatureRules } from '@ids/stages';
 import { eventually, startApp, stopApp } from './stack-processes';
 
@@ -10,7 +13,27 @@ import { eventually, startApp, stopApp } from './stack-processes';
 // fusion → sink → ClickHouse. The alerts in ClickHouse must be exactly those the embedded
 // runtime (`ids analyze`) fuses from the same capture: same ids, methods, labels and times.
 const root = repoRoot();
-const CAPTURE = join(root, 'test/cases/signatures/web-sqli/attack.pcap');
+const SOURCE = join(root, 'test/cases/signatures/web-sqli/attack.pcap');
+
+/**
+ * The capture moved to start an hour from now. The stages' topics are shared with the other
+ * end-to-end tests, and event time only moves forward: packets of other tests stamped "now" (a
+ * live capture, the rule-reload test) would leave this capture's March timestamps behind the
+ * watermark, as late data, and late data is not joined deterministically.
+ */
+async function captureInTheFuture(dir: string): Promise<{ capture: string; tick: string }> {
+  const frames: PcapWriteFrame[] = [];
+  for await (const f of new PcapFileReader(SOURCE)) frames.push({ tsUs: f.tsUs, data: Buffer.from(f.data), originalLength: f.originalLength });
+  const shift = (Date.now() + 3_600_000) * 1000 - frames[0].tsUs;
+  const moved = frames.map((f) => ({ ...f, tsUs: f.tsUs + shift }));
+  const capture = join(dir, 'capture.pcap');
+  writeFileSync(capture, encodePcap(moved));
+  // One frame 30 s after the capture, replayed after it: its watermark carries event time past
+  // every flow of the capture, so the Kafka runtime decides on watermarks alone.
+  const tick = join(dir, 'tick.pcap');
+  writeFileSync(tick, encodePcap([{ ...moved[0], tsUs: moved[moved.length - 1].tsUs + 30_000_000 }]));
+  return { capture, tick };
+}
 const CLICKHOUSE_URL = process.env.IDS_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 
 interface AlertRow { alert_id: string; timestamp: string; detection_method: string; detection_label: string; alert_signature_id: string }
@@ -28,6 +51,7 @@ describe('full topology on Kafka: alerts in ClickHouse equal the embedded runtim
   }, 90_000);
 
   it('fuses signature hits and ML scores into the same alerts on both runtimes', async () => {
+    const { capture: CAPTURE, tick: TICK } = await captureInTheFuture(mkdtempSync(join(tmpdir(), 'ids-full-topology-')));
     const engine = await InferenceEngine.create({ modelsDir: join(root, 'models'), watch: false });
     const rules = loadSignatureRules(join(root, 'rules'));
     let embedded;
@@ -42,10 +66,15 @@ describe('full topology on Kafka: alerts in ClickHouse equal the embedded runtim
 
     const env = { IDS_CLICKHOUSE_DATABASE: database };
     for (const stage of ['flows', 'features', 'signatures', 'inference', 'fusion', 'sink']) apps.push(startApp(stage, env));
-    const capture = startApp('capture', { ...env, IDS_CAPTURE_FILE: CAPTURE, IDS_INSTANCE_ID: `e2e-full-${Date.now()}` });
-    apps.push(capture);
-    const code = await capture.exited;
-    expect({ code, output: code === 0 ? "" : capture.output() }).toEqual({ code: 0, output: "" });
+    // No end-of-input markers on Kafka: the topics are shared with other tests whose replays end
+    // on some topics only (see README, Not done yet), and an end of input is a round across all
+    // of a stage's inputs. The decisions come from watermarks, as on a live network.
+    for (const [file, name] of [[CAPTURE, 'capture'], [TICK, 'tick']]) {
+      const capture = startApp('capture', { ...env, IDS_CAPTURE_FILE: file, IDS_CAPTURE_END_OF_INPUT: 'false', IDS_INSTANCE_ID: `e2e-full-${name}-${Date.now()}` });
+      apps.push(capture);
+      const code = await capture.exited;
+      expect({ name, code, output: code === 0 ? '' : capture.output() }).toEqual({ name, code: 0, output: '' });
+    }
 
     // Other tests share the data topics: only alerts inside this capture's time span are ours.
     const span = `ts_us BETWEEN ${embedded.capture.firstTsUs} AND ${embedded.capture.lastTsUs! + 3_600_000_000}`;
