@@ -18,8 +18,11 @@ describe('dead letters on the Kafka runtime', () => {
   }, 60_000);
 
   it('routes an undecodable packet record to ids.dlq.v1 with the reason', async () => {
-    const flows = startApp('flows', { IDS_INSTANCE_ID: `dlq-${Date.now()}` });
+    const flows = startApp('flows', { IDS_INSTANCE_ID: `dlq-${Date.now()}`, IDS_LOG_LEVEL: 'info' });
     apps.push(flows);
+    // The app creates the topics at start: on a fresh cluster there is no packets topic before.
+    await eventually(async () => flows.output(), (o) => o.includes('"msg":"stage running"') || flows.child.exitCode !== null, 90_000, 'the flows app to run');
+    expect(flows.child.exitCode).toBeNull();
     const marker = `poison-${Date.now()}`;
     const [sent] = await producer.send({ topic: TOPICS.packets.name, messages: [{ partition: 0, key: marker, value: Buffer.from('definitely not avro') }] });
 

@@ -44,7 +44,13 @@ describe('signature rules hot reload on the Kafka runtime', () => {
     const startUs = Date.now() * 1000;
     const spanOf = (step: number) => ({ from: startUs + step * STEP_US, to: startUs + step * STEP_US + PACKETS * 1000 });
 
+    const signatures = startApp('signatures', { IDS_RULES_PATH: dir, IDS_LOG_LEVEL: 'info', IDS_INSTANCE_ID: `rules-reload-${startUs}` });
+    apps.push(signatures);
+    await eventually(async () => signatures.output(), (o) => o.includes('"msg":"stage running"') || signatures.child.exitCode !== null, 90_000, 'the signatures app to run');
+    expect(signatures.child.exitCode).toBeNull();
     const hits: SignatureHitRecord[] = [];
+    // Subscribed once the app runs: it creates the topics at start, and on a fresh cluster the
+    // hits topic does not exist before (from the beginning, so nothing written since is missed).
     consumer = kafka.consumer({ groupId: `rules-reload-reader-${startUs}` });
     await consumer.connect();
     await consumer.subscribe({ topics: [TOPICS.signatureHits.name], fromBeginning: true });
@@ -60,11 +66,6 @@ describe('signature rules hot reload on the Kafka runtime', () => {
       const inSpan = hits.filter((h) => h.ts_us >= from && h.ts_us <= to);
       return { a: inSpan.filter((h) => h.sid === SID_A).length, b: inSpan.filter((h) => h.sid === SID_B).length };
     };
-
-    const signatures = startApp('signatures', { IDS_RULES_PATH: dir, IDS_LOG_LEVEL: 'info', IDS_INSTANCE_ID: `rules-reload-${startUs}` });
-    apps.push(signatures);
-    await eventually(async () => signatures.output(), (o) => o.includes('"msg":"stage running"') || signatures.child.exitCode !== null, 90_000, 'the signatures app to run');
-    expect(signatures.child.exitCode).toBeNull();
 
     const capture = async (step: number) => {
       const { from } = spanOf(step);
