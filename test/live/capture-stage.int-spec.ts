@@ -6,7 +6,8 @@ import { eventually, startApp, stopApp } from '../e2e/stack-processes';
 
 // The capture app on live traffic: IDS_CAPTURE_INTERFACE=lo with a BPF filter for one UDP port
 // of this run (traffic to 127.0.0.1 only). The frames land in ids.packets.v1 as Avro packet
-// records (wall-clock timestamps), the statistics are on /metrics, and SIGTERM stops the app with
+// records (wall-clock timestamps), a quiet link still gets watermarks from the clock, the
+// statistics are on /metrics, and SIGTERM stops the app with
 // a last watermark but no end-of-input (live traffic does not end; flows keep their timeouts).
 const DATAGRAMS = 12;
 const PAYLOAD = 300; // frame on lo: 14 + 20 + 8 + 300 = 342 bytes
@@ -74,6 +75,13 @@ describe('capture app, live from an interface', () => {
       const ours = () => seen.filter((s) => s.record?.capture_id === `lo@${instance}`).map((s) => s.record!);
       // Written while the capture runs: the writer does not wait for a full batch.
       await eventually(async () => ours().length, (n) => n === DATAGRAMS, 30_000, `${DATAGRAMS} packet records of lo@${instance}`);
+
+      // Then the link is quiet (the filter lets nothing else in), yet event time moves on with the
+      // capture's clock, so flows on a quiet link still time out.
+      const lastUs = Math.max(...ours().map((r) => Number(r.ts_us)));
+      await eventually(async () => seen.filter((s) => s.control === 'watermark' && s.watermarkUs! > lastUs + 1_000_000 && s.watermarkUs! <= Date.now() * 1000).length,
+        (n) => n >= TOPICS.packets.partitions, 30_000, 'watermarks from the clock while the link is quiet');
+      expect(ours()).toHaveLength(DATAGRAMS);
 
       await stopApp(running);
       expect(running.output()).toMatch(/live capture stopped/);

@@ -228,6 +228,7 @@ describe('live capture on a veth link between two network namespaces', () => {
       expect(errors.down).toMatchObject({ name: 'CaptureInterfaceDownError', code: 'CAPTURE_INTERFACE_DOWN', retriable: true });
     });
 
+    // Each CLI start loads the app (seconds on a loaded machine): the tests wait up to the spawn's own limit.
     const cli = (...args: string[]) => net!.spawn(net!.a.ns, args[0], args.slice(1), 30_000).exited;
 
     it.each([
@@ -238,13 +239,13 @@ describe('live capture on a veth link between two network namespaces', () => {
       expect({ status: e.status, stdout: e.stdout }).toEqual({ status: 2, stdout: '' });
       expect(e.stderr.trim().split('\n')).toHaveLength(1);
       expect(e.stderr.trim()).toMatch(message);
-    });
+    }, 40_000);
 
     it('the CLI says how to get the permission when the process may not capture', async () => {
       // Root without CAP_NET_RAW and CAP_NET_ADMIN (removed from the bounding set).
       const e = await cli('setpriv', '--bounding-set=-net_raw,-net_admin', NODE, IDS, 'capture', '-i', net!.a.veth, '--count', '1');
       expect(e.status).toBe(2);
       expect(e.stderr.trim()).toMatch(/^ids: no permission to capture on \w+ \(socket: Operation not permitted\): run as root, or give node CAP_NET_RAW and CAP_NET_ADMIN/);
-    });
+    }, 40_000);
   });
 });

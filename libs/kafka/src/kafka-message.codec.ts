@@ -1,5 +1,5 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import { CONTROL_HEADER, PRODUCER_COUNT_HEADER, PRODUCER_HEADER, WATERMARK_HEADER, type ControlMarker, type MarkerProducer, type OutputRecord } from '@ids/topology';
+import { CONTROL_HEADER, PRODUCER_COUNT_HEADER, PRODUCER_HEADER, ROUND_HEADER, WATERMARK_HEADER, type ControlMarker, type MarkerProducer, type OutputRecord } from '@ids/topology';
 import { decodeKey, encodeKey, type TopicSerdes } from '@ids/serdes';
 
 const TIMESTAMP_HEADER = 'ids-ts-us';
@@ -15,6 +15,7 @@ export async function toKafkaMessage(serdes: TopicSerdes, r: Pick<OutputRecord, 
   if (r.control) {
     headers[CONTROL_HEADER] = r.control.kind;
     if (r.control.kind === 'watermark') headers[WATERMARK_HEADER] = String(r.control.watermarkUs);
+    if (r.control.kind === 'end-of-input' && r.control.round !== undefined) headers[ROUND_HEADER] = r.control.round;
     if (r.control.producer) {
       headers[PRODUCER_HEADER] = r.control.producer.id;
       headers[PRODUCER_COUNT_HEADER] = String(r.control.producer.count);
@@ -43,6 +44,9 @@ export async function fromKafkaMessage(serdes: TopicSerdes, topic: string, m: Ka
   const producer: MarkerProducer | undefined = producerId === undefined ? undefined : { id: producerId, count: Number(header(PRODUCER_COUNT_HEADER) ?? 1) };
   const withProducer = <C extends ControlMarker>(c: C): C => (producer ? { ...c, producer } : c);
   if (kind === 'watermark') return { key, value: null, timestampUs, control: withProducer({ kind, watermarkUs: Number(header(WATERMARK_HEADER)) }) };
-  if (kind === 'end-of-input') return { key, value: null, timestampUs, control: withProducer({ kind }) };
+  if (kind === 'end-of-input') {
+    const round = header(ROUND_HEADER);
+    return { key, value: null, timestampUs, control: withProducer(round === undefined ? { kind } : { kind, round }) };
+  }
   return { key, value: await serdes.decodeValue(topic, m.value), timestampUs };
 }

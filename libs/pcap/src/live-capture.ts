@@ -248,6 +248,15 @@ export class LiveCapture implements AsyncIterable<LiveFrame> {
     };
   }
 
+  /**
+   * The time no frame read from now on can be stamped before (frames are stamped with the clock,
+   * never backwards): what a watermark may say while the link is quiet.
+   */
+  nowUs(): number {
+    this.lastTsUs = Math.max(this.lastTsUs, this.clockUs());
+    return this.lastTsUs;
+  }
+
   /** Closes the libpcap handle. Frames already queued are still delivered; then iteration ends. */
   stop(): void {
     if (this.closed) return;

@@ -21,8 +21,14 @@ export interface CaptureSourceOptions {
   /** Called after this many frames so the caller can let the topology drain (back-pressure). */
   onProgress?: (frames: number) => Promise<void>;
   progressEvery?: number;
-  /** Write end-of-input markers when the frames end (default true). */
+  /** Write end-of-input markers when the frames end (default true), for the round `captureId`. */
   endOfInput?: boolean;
+  /**
+   * For a source whose frames are stamped with a clock at read time (live capture): when no frame
+   * has come for `afterMs`, a watermark at `nowUs()`, so that flows on a quiet link still time
+   * out. `nowUs` must be a time no later frame can be stamped before.
+   */
+  idle?: { afterMs: number; nowUs: () => number };
 }
 
 export interface CaptureStats {
@@ -53,7 +59,15 @@ export async function runCaptureSource(frames: AsyncIterable<CapturedFrame>, wri
   const broadcast = async (record: ReturnType<typeof watermark>) => {
     for (let p = 0; p < partitions; p++) await writer.write(topic, p, record);
   };
-  for await (const read of frames) {
+  const idle = o.idle;
+  const onIdle = idle && (async () => {
+    const now = idle.nowUs();
+    if (now <= maxTs) return;
+    maxTs = now;
+    nextWatermark = maxTs + interval;
+    await broadcast(watermark(maxTs));
+  });
+  for await (const read of onIdle ? withIdleTicks(frames, idle.afterMs, onIdle) : frames) {
     const keyed = o.keyer.accept(read);
     if (keyed === null) {
       stats.heldFragments++;
@@ -85,8 +99,40 @@ export async function runCaptureSource(frames: AsyncIterable<CapturedFrame>, wri
     }
   }
   stats.reassembly = { ...o.keyer.counters };
-  if (o.endOfInput ?? true) await broadcast(endOfInput(Number.isFinite(maxTs) ? maxTs : 0));
+  if (o.endOfInput ?? true) await broadcast(endOfInput(Number.isFinite(maxTs) ? maxTs : 0, { round: o.captureId }));
   else if (Number.isFinite(maxTs)) await broadcast(watermark(maxTs));
   await writer.flush();
   return stats;
+}
+
+/**
+ * The frames of `source`, calling `onIdle` each time none has come for `afterMs`. A frame that
+ * arrives while the timer is due wins: the race settles in the frame's own turn of the event loop.
+ */
+async function* withIdleTicks<T>(source: AsyncIterable<T>, afterMs: number, onIdle: () => Promise<void>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let waiting = false;
+  try {
+    for (;;) {
+      const pending = it.next();
+      waiting = true;
+      let next: IteratorResult<T> | 'idle';
+      do {
+        let timer: NodeJS.Timeout | undefined;
+        const tick = new Promise<'idle'>((resolve) => { timer = setTimeout(() => resolve('idle'), afterMs); });
+        next = await Promise.race([pending, tick]);
+        clearTimeout(timer);
+        if (next === 'idle') await onIdle();
+      } while (next === 'idle');
+      waiting = false;
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    // Not awaited while a read is pending: the source's return() would queue behind that read,
+    // which on a quiet link may never come (the caller stops the source on failure).
+    const closing = it.return?.();
+    if (!waiting) await closing;
+    else closing?.catch(() => {});
+  }
 }

@@ -128,6 +128,33 @@ describe('EmbeddedRuntime', () => {
     expect(log.endOffset('in', 0)).toBe(100);
   });
 
+  it.each([
+    ['a round that reached one input stays open and cannot end the next round early', [['left', 'a'], ['right', 'b'], ['left', 'b']], ['b@left']],
+    ['each round ends when both inputs have ended it, in any order', [['right', 'a'], ['left', 'b'], ['left', 'a'], ['right', 'b']], ['a@left', 'b@right']],
+    ['markers without a round form one round (a single replay)', [['left', ''], ['right', '']], ['@right']],
+  ])('joins end-of-input per round: %s', async (_what, markers, expected) => {
+    const log = new InMemoryLog();
+    for (const t of ['left', 'right', 'out']) log.createTopic(t, 1);
+    const ends: string[] = [];
+    let last = '';
+    const join = new TopologyBuilder('join')
+      .addSource('src', 'left', 'right')
+      .addProcessor('watch', () => ({ process() {}, onEndOfInput: () => { ends.push(last); } }), 'src')
+      .addSink('sink', 'out', 1, 'watch')
+      .build();
+    const runtime = new EmbeddedRuntime(log, [join]);
+    runtime.start();
+    for (const [topic, round] of markers) {
+      last = `${round}@${topic}`;
+      log.append(topic, 0, endOfInput(1, { round }));
+      await runtime.runUntilIdle();
+    }
+    expect(ends).toEqual(expected);
+    // Downstream hears the rounds that ended, by name.
+    expect(log.read('out', 0, 0, 10).map((r) => r.record.control).filter((c) => c?.kind === 'end-of-input').map((c) => (c as { round?: string }).round ?? ''))
+      .toEqual(expected.map((e) => e.split('@')[0]));
+  });
+
   it('shouldHoldARepartitionedWatermarkAtTheSlowestUpstreamTask', async () => {
     // Upstream re-keys 'in' (2 partitions) into 'by-word' (2 partitions): each partition of
     // 'by-word' holds records of both upstream tasks, so its watermark is the lower of the two.

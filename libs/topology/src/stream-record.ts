@@ -6,7 +6,7 @@
  */
 export type ControlMarker =
   | { kind: 'watermark'; watermarkUs: number; producer?: MarkerProducer }
-  | { kind: 'end-of-input'; producer?: MarkerProducer };
+  | { kind: 'end-of-input'; producer?: MarkerProducer; round?: string };
 
 /**
  * Who wrote a marker, when several writers feed one partition (every task of an upstream
@@ -37,8 +37,17 @@ export function watermark(watermarkUs: number, producer?: MarkerProducer): Strea
   return { key: null, value: null, timestampUs: watermarkUs, control: producer ? { kind: 'watermark', watermarkUs, producer } : { kind: 'watermark', watermarkUs } };
 }
 
-export function endOfInput(timestampUs: number, producer?: MarkerProducer): StreamRecord<null, null> {
-  return { key: null, value: null, timestampUs, control: producer ? { kind: 'end-of-input', producer } : { kind: 'end-of-input' } };
+/**
+ * The end of one input: `round` names it (the capture id of a replay), so that a joining stage
+ * ends when every one of its input topics has ended the same round. A replay that reached only
+ * some inputs (a stage not running, a rules-only run) leaves its round open there and cannot end
+ * another replay's input early.
+ */
+export function endOfInput(timestampUs: number, o: { producer?: MarkerProducer; round?: string } = {}): StreamRecord<null, null> {
+  const control: ControlMarker = { kind: 'end-of-input' };
+  if (o.producer) control.producer = o.producer;
+  if (o.round !== undefined && o.round !== '') control.round = o.round;
+  return { key: null, value: null, timestampUs, control };
 }
 
 /** Kafka header names for control markers: a stock consumer sees a record with a null value. */
@@ -46,3 +55,4 @@ export const CONTROL_HEADER = 'ids-control';
 export const WATERMARK_HEADER = 'ids-watermark-us';
 export const PRODUCER_HEADER = 'ids-producer';
 export const PRODUCER_COUNT_HEADER = 'ids-producers';
+export const ROUND_HEADER = 'ids-round';

@@ -44,6 +44,11 @@ function producerGroup(id: string): string {
   return id.replace(/-\d+$/, '');
 }
 
+/**
+ * Rounds of end-of-input kept open while waiting for the other inputs: a round that reached only
+ * some of them never completes, so the oldest open one is dropped beyond this many.
+ */
+const MAX_OPEN_ROUNDS = 64;
 
 interface RunningNode { node: ProcessorNode; processor: Processor; context: ProcessorContext }
 
@@ -58,8 +63,10 @@ export class StreamTask {
   private readonly stores = new Map<string, ChangeLoggingStore<unknown> | KeyValueStore<unknown>>();
   /** Per source topic: the latest watermark of each producer, and how many producers there are. */
   private readonly watermarks = new Map<string, { groups: Map<string, number>; byProducer: Map<string, number> }>();
-  private readonly ended = new Map<string, Set<string>>();
-  private readonly endedTopics = new Set<string>();
+  /** Per round of end-of-input (see `endOfInput`): per source topic, the producers that ended it. */
+  private readonly rounds = new Map<string, Map<string, Set<string>>>();
+  /** Per source topic: the writing topologies (and their task counts) that sent end-of-input. */
+  private readonly endingGroups = new Map<string, Map<string, number>>();
   private taskWatermark = Number.NEGATIVE_INFINITY;
   private output: TaskOutput = { records: [], changelog: [], deadLetters: [] };
   readonly counters = new Map<string, number>();
@@ -140,19 +147,31 @@ export class StreamTask {
       this.emitControl(watermark(low, this.producer));
       return;
     }
-    const ended = this.ended.get(topic) ?? new Set<string>();
+    const endingGroups = this.endingGroups.get(topic) ?? new Map<string, number>();
+    endingGroups.set(producerGroup(producer.id), producer.count);
+    this.endingGroups.set(topic, endingGroups);
+    const round = control.round ?? '';
+    const topics = this.rounds.get(round) ?? new Map<string, Set<string>>();
+    const ended = topics.get(topic) ?? new Set<string>();
     ended.add(producer.id);
-    this.ended.set(topic, ended);
-    // Every writing topology known on this topic (from its watermarks or this marker) must have ended.
-    const groups = new Map(this.watermarks.get(topic)?.groups ?? []);
-    groups.set(producerGroup(producer.id), producer.count);
-    if (![...groups].every(([group, count]) => [...ended].filter((id) => producerGroup(id) === group).length >= count)) return;
-    this.endedTopics.add(topic);
-    if (!this.topology.sourceTopics.every((t) => this.endedTopics.has(t))) return;
-    this.ended.clear();
-    this.endedTopics.clear();
+    topics.set(topic, ended);
+    this.rounds.set(round, topics);
+    if (this.rounds.size > MAX_OPEN_ROUNDS) {
+      const oldest = this.rounds.keys().next().value as string;
+      this.rounds.delete(oldest);
+      this.count('end-of-input:round-abandoned');
+    }
+    if (!this.topology.sourceTopics.every((t) => this.topicEnded(t, topics.get(t)))) return;
+    this.rounds.delete(round);
     for (const { processor } of this.running.values()) processor.onEndOfInput?.();
-    this.emitControl(endOfInput(Number.isFinite(this.taskWatermark) ? this.taskWatermark : 0, this.producer));
+    this.emitControl(endOfInput(Number.isFinite(this.taskWatermark) ? this.taskWatermark : 0, { producer: this.producer, round: control.round }));
+  }
+
+  /** Whether every writing topology known on `topic` (from its markers) has ended it in a round. */
+  private topicEnded(topic: string, ended: Set<string> | undefined): boolean {
+    if (!ended) return false;
+    const groups = new Map([...(this.watermarks.get(topic)?.groups ?? []), ...(this.endingGroups.get(topic) ?? [])]);
+    return [...groups].every(([group, count]) => [...ended].filter((id) => producerGroup(id) === group).length >= count);
   }
 
   /** A topic's watermark: the lowest of its producers', once every producer has written one. */

@@ -74,10 +74,13 @@ async function fileReplay({ config, logger, metrics }: Deps, file: string): Prom
 /** How long a captured frame may wait in the Kafka writer's batch on a quiet link. */
 const LINGER_MS = 200;
 const METRICS_INTERVAL_MS = 1000;
+/** With no frame for this long, a watermark at the capture clock's time (the default watermark interval). */
+const IDLE_WATERMARK_MS = 1000;
 
 /**
  * Live capture from an interface into ids.packets.v1 until the app is stopped. Frames carry the
- * wall-clock time they were read (cap gives no capture timestamp); watermarks follow that time.
+ * wall-clock time they were read (cap gives no capture timestamp); watermarks follow that time,
+ * and on a quiet link the clock itself (a watermark each second), so open flows still time out.
  * Stopping writes a last watermark but no end-of-input: the traffic goes on, and open flows end
  * by their timeouts when capture resumes.
  */
@@ -117,6 +120,8 @@ async function liveCapture({ config, logger, metrics }: Deps, interfaceName: str
         interfaceName,
         keyer: new DefragmentingFrameKeyer(),
         endOfInput: false,
+        // A quiet link still moves event time on, so its flows time out.
+        idle: { afterMs: IDLE_WATERMARK_MS, nowUs: () => capture.nowUs() },
       }).catch((error: unknown) => {
         capture.stop();
         if (!stopping) {
