@@ -128,6 +128,33 @@ describe('EmbeddedRuntime', () => {
     expect(log.endOffset('in', 0)).toBe(100);
   });
 
+  it('writes a batch\'s markers after the records its processors forward in flush', async () => {
+    // Like the inference stage: records are held in process() and forwarded by an async flush.
+    class Batching implements Processor<string, string> {
+      private ctx!: ProcessorContext;
+      private held: StreamRecord<string, string>[] = [];
+      init(ctx: ProcessorContext) { this.ctx = ctx; }
+      process(r: StreamRecord<string, string>) { this.held.push(r); }
+      async flush() {
+        await new Promise((r) => setImmediate(r));
+        for (const r of this.held.splice(0)) this.ctx.forward(r);
+      }
+    }
+    const log = new InMemoryLog();
+    log.createTopic('in', 1);
+    log.createTopic('out', 1);
+    const topology = new TopologyBuilder('batching').addSource('src', 'in').addProcessor('hold', () => new Batching(), 'src').addSink('sink', 'out', 1, 'hold').build();
+    log.append('in', 0, { key: 'a', value: 'x', timestampUs: 10 });
+    log.append('in', 0, watermark(20));
+    log.append('in', 0, { key: 'b', value: 'y', timestampUs: 30 });
+    log.append('in', 0, endOfInput(30));
+    const runtime = new EmbeddedRuntime(log, [topology]);
+    runtime.start();
+    await runtime.runUntilIdle();
+    const written = log.read('out', 0, 0, 10).map((r) => (r.record.control ? r.record.control.kind : `${r.record.key}@${r.record.timestampUs}`));
+    expect(written).toEqual(['a@10', 'b@30', 'watermark', 'end-of-input']);
+  });
+
   it.each([
     ['a round that reached one input stays open and cannot end the next round early', [['left', 'a'], ['right', 'b'], ['left', 'b']], ['b@left']],
     ['each round ends when both inputs have ended it, in any order', [['right', 'a'], ['left', 'b'], ['left', 'a'], ['right', 'b']], ['a@left', 'b@right']],

@@ -69,6 +69,8 @@ export class StreamTask {
   private readonly endingGroups = new Map<string, Map<string, number>>();
   private taskWatermark = Number.NEGATIVE_INFINITY;
   private output: TaskOutput = { records: [], changelog: [], deadLetters: [] };
+  /** Markers to write at the next flush, after the records of the batch. */
+  private markers: OutputRecord[] = [];
   readonly counters = new Map<string, number>();
 
   /**
@@ -113,6 +115,11 @@ export class StreamTask {
   /** Calls every processor's flush, then hands over what the task produced since the last one. */
   async flush(): Promise<TaskOutput> {
     for (const { processor } of this.running.values()) await processor.flush?.();
+    // Markers go after whatever the processors forwarded in flush (records scored asynchronously,
+    // say): written before them, a watermark would make them late downstream. A marker written
+    // later than it could have been is still true.
+    this.output.records.push(...this.markers);
+    this.markers = [];
     for (const [name, store] of this.stores) {
       if (!(store instanceof ChangeLoggingStore)) continue;
       const topic = changelogTopicName(this.topology.applicationId, name);
@@ -195,7 +202,7 @@ export class StreamTask {
   private emitControl(record: StreamRecord<null, null>): void {
     for (const sink of this.topology.sinks) {
       for (let p = 0; p < sink.partitions; p++) {
-        this.output.records.push({ topic: sink.topic, partition: p, key: null, value: null, timestampUs: record.timestampUs, control: record.control });
+        this.markers.push({ topic: sink.topic, partition: p, key: null, value: null, timestampUs: record.timestampUs, control: record.control });
       }
     }
   }
