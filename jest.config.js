@@ -16,7 +16,8 @@ const common = {
 module.exports = {
   reporters: ['default', '<rootDir>/test/summary.reporter.js'],
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test,tools,models}/**/*.spec.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,test,tools,models}/**/*.int-spec.ts'] },
+    // Time limits that fit a loaded 2-core machine (test/time-limits.setup.js).
+    { ...common, displayName: 'unit', setupFilesAfterEnv: ['<rootDir>/test/time-limits.setup.js'], testMatch: ['<rootDir>/{apps,libs,test,tools,models}/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', setupFilesAfterEnv: ['<rootDir>/test/time-limits.setup.js'], testMatch: ['<rootDir>/{apps,libs,test,tools,models}/**/*.int-spec.ts'] },
   ],
 };
