@@ -6,6 +6,8 @@ export interface IdsConfig {
   kafka: { brokers: string[]; clientId: string; replicationFactor: number };
   capture: {
     file?: string;
+    /** A topic of packet records to replay. */
+    topic?: string;
     endOfInput: boolean;
     /** Live capture: interface, BPF filter, snap length (bytes) and kernel buffer (MiB). */
     interface?: string;
@@ -41,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdsConfig {
     kafka: { brokers: c.IDS_KAFKA_BROKERS, clientId: c.IDS_KAFKA_CLIENT_ID, replicationFactor: c.IDS_KAFKA_REPLICATION_FACTOR },
     capture: {
       file: c.IDS_CAPTURE_FILE,
+      topic: c.IDS_CAPTURE_TOPIC,
       endOfInput: c.IDS_CAPTURE_END_OF_INPUT,
       interface: c.IDS_CAPTURE_INTERFACE,
       filter: c.IDS_CAPTURE_FILTER,

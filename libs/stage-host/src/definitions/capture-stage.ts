@@ -1,18 +1,19 @@
 import { Partitioners, type Producer } from 'kafkajs';
+import { TOPICS } from '@ids/contracts';
 import type { IdsConfig } from '@ids/config';
-import { KafkaRecordWriter } from '@ids/kafka';
+import { KafkaRecordWriter, TopicFrameSource } from '@ids/kafka';
 import type { Logger, StageMetrics } from '@ids/observability';
 import { LiveCapture, PcapFileReader, type LiveCaptureStats } from '@ids/pcap';
-import { DefragmentingFrameKeyer, runCaptureSource } from '@ids/stages';
+import { DefragmentingFrameKeyer, runCaptureSource, type CapturedFrame } from '@ids/stages';
 import type { RecordWriter } from '@ids/topology';
 import type { StageDefinition, StageRunnable } from '../stage-definition';
-import { prepareKafka } from './kafka-environment';
+import { prepareKafka, type KafkaEnvironment } from './kafka-environment';
 
 export class CaptureSourceMissingError extends Error {
   readonly code = 'CAPTURE_SOURCE_MISSING';
   readonly retriable = false;
   constructor() {
-    super('the capture app needs IDS_CAPTURE_INTERFACE (an interface to capture from live) or IDS_CAPTURE_FILE (a pcap or pcapng file to replay)');
+    super('the capture app needs one source: IDS_CAPTURE_INTERFACE (an interface to capture from live), IDS_CAPTURE_FILE (a pcap or pcapng file to replay) or IDS_CAPTURE_TOPIC (a topic of packet records to replay)');
     this.name = 'CaptureSourceMissingError';
   }
 }
@@ -20,22 +21,36 @@ export class CaptureSourceMissingError extends Error {
 export class CaptureSourceConflictError extends Error {
   readonly code = 'CAPTURE_SOURCE_CONFLICT';
   readonly retriable = false;
-  constructor(readonly file: string, readonly interfaceName: string) {
-    super(`the capture app reads one source: IDS_CAPTURE_FILE=${file} and IDS_CAPTURE_INTERFACE=${interfaceName} are both set`);
+  constructor(readonly sources: Record<string, string>) {
+    super(`the capture app reads one source: ${Object.entries(sources).map(([name, value]) => `${name}=${value}`).join(' and ')} are all set`);
     this.name = 'CaptureSourceConflictError';
+  }
+}
+
+export class CaptureTopicIsOutputError extends Error {
+  readonly code = 'CAPTURE_TOPIC_IS_OUTPUT';
+  readonly retriable = false;
+  constructor(readonly topic: string) {
+    super(`IDS_CAPTURE_TOPIC=${topic} is the capture's own output topic: replay another topic (an archive or a mirror of it) into it`);
+    this.name = 'CaptureTopicIsOutputError';
   }
 }
 
 type Deps = { config: IdsConfig; logger: Logger; metrics: StageMetrics };
 
-/** A file replays into ids.packets.v1 and the app exits; an interface is captured until SIGTERM. */
+/** A file or a topic replays into ids.packets.v1 and the app exits; an interface is captured until SIGTERM. */
 export const captureStage: StageDefinition = {
   name: 'capture',
   async create(deps): Promise<StageRunnable> {
-    const { file, interface: interfaceName } = deps.config.capture;
-    if (file && interfaceName) throw new CaptureSourceConflictError(file, interfaceName);
+    const { file, topic, interface: interfaceName } = deps.config.capture;
+    const set = Object.fromEntries(Object.entries({ IDS_CAPTURE_FILE: file, IDS_CAPTURE_INTERFACE: interfaceName, IDS_CAPTURE_TOPIC: topic }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    if (Object.keys(set).length > 1) throw new CaptureSourceConflictError(set);
     if (interfaceName) return liveCapture(deps, interfaceName);
-    if (file) return fileReplay(deps, file);
+    if (file) return replay(deps, { name: file, frames: () => new PcapFileReader(file) });
+    if (topic) {
+      if (topic === TOPICS.packets.name) throw new CaptureTopicIsOutputError(topic);
+      return replay(deps, { name: `topic:${topic}`, frames: ({ kafka, serdes }) => new TopicFrameSource(kafka, serdes, topic, { logger: deps.logger }) });
+    }
     throw new CaptureSourceMissingError();
   },
 };
@@ -44,9 +59,16 @@ function packetsProducer(kafka: Awaited<ReturnType<typeof prepareKafka>>['kafka'
   return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 5 });
 }
 
-async function fileReplay({ config, logger, metrics }: Deps, file: string): Promise<StageRunnable> {
-  const { kafka, serdes } = await prepareKafka(config, logger, []);
-  const producer = packetsProducer(kafka);
+interface ReplaySource {
+  /** The source as logs and capture ids name it: the file, or `topic:<name>`. */
+  name: string;
+  frames(env: KafkaEnvironment): AsyncIterable<CapturedFrame> & { skippedCount?: number; skipped?: unknown[] };
+}
+
+/** A bounded source (a file, a topic up to its end at start) replayed into ids.packets.v1. */
+async function replay({ config, logger, metrics }: Deps, source: ReplaySource): Promise<StageRunnable> {
+  const env = await prepareKafka(config, logger, []);
+  const producer = packetsProducer(env.kafka);
   const frames = metrics.counter('ids_capture_frames_total', 'Frames read from the capture source.');
   let finished: Promise<void> | undefined;
   let reported = 0;
@@ -54,15 +76,17 @@ async function fileReplay({ config, logger, metrics }: Deps, file: string): Prom
     start: async () => {
       await producer.connect();
       finished = (async () => {
-        const stats = await runCaptureSource(new PcapFileReader(file), new KafkaRecordWriter(producer, serdes), {
-          captureId: `${file}@${config.runtime.instanceId}`,
-          interfaceName: file,
+        const input = source.frames(env);
+        const stats = await runCaptureSource(input, new KafkaRecordWriter(producer, env.serdes), {
+          captureId: `${source.name}@${config.runtime.instanceId}`,
+          interfaceName: source.name,
           keyer: new DefragmentingFrameKeyer(),
           endOfInput: config.capture.endOfInput,
           onProgress: async (n) => { frames.inc(n - reported); reported = n; },
         });
         frames.inc(stats.frames - reported);
-        logger.info({ file, ...stats }, 'capture file replayed');
+        const skipped = input.skippedCount ? { skippedRecords: input.skippedCount, firstSkipped: input.skipped } : {};
+        logger.info({ source: source.name, ...stats, ...skipped }, 'capture replayed');
         await producer.disconnect();
       })();
     },
