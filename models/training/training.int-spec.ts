@@ -150,7 +150,7 @@ describe('training pipeline: synthetic dataset -> ONNX model artifacts', () => {
     const script = 'import json,sys,onnx; print(json.dumps({p: sorted({n.domain + ":" + n.op_type for n in onnx.load(p).graph.node if n.domain not in ("", "ai.onnx")}) for p in sys.argv[1:]}))';
     const files = NAMES.map((name) => path.join(versionDir(name), 'model.onnx'));
     const domains = JSON.parse(mustRun(['-c', script, ...files])) as Record<string, string[]>;
-    expect(domains[files[0]]).toEqual(['ai.onnx.ml:TreeEnsembleClassifier']);
+    expect(domains[files[0]]).toEqual(['ai.onnx.ml:TreeEnsembleClassifier', 'ai.onnx.ml:TreeEnsembleRegressor']);
     expect(domains[files[1]]).toEqual([]);
     expect(domains[files[2]]).toEqual([]);
   });
