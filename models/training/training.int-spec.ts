@@ -182,7 +182,7 @@ describe('training pipeline: synthetic dataset -> ONNX model artifacts', () => {
   }, 30_000);
 
   it('points registry.json at the served roles', () => {
-    expect(readJson(path.join(out, 'registry.json'))).toEqual({ classifier: 'flow-gbdt', anomaly: 'flow-ae', shadow: ['flow-mlp'] });
+    expect(readJson(path.join(out, 'registry.json'))).toEqual({ classifier: 'flow-gbdt', anomaly: 'flow-ae', shadow: [] });
   });
 
   it('refuses to overwrite a written version', () => {
