@@ -117,7 +117,7 @@ def train(args) -> dict:
         "fp16": {"ok": False, "reason": "tree-ensemble (ai.onnx.ml) ops run on the CPU provider only; no float16 variant is made"},
         "test": gbdt_te, "validation": run_onnx(gbdt_onnx, x_va, "probabilities"), "reference": gbdt_ref,
         "importances": gbdt.gain_importances(gbdt_model, names),
-        "export": {"best_iteration": int(gbdt_model.best_iteration_ or gbdt_model.n_estimators)},
+        "export": gbdt.describe(gbdt_model),
     }
     _log(f"flow-gbdt done ({time.time() - started:.1f} s), max abs diff {built['flow-gbdt']['equivalence']['max_abs_diff']:.2g}")
     # flow-mlp

@@ -9,10 +9,14 @@ import { analyzeCapture } from '@ids/stages';
 // inference on the embedded runtime) on the committed holdout capture, whose scenarios were made
 // with other tools and parameters than the training corpus. The serving figures must be exactly
 // what the training pipeline measured with Python's ONNX Runtime: training and serving agree.
-// The issue's gate (>= 99 % of attack instances, <= 0.5 % benign false positives) is measured
-// and written to out/quality-gate.json; README "Not done yet" says where it stands.
+// The issue's gate (>= 99 % of attack instances, <= 0.5 % benign false positives, the alerting
+// models together: a flow alerts when any non-shadow model calls it an attack) is asserted and
+// written to out/quality-gate.json.
 const root = repoRoot();
 const dir = join(root, 'test/cases/ml-holdout');
+const GATE = { instance_detection_rate: 0.99, benign_false_positive_rate: 0.005 };
+// the registry's classifier, at the version the engine served (the highest one)
+const classifier = (JSON.parse(readFileSync(join(root, 'models/registry.json'), 'utf8')) as { classifier: string }).classifier;
 
 interface Metrics { test: { confusion: { columns: string[]; counts: number[][] }; instance_detection_rate: number; benign_false_positive_rate: number } }
 
@@ -32,9 +36,12 @@ describe('ML quality on the holdout capture', () => {
   }, 300_000);
 
   it('serves the classifier predictions the training pipeline measured, flow for flow', () => {
-    const metrics = JSON.parse(readFileSync(join(root, 'models/flow-gbdt/1.0.0/report/metrics.json'), 'utf8')) as Metrics;
+    const served = scores.filter((s) => s.model === classifier);
+    const versions = [...new Set(served.map((s) => s.model_version))];
+    expect(versions).toHaveLength(1);
+    const metrics = JSON.parse(readFileSync(join(root, 'models', classifier, versions[0], 'report/metrics.json'), 'utf8')) as Metrics;
     const labeller = new FlowLabeller(parseLabels(readFileSync(join(dir, 'labels.csv'), 'utf8'), 'labels.csv'));
-    const byUid = new Map(scores.filter((s) => s.model === 'flow-gbdt').map((s) => [s.flow_uid, s]));
+    const byUid = new Map(served.map((s) => [s.flow_uid, s]));
     const cols = metrics.test.confusion.columns;
     const counts = cols.map(() => cols.map(() => 0));
     for (const f of flows) {
@@ -46,7 +53,7 @@ describe('ML quality on the holdout capture', () => {
     expect(counts).toEqual(metrics.test.confusion.counts);
   });
 
-  it('measures the quality gate per attack instance and on benign flows', () => {
+  it('meets the quality gate per attack instance and on benign flows', () => {
     const labeller = new FlowLabeller(parseLabels(readFileSync(join(dir, 'labels.csv'), 'utf8'), 'labels.csv'));
     const alerting = new Set(scores.filter((s) => !s.shadow && s.label !== 'benign').map((s) => s.flow_uid));
     const instances = new Map<string, boolean>();
@@ -63,17 +70,19 @@ describe('ML quality on the holdout capture', () => {
       }
     }
     const detected = [...instances.values()].filter(Boolean).length;
+    const alertingModels = [...new Set(scores.filter((s) => !s.shadow).map((s) => `${s.model} ${s.model_version}`))].sort();
     const result = {
-      models: 'flow-gbdt 1.0.0 + flow-ae 1.0.0 (either alerts)',
+      models: `${alertingModels.join(' + ')} (either alerts)`,
       instances: instances.size, detected, instance_detection_rate: detected / instances.size,
       missed: [...instances].filter(([, d]) => !d).map(([s]) => s).sort(),
       benign_flows: benign, false_positives: falsePositives, benign_false_positive_rate: falsePositives / benign,
-      gate: { instance_detection_rate: 0.99, benign_false_positive_rate: 0.005 },
+      gate: GATE,
     };
     mkdirSync(join(root, 'out'), { recursive: true });
     writeFileSync(join(root, 'out/quality-gate.json'), JSON.stringify(result, null, 2) + '\n');
     expect(instances.size).toBeGreaterThan(10);
     expect(benign).toBeGreaterThan(100);
-    expect(detected).toBeGreaterThan(0);
+    expect(result.instance_detection_rate).toBeGreaterThanOrEqual(GATE.instance_detection_rate);
+    expect(result.benign_false_positive_rate).toBeLessThanOrEqual(GATE.benign_false_positive_rate);
   });
 });
