@@ -6,6 +6,7 @@ import { repoRoot } from '@ids/contracts';
 import { InferenceEngine } from '@ids/inference';
 import { encodePcap, PcapFileReader, type PcapWriteFrame } from '@ids/pcap';
 import { analyzeCapture, loadSignatureRules } from '@ids/stages';
+import { ethernetFrame } from '../fixtures/frame.builder';
 import { eventually, startApp, stopApp } from './stack-processes';
 
 // Every stage as its own process on the real stack: capture → flows → features (two repartition
@@ -16,24 +17,61 @@ const root = repoRoot();
 const SOURCE = join(root, 'test/cases/signatures/web-sqli/attack.pcap');
 
 /**
- * The capture moved to start an hour from now. The stages' topics are shared with the other
- * end-to-end tests, and event time only moves forward: packets of other tests stamped "now" (a
- * live capture, the rule-reload test) would leave this capture's March timestamps behind the
- * watermark, as late data, and late data is not joined deterministically.
+ * The capture moved to start an hour from now, its client on ports of its own. The stages' topics
+ * and state are shared with the other end-to-end tests and with earlier runs of this one, and
+ * event time only moves forward: packets of other tests stamped "now" (a live capture, the
+ * rule-reload test) would leave this capture's March timestamps behind the watermark, as late
+ * data; and a flow of an earlier run on the same 5-tuple (same flow_id) would share fusion state
+ * with this run's.
  */
 async function captureInTheFuture(dir: string): Promise<{ capture: string; tick: string }> {
   const frames: PcapWriteFrame[] = [];
   for await (const f of new PcapFileReader(SOURCE)) frames.push({ tsUs: f.tsUs, data: Buffer.from(f.data), originalLength: f.originalLength });
   const shift = (Date.now() + 3_600_000) * 1000 - frames[0].tsUs;
-  const moved = frames.map((f) => ({ ...f, tsUs: f.tsUs + shift }));
+  const portShift = 1000 + (Math.floor(Date.now() / 1000) % 10_000);
+  const moved = frames.map((f) => ({ ...f, tsUs: f.tsUs + shift, data: withClientPortsShifted(f.data, portShift) }));
   const capture = join(dir, 'capture.pcap');
   writeFileSync(capture, encodePcap(moved));
   // One frame 30 s after the capture, replayed after it: its watermark carries event time past
-  // every flow of the capture, so the Kafka runtime decides on watermarks alone.
+  // every flow of the capture, so the Kafka runtime decides on watermarks alone. An ARP request:
+  // it opens no flow that a later run would find.
+  const arp = ethernetFrame({ src: '02:00:00:00:00:01', dst: 'ff:ff:ff:ff:ff:ff' }, 0x0806, Buffer.alloc(28));
   const tick = join(dir, 'tick.pcap');
-  writeFileSync(tick, encodePcap([{ ...moved[0], tsUs: moved[moved.length - 1].tsUs + 30_000_000 }]));
+  writeFileSync(tick, encodePcap([{ tsUs: moved[moved.length - 1].tsUs + 30_000_000, data: arp, originalLength: arp.length }]));
   return { capture, tick };
 }
+
+/** Moves the client's TCP port (the one that is not 80) by `by`, keeping the TCP checksum right (RFC 1624). */
+function withClientPortsShifted(frame: Buffer, by: number): Buffer {
+  const out = Buffer.from(frame);
+  const ip = 14;
+  const tcp = ip + (out[ip] & 0x0f) * 4;
+  for (const at of [tcp, tcp + 2]) {
+    const port = out.readUInt16BE(at);
+    if (port === 80) continue;
+    const moved = port + by;
+    let sum = (~out.readUInt16BE(tcp + 16) & 0xffff) + (~port & 0xffff) + moved;
+    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+    out.writeUInt16BE(moved, at);
+    out.writeUInt16BE(~sum & 0xffff, tcp + 16);
+  }
+  return out;
+}
+/** Each running stage's `ids_task_events_total` and its state-restore log lines. */
+async function stageEvents(apps: ReturnType<typeof startApp>[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const app of apps) {
+    const output = app.output();
+    const url = /health and metrics on (\S+)\/health/.exec(output)?.[1];
+    if (url && app.child.exitCode === null) {
+      const text = await (await fetch(`${url}/metrics`)).text().catch(() => '');
+      lines.push(...text.split('\n').filter((l) => l.startsWith('ids_task_events_total') && !l.includes('event="match:')));
+    }
+    lines.push(...output.split('\n').filter((l) => /restored state store|rebalanc|"level":50/.test(l) && !l.includes('CONCURRENT_TRANSACTIONS') && !l.includes('another concurrent operation')).map((l) => l.slice(0, 300)));
+  }
+  return lines;
+}
+
 const CLICKHOUSE_URL = process.env.IDS_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 
 interface AlertRow { alert_id: string; timestamp: string; detection_method: string; detection_label: string; alert_signature_id: string }
@@ -65,7 +103,7 @@ describe('full topology on Kafka: alerts in ClickHouse equal the embedded runtim
     expect(embedded.alerts.some((a) => a.detection.method !== 'signature')).toBe(true);
 
     const env = { IDS_CLICKHOUSE_DATABASE: database };
-    for (const stage of ['flows', 'features', 'signatures', 'inference', 'fusion', 'sink']) apps.push(startApp(stage, env));
+    for (const stage of ['flows', 'features', 'signatures', 'inference', 'fusion', 'sink']) apps.push(startApp(stage, { ...env, IDS_LOG_LEVEL: 'info' }));
     // No end-of-input markers on Kafka: the decisions come from watermarks alone, as on a live
     // network (the embedded run above ends its input; both must agree).
     for (const [file, name] of [[CAPTURE, 'capture'], [TICK, 'tick']]) {
@@ -90,6 +128,9 @@ describe('full topology on Kafka: alerts in ClickHouse equal the embedded runtim
     };
     const stored = await eventually(rows, (r) => r.length >= expected.length, 120_000,
       `${expected.length} alerts in ClickHouse (${apps.map((a) => a.output().slice(-300)).join(' | ')})`);
-    expect(stored.map((r) => `${r.alert_id} ${r.timestamp} ${r.detection_method} ${r.detection_label} ${r.alert_signature_id}`).sort()).toEqual(expected);
+    const alerts = stored.map((r) => `${r.alert_id} ${r.timestamp} ${r.detection_method} ${r.detection_label} ${r.alert_signature_id}`).sort();
+    // On a difference, what the stages counted (late records, decisions, restores) is shown with it.
+    const diagnosis = alerts.join() === expected.join() ? null : await stageEvents(apps);
+    expect({ alerts, diagnosis }).toEqual({ alerts: expected, diagnosis });
   }, 240_000);
 });

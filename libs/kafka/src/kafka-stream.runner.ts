@@ -29,6 +29,8 @@ export class KafkaStreamRunner {
   private producer?: Producer;
   private readonly tasks = new Map<number, StreamTask>();
   private readonly restoring = new Map<number, Promise<StreamTask>>();
+  /** Per task: the counter values already exported. */
+  private readonly exported = new WeakMap<StreamTask, Map<string, number>>();
 
   constructor(private readonly o: KafkaStreamRunnerOptions) {}
 
@@ -107,7 +109,19 @@ export class KafkaStreamRunner {
       end();
     }
     resolveOffset(lastOffset);
+    this.exportCounters(task);
     await heartbeat();
+  }
+
+  /** The task's own counters since the last committed batch, as `ids_task_events_total`. */
+  private exportCounters(task: StreamTask): void {
+    const seen = this.exported.get(task) ?? new Map<string, number>();
+    for (const [event, n] of task.counters) {
+      const delta = n - (seen.get(event) ?? 0);
+      if (delta > 0) this.o.metrics.taskEvents.inc({ stage: this.groupId, event }, delta);
+      seen.set(event, n);
+    }
+    this.exported.set(task, seen);
   }
 
   private dropTask(partition: number): void {

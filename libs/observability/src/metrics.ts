@@ -8,6 +8,7 @@ export class StageMetrics {
   readonly recordsFailed: Counter<'stage' | 'reason'>;
   readonly commitSeconds: Histogram<'stage'>;
   readonly lag: Gauge<'stage' | 'topic' | 'partition'>;
+  readonly taskEvents: Counter<'stage' | 'event'>;
 
   constructor(readonly stage: string, withDefaults = true) {
     if (withDefaults) collectDefaultMetrics({ register: this.registry });
@@ -15,6 +16,7 @@ export class StageMetrics {
     this.recordsOut = new Counter({ name: 'ids_records_out_total', help: 'Records a stage wrote.', labelNames: ['stage', 'topic'], registers: [this.registry] });
     this.recordsFailed = new Counter({ name: 'ids_records_failed_total', help: 'Records sent to the DLQ or skipped, by reason.', labelNames: ['stage', 'reason'], registers: [this.registry] });
     this.commitSeconds = new Histogram({ name: 'ids_commit_seconds', help: 'Time to flush and commit a batch.', labelNames: ['stage'], registers: [this.registry] });
+    this.taskEvents = new Counter({ name: 'ids_task_events_total', help: 'What the stage\'s processors counted (late records, decisions, matches, ...), as `ids analyze` prints them.', labelNames: ['stage', 'event'], registers: [this.registry] });
     this.lag = new Gauge({ name: 'ids_consumer_lag', help: 'Records behind the end of a partition.', labelNames: ['stage', 'topic', 'partition'], registers: [this.registry] });
   }
 
