@@ -53,6 +53,7 @@ function latestVersion(modelsDir: string, name: string): Metadata {
 async function timeLoop(run: RunBatch, batch: number, seconds: number, minIterations: number): Promise<LatencySummary> {
   await run(0); // warm-up, untimed
   const latencies: number[] = [];
+  const cpu = process.cpuUsage();
   const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
   for (let k = 0; ; k++) {
     const t = process.hrtime.bigint();
@@ -61,7 +62,8 @@ async function timeLoop(run: RunBatch, batch: number, seconds: number, minIterat
     latencies.push(Number(end - t) / 1e9);
     if (k + 1 >= minIterations && end >= deadline) break;
   }
-  return summarizeLatencies(latencies, latencies.length * batch);
+  const used = process.cpuUsage(cpu);
+  return { ...summarizeLatencies(latencies, latencies.length * batch), cpu_seconds: (used.user + used.system) / 1e6 };
 }
 
 class OrtRunner {
