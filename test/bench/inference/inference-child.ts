@@ -106,8 +106,11 @@ class EngineRunner {
       Array.from({ length: c.batch }, (_, r) => ({ key: `b${k}r${r}`, featureSchema: schema, values: Array.from(b.subarray(r * width, (r + 1) * width)) })));
     return timeLoop(async (k) => {
       const results = await engine.score(requests[k % requests.length]);
-      const failed = results.find((r) => !r.ok);
-      if (failed && !failed.ok) throw new Error(`engine: ${failed.error.code}: ${failed.error.message}`);
+      for (const r of results) {
+        if (!r.ok) throw new Error(`engine: ${r.error.code}: ${r.error.message}`);
+        // the cache is off (cacheSize 0): a cached answer here would be counted as inference
+        if (r.cached) throw new Error(`engine: ${r.key} was answered from the result cache`);
+      }
     }, c.batch, c.seconds, c.minIterations);
   }
 
