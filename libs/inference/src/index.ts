@@ -1,3 +1,4 @@
+export * from './batch-input.pool';
 export * from './execution-provider.selector';
 export * from './inference.engine';
 export * from './inference.errors';

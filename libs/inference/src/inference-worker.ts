@@ -15,6 +15,7 @@ interface Loaded {
 const boot = workerData as WorkerBootData;
 const sessions = new Map<string, Loaded>();
 const port = parentPort!;
+let runs: Promise<void> = Promise.resolve();
 
 function reply(msg: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port.postMessage(msg, transfer);
@@ -40,11 +41,26 @@ async function load(id: number, spec: SessionSpec): Promise<void> {
   reply({ type: 'loaded', id, inputNames: [...session.inputNames], outputNames: [...session.outputNames] });
 }
 
+let scratch = new ArrayBuffer(0);
+
+/**
+ * ONNX Runtime refuses a tensor over shared memory ("Invalid argument"), so a batch that came in
+ * a SharedArrayBuffer is copied into memory this thread owns, reused from run to run (runs are
+ * serialized below, so one scratch buffer is enough).
+ */
+function owned(data: Float32Array): Float32Array {
+  if (!(data.buffer instanceof SharedArrayBuffer)) return data;
+  if (scratch.byteLength < data.byteLength) scratch = new ArrayBuffer(data.byteLength);
+  const view = new Float32Array(scratch, 0, data.length);
+  view.set(data);
+  return view;
+}
+
 async function run(id: number, key: string, data: Float32Array, rows: number, cols: number): Promise<void> {
   if (boot.testFaults && boot.crashOnRun === key) process.exit(70);
   const loaded = sessions.get(key);
   if (!loaded) throw new Error(`no session for ${key} in this worker`);
-  const feeds = { [loaded.spec.input]: new ort.Tensor('float32', data, [rows, cols]) };
+  const feeds = { [loaded.spec.input]: new ort.Tensor('float32', owned(data), [rows, cols]) };
   const results = await loaded.session.run(feeds, loaded.spec.outputs);
   const outputs: Record<string, OutputTensor> = {};
   const transfer: ArrayBuffer[] = [];
@@ -74,7 +90,8 @@ port.on('message', (msg: WorkerRequest) => {
       return;
     }
     case 'run':
-      run(msg.id, msg.key, msg.data, msg.rows, msg.cols).catch((err: Error) => reply({ type: 'error', id: msg.id, kind: 'run', message: err.message }));
+      // one at a time: ORT runs synchronously anyway, and the scratch input buffer is reused
+      runs = runs.then(() => run(msg.id, msg.key, msg.data, msg.rows, msg.cols)).catch((err: Error) => reply({ type: 'error', id: msg.id, kind: 'run', message: err.message }));
       return;
     case 'crash':
       if (boot.testFaults) process.exit(70);

@@ -90,6 +90,23 @@ describe('InferenceEngine (real onnxruntime-node)', () => {
     expect(await metrics.getSingleMetricAsString('ids_inference_failures_total')).toContain('reason="FEATURE_SCHEMA_MISMATCH"} 1');
   });
 
+  it('refuses a non-finite value met while packing a batch, scores its neighbours as if alone, and counts no cache miss for it', async () => {
+    engine = await start({ cacheSize: 0 });
+    const [a, b] = vectors();
+    const alone = (await engine.score([{ ...b, key: 'alone' }])).map(ok)[0];
+    const bad = { ...a, key: 'bad', values: a.values.map((x, i) => (i === 3 ? Infinity : x + 1)) };
+    const [first, refused, second] = await engine.score([{ ...a, key: 'first' }, bad, { ...b, key: 'second', values: b.values.slice() }]);
+    expect(!refused.ok && refused.error).toBeInstanceOf(FeatureValueInvalidError);
+    expect(!refused.ok && refused.error).toMatchObject({ index: 3, retriable: false });
+    expect(ok(first).key).toBe('first');
+    expect(ok(second).scores).toEqual(alone.scores);
+    const text = await metrics.metrics();
+    expect(text).toContain('ids_inference_cache_misses_total 3');
+    expect(text).toContain('ids_inference_cache_hits_total 0');
+    expect(text).toContain('reason="FEATURE_VALUE_INVALID"} 1');
+    expect(text).toContain(`ids_inference_batch_size_sum 3`);
+  });
+
   it('answers a repeated vector from the cache, and counts hits and misses', async () => {
     engine = await start();
     const [first] = await engine.score([vectors()[0]]);

@@ -11,6 +11,7 @@ import {
   ModelNotAvailableError,
 } from './inference.errors';
 import { InferenceMetrics } from './inference.metrics';
+import { BatchInputPool } from './batch-input.pool';
 import { MicroBatcher } from './micro-batcher';
 import { interpretAnomaly, interpretClassifier, type ModelScore } from './model-score.interpreter';
 import { ModelRegistry, type ModelArtifact, type ModelSnapshot } from './model.registry';
@@ -60,6 +61,10 @@ interface BatchItem {
   key: string;
   featureSchema: string;
   values: number[];
+  /** The snapshot the vector was validated against in score(); a batch on another one checks again. */
+  snapshot: ModelSnapshot;
+  /** Its result-cache key under `snapshot` (null: the cache is off). */
+  cacheKey: string | null;
 }
 
 type ItemOutcome = ModelScore[] | InferenceError;
@@ -77,6 +82,7 @@ export class InferenceEngine {
   private reloading: Promise<ModelSnapshot> = Promise.resolve(null as unknown as ModelSnapshot);
   private readonly cache: ResultCache<ModelScore[]>;
   private readonly batcher: MicroBatcher<BatchItem, ItemOutcome>;
+  private readonly inputs: BatchInputPool;
   private closed = false;
 
   private constructor(
@@ -92,6 +98,7 @@ export class InferenceEngine {
       maxBatch: options.maxBatch, maxWaitMs: options.maxWaitMs, maxQueued: options.maxQueued,
       maxConcurrentBatches: pool.size,
     });
+    this.inputs = new BatchInputPool(pool.size + 1);
   }
 
   static async create(options: InferenceEngineOptions): Promise<InferenceEngine> {
@@ -157,8 +164,74 @@ export class InferenceEngine {
    * length or value problem, or a failed batch, is that vector's `error`. Waits for room in the
    * bounded queue, so awaiting it is the back-pressure.
    */
-  async score(vectors: ScoreRequest[]): Promise<ScoreResult[]> {
-    return Promise.all(vectors.map((v) => this.scoreOne(v)));
+  async score(vectors: readonly ScoreRequest[]): Promise<ScoreResult[]> {
+    // The whole call is validated, looked up and queued in one synchronous pass (one promise and
+    // one metric update per call, not per vector), so `writable` already tells the truth on return.
+    const n = vectors.length;
+    const results = new Array<ScoreResult>(n);
+    if (n === 0) return results;
+    this.metrics.requests.inc(n);
+    if (this.closed) {
+      for (let i = 0; i < n; i++) results[i] = this.failed(vectors[i].key, new InferenceWorkerError('engine closed'));
+      return results;
+    }
+    const snapshot = this.snapshot;
+    const caching = this.cache.enabled;
+    const items: BatchItem[] = [];
+    const at: number[] = [];
+    let hits = 0;
+    for (let i = 0; i < n; i++) {
+      const v = vectors[i];
+      // the values' finiteness is checked where they are packed into the batch (packRow): one pass
+      const invalid = validateShape(v, snapshot);
+      if (invalid) {
+        results[i] = this.failed(v.key, invalid);
+        continue;
+      }
+      // Hashing every vector is most of the engine's own cost: only when a cache can answer.
+      const cacheKey = caching ? resultCacheKey(v.values, snapshot.id) : null;
+      const cached = cacheKey === null ? undefined : this.cache.get(cacheKey);
+      if (cached) {
+        hits++;
+        results[i] = { key: v.key, ok: true, cached: true, scores: cached };
+        continue;
+      }
+      items.push({ key: v.key, featureSchema: v.featureSchema, values: v.values, snapshot, cacheKey });
+      at.push(i);
+    }
+    if (hits > 0) {
+      this.metrics.cacheHits.inc(hits);
+      this.metrics.successes.inc(hits);
+    }
+    if (items.length === 0) return results;
+    const scoring = this.batcher.enqueueAll(items);
+    this.metrics.queueDepth.set(this.batcher.depth);
+    let outcomes: ItemOutcome[];
+    try {
+      outcomes = await scoring;
+    } catch (err) {
+      if (!(err instanceof InferenceError)) throw err;
+      outcomes = items.map(() => err);
+    } finally {
+      this.metrics.queueDepth.set(this.batcher.depth);
+    }
+    let scored = 0;
+    let nonFinite = 0;
+    for (let j = 0; j < outcomes.length; j++) {
+      const outcome = outcomes[j];
+      const key = items[j].key;
+      if (outcome instanceof InferenceError) {
+        if (outcome instanceof FeatureValueInvalidError) nonFinite++;
+        results[at[j]] = this.failed(key, outcome);
+      } else {
+        scored++;
+        results[at[j]] = { key, ok: true, cached: false, scores: outcome };
+      }
+    }
+    if (scored > 0) this.metrics.successes.inc(scored);
+    // a non-finite vector is refused as it is packed, never a miss (as if refused before the cache)
+    if (items.length > nonFinite) this.metrics.cacheMisses.inc(items.length - nonFinite);
+    return results;
   }
 
   /** Re-reads the models directory now; serialized with watcher-triggered reloads. */
@@ -182,36 +255,9 @@ export class InferenceEngine {
     await this.pool.close();
   }
 
-  private async scoreOne(v: ScoreRequest): Promise<ScoreResult> {
-    this.metrics.requests.inc();
-    const failed = (error: InferenceError): ScoreResult => {
-      this.metrics.failures.inc({ reason: error.code });
-      return { key: v.key, ok: false, error };
-    };
-    if (this.closed) return failed(new InferenceWorkerError('engine closed'));
-    const snapshot = this.snapshot;
-    const invalid = validate(v, snapshot);
-    if (invalid) return failed(invalid);
-    // Hashing every vector is most of the engine's own cost: only when a cache can answer.
-    const cached = this.cache.enabled ? this.cache.get(resultCacheKey(v.values, snapshot.id)) : undefined;
-    if (cached) {
-      this.metrics.cacheHits.inc();
-      this.metrics.successes.inc();
-      return { key: v.key, ok: true, cached: true, scores: cached };
-    }
-    this.metrics.cacheMisses.inc();
-    try {
-      const outcome = await this.batcher.enqueue({ key: v.key, featureSchema: v.featureSchema, values: v.values });
-      this.metrics.queueDepth.set(this.batcher.depth);
-      if (outcome instanceof InferenceError) return failed(outcome);
-      this.metrics.successes.inc();
-      return { key: v.key, ok: true, cached: false, scores: outcome };
-    } catch (err) {
-      if (err instanceof InferenceError) return failed(err);
-      throw err;
-    } finally {
-      this.metrics.queueDepth.set(this.batcher.depth);
-    }
+  private failed(key: string, error: InferenceError): ScoreResult {
+    this.metrics.failures.inc({ reason: error.code });
+    return { key, ok: false, error };
   }
 
   private async runBatch(items: BatchItem[]): Promise<ItemOutcome[]> {
@@ -219,38 +265,65 @@ export class InferenceEngine {
     const snapshot = this.snapshot;
     this.inUse.set(snapshot, (this.inUse.get(snapshot) ?? 0) + 1);
     const stop = this.metrics.batchSeconds.startTimer();
+    let data: Float32Array | null = null;
+    let running: Promise<unknown>[] = [];
     try {
-      // a reload between score() and this batch may have changed the schema: check again
-      const outcomes: (ItemOutcome | null)[] = items.map((it) => validate({ ...it }, snapshot));
-      const rows = items.filter((_, i) => outcomes[i] === null);
-      if (rows.length === 0) return outcomes as ItemOutcome[];
-      const cols = rows[0].values.length;
-      const data = new Float32Array(rows.length * cols);
-      rows.forEach((r, i) => data.set(r.values, i * cols));
+      const outcomes = new Array<ItemOutcome>(items.length);
+      const rows: BatchItem[] = [];
+      const cols = (snapshot.classifier ?? snapshot.anomaly)!.metadata.feature_names.length;
+      data = this.inputs.acquire(items.length * cols, this.batcher.maxBatch * cols);
+      for (let i = 0; i < items.length; i++) {
+        const it = items[i];
+        if (it.snapshot !== snapshot) {
+          // a reload between score() and this batch may have changed the schema: check again
+          const invalid = validateShape(it, snapshot);
+          if (invalid) {
+            outcomes[i] = invalid;
+            continue;
+          }
+          it.snapshot = snapshot;
+          if (it.cacheKey !== null) it.cacheKey = resultCacheKey(it.values, snapshot.id);
+        }
+        const invalid = packRow(it, data, rows.length * cols);
+        if (invalid) {
+          outcomes[i] = invalid;
+          continue;
+        }
+        rows.push(it);
+      }
+      if (rows.length === 0) return outcomes;
+      const input = rows.length === items.length ? data : data.subarray(0, rows.length * cols);
       this.metrics.batches.inc();
       this.metrics.batchSize.observe(rows.length);
-      const primary = [snapshot.classifier, snapshot.anomaly].filter((m): m is ModelArtifact => m !== null);
-      const [primaryScores, shadowScores] = await Promise.all([
-        Promise.all(primary.map((m) => this.runModel(m, data, rows.length, cols, false))),
-        Promise.all(snapshot.shadows.map((m) => this.runModel(m, data, rows.length, cols, true).catch((err: Error) => {
-          // a shadow failing costs its scores, never the alerting models'
-          this.options.logger?.warn({ model: m.key, err: err.message }, 'shadow model batch failed');
-          return null;
-        }))),
-      ]);
-      let row = 0;
-      return outcomes.map((o) => {
-        if (o !== null) return o;
-        const r = row++;
-        const scores = [...primaryScores, ...shadowScores.filter((s): s is ModelScore[] => s !== null)].map((perRow) => perRow[r]);
-        if (this.cache.enabled) this.cache.set(resultCacheKey(rows[r].values, snapshot.id), scores);
-        return scores;
-      });
+      const primary = [snapshot.classifier, snapshot.anomaly].filter((m): m is ModelArtifact => m !== null).map((m) => this.runModel(m, input, rows.length, cols, false));
+      const shadows = snapshot.shadows.map((m) => this.runModel(m, input, rows.length, cols, true).catch((err: Error) => {
+        // a shadow failing costs its scores, never the alerting models'
+        this.options.logger?.warn({ model: m.key, err: err.message }, 'shadow model batch failed');
+        return null;
+      }));
+      running = [...primary, ...shadows];
+      const [primaryScores, shadowScores] = await Promise.all([Promise.all(primary), Promise.all(shadows)]);
+      const perModel = [...primaryScores, ...shadowScores.filter((s): s is ModelScore[] => s !== null)];
+      for (let i = 0, r = 0; i < items.length; i++) {
+        if (outcomes[i] !== undefined) continue;
+        const scores = new Array<ModelScore>(perModel.length);
+        for (let m = 0; m < perModel.length; m++) scores[m] = perModel[m][r];
+        const cacheKey = rows[r].cacheKey;
+        if (cacheKey !== null) this.cache.set(cacheKey, scores);
+        outcomes[i] = scores;
+        r++;
+      }
+      return outcomes;
     } catch (err) {
       if (err instanceof InferenceError) return items.map(() => err);
       throw err;
     } finally {
       stop();
+      if (data !== null) {
+        // the workers read the batch in place: its buffer is reused only once every model is done
+        const buffer = data;
+        void Promise.allSettled(running).then(() => this.inputs.release(buffer));
+      }
       const left = this.inUse.get(snapshot)! - 1;
       if (left === 0) this.inUse.delete(snapshot);
       else this.inUse.set(snapshot, left);
@@ -262,14 +335,17 @@ export class InferenceEngine {
     const meta = m.metadata;
     const outputName = (meta.role === 'classifier' ? meta.outputs.probabilities : meta.outputs.score)!;
     const outputs = await this.pool.run(m.key, data, rows, cols);
-    const out = outputs[outputName];
+    const out = outputs[outputName].data;
+    const scores = new Array<ModelScore>(rows);
     if (meta.role === 'classifier') {
       const width = meta.classes!.length;
-      if (out.data.length !== rows * width) throw new InferenceRunError(m.key, `${outputName} has ${out.data.length} values for ${rows} rows of ${width} classes`);
-      return Array.from({ length: rows }, (_, r) => interpretClassifier(meta, out.data.subarray(r * width, (r + 1) * width), shadow));
+      if (out.length !== rows * width) throw new InferenceRunError(m.key, `${outputName} has ${out.length} values for ${rows} rows of ${width} classes`);
+      for (let r = 0; r < rows; r++) scores[r] = interpretClassifier(meta, out, shadow, r * width);
+      return scores;
     }
-    if (out.data.length !== rows) throw new InferenceRunError(m.key, `${outputName} has ${out.data.length} values for ${rows} rows`);
-    return Array.from(out.data, (s) => interpretAnomaly(meta, s, shadow));
+    if (out.length !== rows) throw new InferenceRunError(m.key, `${outputName} has ${out.length} values for ${rows} rows`);
+    for (let r = 0; r < rows; r++) scores[r] = interpretAnomaly(meta, out[r], shadow);
+    return scores;
   }
 
   private async doReload(): Promise<ModelSnapshot> {
@@ -322,14 +398,37 @@ export class InferenceEngine {
   }
 }
 
-/** The model whose schema a vector must match: the classifier, else the anomaly model. */
+/** Schema, length and values against the models serving: what `check` answers. */
 function validate(v: { key: string; featureSchema: string; values: number[] }, snapshot: ModelSnapshot): InferenceError | null {
+  const invalid = validateShape(v, snapshot);
+  if (invalid) return invalid;
+  const values = v.values;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) return new FeatureValueInvalidError(v.key, i, values[i]);
+  }
+  return null;
+}
+
+/** The model whose schema a vector must match: the classifier, else the anomaly model. */
+function validateShape(v: { key: string; featureSchema: string; values: number[] }, snapshot: ModelSnapshot): InferenceError | null {
   const model = (snapshot.classifier ?? snapshot.anomaly)!;
   const meta = model.metadata;
   if (v.featureSchema !== meta.feature_schema) return new FeatureSchemaMismatchError(v.key, meta.feature_schema, v.featureSchema, model.key);
   if (v.values.length !== meta.feature_names.length) return new FeatureVectorLengthError(v.key, meta.feature_names.length, v.values.length, model.key);
-  const bad = v.values.findIndex((x) => !Number.isFinite(x));
-  if (bad >= 0) return new FeatureValueInvalidError(v.key, bad, v.values[bad]);
+  return null;
+}
+
+/**
+ * Writes one vector as float32 at `at`, checking each value is finite on the way: reading a
+ * number[] is the dearest step of the engine's own work, so it is done once, not twice.
+ */
+function packRow(item: BatchItem, data: Float32Array, at: number): InferenceError | null {
+  const values = item.values;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (!Number.isFinite(x)) return new FeatureValueInvalidError(item.key, i, x);
+    data[at + i] = x;
+  }
   return null;
 }
 

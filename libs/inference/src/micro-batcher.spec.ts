@@ -167,6 +167,54 @@ describe('MicroBatcher', () => {
     }
   });
 
+  it('enqueueAll answers many items in order with one promise, over several batches', async () => {
+    const p = manualProcessor();
+    const b = new MicroBatcher({ process: p.process, maxBatch: 2, maxConcurrentBatches: 2, timers });
+    const answer = b.enqueueAll([1, 2, 3, 4, 5]);
+    expect(p.batches.map((x) => x.items)).toEqual([[1, 2], [3, 4]]);
+    p.batches[1].done();
+    p.batches[0].done();
+    await settle();
+    timers.advance(100);
+    expect(p.batches[2].items).toEqual([5]);
+    p.batches[2].done();
+    await expect(answer).resolves.toEqual([10, 20, 30, 40, 50]);
+    expect(b.depth).toBe(0);
+  });
+
+  it('enqueueAll takes what fits at once and the rest as room frees, never holding more than maxQueued', async () => {
+    const p = manualProcessor();
+    const b = new MicroBatcher({ process: p.process, maxBatch: 2, maxQueued: 3, maxConcurrentBatches: 1, timers });
+    const early = b.submit(0);
+    const answer = b.enqueueAll([1, 2, 3, 4]);
+    expect(b.depth).toBe(3);
+    expect(b.writable).toBe(false);
+    const depths: number[] = [];
+    for (let i = 0; i < 4 && p.batches.length > i; i++) {
+      depths.push(b.depth);
+      p.batches[i].done();
+      await settle();
+      timers.advance(100);
+    }
+    await expect(early).resolves.toBe(0);
+    await expect(answer).resolves.toEqual([10, 20, 30, 40]);
+    expect(Math.max(...depths)).toBeLessThanOrEqual(3);
+    expect(p.batches.map((x) => x.items)).toEqual([[0, 1], [2, 3], [4]]);
+  });
+
+  it('enqueueAll of nothing answers nothing, and a failed batch rejects the call', async () => {
+    const p = manualProcessor();
+    const b = new MicroBatcher({ process: p.process, maxBatch: 2, timers });
+    await expect(b.enqueueAll([])).resolves.toEqual([]);
+    const answer = b.enqueueAll([1, 2, 3]);
+    p.batches[0].fail(new Error('boom'));
+    await expect(answer).rejects.toThrow('boom');
+    timers.advance(100);
+    p.batches[1].done();
+    await settle();
+    expect(b.depth).toBe(0);
+  });
+
   it('flush sends a partial batch now', () => {
     const p = manualProcessor();
     const b = new MicroBatcher({ process: p.process, maxBatch: 8, timers });

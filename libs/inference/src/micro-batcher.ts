@@ -27,10 +27,34 @@ export interface MicroBatcherOptions<T, R> {
   onDispatch?: (size: number, cause: 'full' | 'timer' | 'flush') => void;
 }
 
+/**
+ * The answer to one submit call, shared by all its items: a call of 1,000 vectors costs one
+ * promise, not 1,000 (a promise and two closures per item was most of the batcher's cost).
+ */
+class Ticket<R> {
+  readonly results: R[];
+  private left: number;
+
+  constructor(size: number, private readonly resolve: (r: R[]) => void, private readonly reject: (e: unknown) => void) {
+    this.results = new Array<R>(size);
+    this.left = size;
+  }
+
+  put(index: number, result: R): void {
+    this.results[index] = result;
+    if (--this.left === 0) this.resolve(this.results);
+  }
+
+  /** The first failure settles the call; its other items still run (their answers are dropped). */
+  fail(err: unknown): void {
+    this.reject(err);
+  }
+}
+
 interface Pending<T, R> {
   item: T;
-  resolve: (r: R) => void;
-  reject: (e: unknown) => void;
+  ticket: Ticket<R>;
+  index: number;
 }
 
 /**
@@ -90,8 +114,31 @@ export class MicroBatcher<T, R> {
   submit(item: T): Promise<R> {
     if (!this.writable) return Promise.reject(new InferenceQueueFullError(this.maxQueued));
     return new Promise<R>((resolve, reject) => {
-      this.waiting.push({ item, resolve, reject });
+      this.waiting.push({ item, ticket: new Ticket<R>(1, (r) => resolve(r[0]), reject), index: 0 });
       this.pump();
+    });
+  }
+
+  /**
+   * Many items in one call, answered in order: takes as many as there is room for now (so a
+   * caller sees `writable` turn false at once), and the rest as batches end and free room. The
+   * items may land in several batches; a failed batch rejects the call with its error.
+   */
+  enqueueAll(items: readonly T[]): Promise<R[]> {
+    if (items.length === 0) return Promise.resolve([]);
+    return new Promise<R[]>((resolve, reject) => {
+      const ticket = new Ticket<R>(items.length, resolve, reject);
+      let next = 0;
+      const admit = (): void => {
+        const end = Math.min(items.length, next + Math.max(0, this.maxQueued - this.depth));
+        if (end > next) {
+          for (; next < end; next++) this.waiting.push({ item: items[next], ticket, index: next });
+          this.pump();
+        }
+        // woken (in order with whenWritable callers) when a batch ends and frees room
+        if (next < items.length) this.writableWaiters.push(admit);
+      };
+      admit();
     });
   }
 
@@ -136,9 +183,11 @@ export class MicroBatcher<T, R> {
     this.running++;
     this.runningItems += batch.length;
     this.options.onDispatch?.(batch.length, cause);
+    const items = new Array<T>(batch.length);
+    for (let i = 0; i < batch.length; i++) items[i] = batch[i].item;
     let work: Promise<R[]>;
     try {
-      work = this.options.process(batch.map((p) => p.item));
+      work = this.options.process(items);
     } catch (err) {
       work = Promise.reject(err);
     }
@@ -146,12 +195,12 @@ export class MicroBatcher<T, R> {
       (results) => {
         if (results.length !== batch.length) {
           const err = new Error(`batch processor answered ${results.length} results for ${batch.length} items`);
-          batch.forEach((p) => p.reject(err));
+          for (const p of batch) p.ticket.fail(err);
         } else {
-          batch.forEach((p, i) => p.resolve(results[i]));
+          for (let i = 0; i < batch.length; i++) batch[i].ticket.put(batch[i].index, results[i]);
         }
       },
-      (err) => batch.forEach((p) => p.reject(err)),
+      (err) => { for (const p of batch) p.ticket.fail(err); },
     ).finally(() => {
       this.running--;
       this.runningItems -= batch.length;

@@ -21,6 +21,17 @@ describe('interpretClassifier', () => {
   });
 });
 
+describe('interpretClassifier on a whole batch output', () => {
+  it('reads the row at `offset` alone, as the same probabilities in their own array do', () => {
+    const rows = [[0.8, 0.15, 0.05], [0.2, 0.7, 0.1], [0.3, 0.25, 0.45], [0.1, 0.1, 0.8]];
+    const batch = Float32Array.from(rows.flat());
+    rows.forEach((probs, r) => {
+      expect(interpretClassifier(classifier, batch, false, r * 3)).toEqual(interpretClassifier(classifier, Float32Array.from(probs), false));
+    });
+    expect(interpretClassifier(classifier, batch, false, 9)).toMatchObject({ label: 'port-scan', family: 'scan', alert: true });
+  });
+});
+
 describe('interpretAnomaly', () => {
   it.each([
     ['under the threshold', 1, 'benign', 0.2, false],

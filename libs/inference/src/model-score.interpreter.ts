@@ -24,16 +24,18 @@ const BENIGN = 'benign';
  * thresholds.alert; otherwise the vector is benign. Confidence stays the highest probability,
  * which is what the fusion stage weighs.
  */
-export function interpretClassifier(meta: ModelMetadata, probabilities: ArrayLike<number>, shadow: boolean): ModelScore {
+export function interpretClassifier(meta: ModelMetadata, probabilities: ArrayLike<number>, shadow: boolean, offset = 0): ModelScore {
+  // `offset`: this row's first class in a whole batch's output, so no per-row subarray is made
   const classes = meta.classes!;
-  let best = 0;
+  let best = offset;
   let attack = -1;
   for (let c = 0; c < classes.length; c++) {
-    if (probabilities[c] > probabilities[best]) best = c;
-    if (classes[c] !== BENIGN && (attack < 0 || probabilities[c] > probabilities[attack])) attack = c;
+    const p = probabilities[offset + c];
+    if (p > probabilities[best]) best = offset + c;
+    if (classes[c] !== BENIGN && (attack < 0 || p > probabilities[attack])) attack = offset + c;
   }
   const called = attack >= 0 && probabilities[attack] >= (meta.thresholds.alert ?? 0.5);
-  const label = called ? classes[attack] : BENIGN;
+  const label = called ? classes[attack - offset] : BENIGN;
   return {
     model: meta.name, version: meta.version, role: 'classifier', shadow, label,
     family: meta.families[label] ?? (label === BENIGN ? BENIGN : 'unknown'),

@@ -52,6 +52,31 @@ describe('WorkerPool (real onnxruntime-node)', () => {
     expect(Array.from(data)).toEqual(Array.from(input));
   });
 
+  it('reads a batch in shared memory in place: same outputs, nothing copied back or detached', async () => {
+    pool = new WorkerPool({ size: 1 });
+    await pool.load(spec('flow-mlp', 'probabilities'));
+    await pool.load(spec('flow-ae', 'score'));
+    // a view shorter than its buffer, as BatchInputPool hands out for a partial batch
+    const shared = new Float32Array(new SharedArrayBuffer((input.length + 3 * cols) * 4), 0, input.length);
+    shared.set(input);
+    const [mlp, ae] = await Promise.all([pool.run('flow-mlp@1.0.0', shared, rows, cols), pool.run('flow-ae@1.0.0', shared, rows, cols)]);
+    expectClose(mlp.probabilities.data, expected.models['flow-mlp'].probabilities!.flat());
+    expectClose(ae.score.data, expected.models['flow-ae'].score!);
+    expect(shared.buffer.byteLength).toBe((input.length + 3 * cols) * 4);
+    expect(Array.from(shared)).toEqual(Array.from(input));
+  });
+
+  it('retries a shared-memory batch whose worker crashed from the same memory', async () => {
+    pool = new WorkerPool({ size: 1, testFaults: true });
+    await pool.load(spec('flow-ae', 'score'));
+    const shared = new Float32Array(new SharedArrayBuffer(input.byteLength));
+    shared.set(input);
+    pool.crashWorker(0);
+    const out = await pool.run('flow-ae@1.0.0', shared, rows, cols);
+    expectClose(out.score.data, expected.models['flow-ae'].score!);
+    expect(pool.restarts).toBe(1);
+  });
+
   it('replaces a crashed worker and still answers the batch sent to it', async () => {
     const restarts: string[] = [];
     pool = new WorkerPool({ size: 1, testFaults: true, onRestart: (r) => restarts.push(r) });

@@ -122,7 +122,11 @@ export class WorkerPool {
     }));
   }
 
-  /** Runs one batch, `data` row-major [rows, cols]; resolves the named outputs. */
+  /**
+   * Runs one batch, `data` row-major [rows, cols]; resolves the named outputs. `data` over a
+   * SharedArrayBuffer (BatchInputPool) is read in place by the worker: the caller must leave it
+   * unchanged until this settles. Any other `data` is copied and the copy transferred.
+   */
   async run(key: string, data: Float32Array, rows: number, cols: number): Promise<Record<string, OutputTensor>> {
     let lastReason = '';
     for (let attempt = 1; attempt <= 2; attempt++) {
@@ -137,9 +141,10 @@ export class WorkerPool {
       slot.busy++;
       try {
         await this.ensureLoaded(slot, key);
-        // the copy crosses the thread boundary (transferred); `data` stays here for a retry
-        const copy = data.slice();
-        const reply = await this.request(slot, { type: 'run', id: 0, key, data: copy, rows, cols }, [copy.buffer as ArrayBuffer], this.runTimeoutMs);
+        // shared memory crosses as is; otherwise a copy is transferred and `data` stays here for a retry
+        const shared = data.buffer instanceof SharedArrayBuffer;
+        const sent = shared ? data : data.slice();
+        const reply = await this.request(slot, { type: 'run', id: 0, key, data: sent, rows, cols }, shared ? [] : [sent.buffer as ArrayBuffer], this.runTimeoutMs);
         if (reply.type !== 'result') throw new InferenceRunError(key, `unexpected reply ${reply.type}`);
         return reply.outputs;
       } catch (err) {

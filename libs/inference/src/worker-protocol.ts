@@ -17,7 +17,7 @@ export interface OutputTensor {
 export type WorkerRequest =
   | { type: 'load'; id: number; spec: SessionSpec }
   | { type: 'unload'; id: number; key: string }
-  /** `data` is row-major [rows, cols]; its buffer is transferred, not copied. */
+  /** `data` is row-major [rows, cols]; over a SharedArrayBuffer it is read in place, else its buffer is transferred. */
   | { type: 'run'; id: number; key: string; data: Float32Array; rows: number; cols: number }
   | { type: 'ping'; id: number }
   /** Fault injection for tests, honoured only when the pool was started with testFaults. */

@@ -12,6 +12,12 @@ export interface LatencySummary {
   mean_ms: number;
   min_ms: number;
   max_ms: number;
+  /**
+   * CPU time (user + system, every thread of the measuring process) over the timed batches, when
+   * measured: rows / cpu_seconds is the per-core rate with other work's share of a loaded,
+   * shared CPU (and a VM's steal time) left out, which wall-clock rows/s cannot do.
+   */
+  cpu_seconds?: number;
 }
 
 /** The p-th percentile (0..100) of `sorted` (ascending), as numpy.percentile(method='linear'). */

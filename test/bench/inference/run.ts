@@ -127,6 +127,8 @@ async function main(): Promise<void> {
     p99_ms: figure('ms', c.runs.map((r) => r.p99_ms)),
     // batch / p50: the rate of a typical batch, less moved than rows/s by other work's stalls on a shared CPU
     rowsPerSecondAtP50: figure('rows/s', c.runs.map((r) => (r.rows / r.iterations) / (r.p50_ms / 1e3))),
+    // rows over the CPU time of the measuring process (all its threads): per core, other work's share left out
+    ...(c.runs.every((r) => r.cpu_seconds !== undefined) ? { rowsPerCpuSecond: figure('rows/s', c.runs.map((r) => r.rows / r.cpu_seconds!)) } : {}),
   });
   const results = cells.map((c) => {
     const base = find('node-ort', c.model, c.batch);
@@ -138,7 +140,10 @@ async function main(): Promise<void> {
         vsNodeOrt: {
           rowsPerSecondRatio: figure('×', c.runs.map((r, i) => (r.rows / r.seconds) / (base.runs[i].rows / base.runs[i].seconds))),
           p50ExtraMs: figure('ms', c.runs.map((r, i) => r.p50_ms - base.runs[i].p50_ms)),
-          meaning: `rows/s of ${c.runtime} over rows/s of node-ort, and its p50 less node-ort's, in the same round`,
+          ...(c.runs.every((r, i) => r.cpu_seconds !== undefined && base.runs[i].cpu_seconds !== undefined) ? {
+            rowsPerCpuSecondRatio: figure('×', c.runs.map((r, i) => (r.rows / r.cpu_seconds!) / (base.runs[i].rows / base.runs[i].cpu_seconds!))),
+          } : {}),
+          meaning: `rows/s (and rows per CPU second) of ${c.runtime} over node-ort's, and its p50 less node-ort's, in the same round`,
         },
       } : {}),
       runs: c.runs,
@@ -209,6 +214,8 @@ async function main(): Promise<void> {
       minIterations: args.minIterations,
       order: 'per round: model, batch size, then each runtime (first runtime rotated per round); one untimed warm-up batch per cell',
       latency: 'per batch, from the call to the resolved result (Node: process.hrtime.bigint; Python: time.perf_counter); p50/p99 by linear interpolation (numpy default); rows/s = rows / sum of batch latencies',
+      cpu: 'Node runtimes: rowsPerCpuSecond = rows / (user + system CPU time of the measuring process, every thread, over the timed batches): the per-core rate with other work on the shared CPU left out',
+      engineCache: 'the engine runs with cacheSize 0 and the child refuses any result marked cached: every vector of every timed batch went through the model',
       servingSet: `${SERVING_SET}: the engine on the committed models/registry.json (classifier, anomaly model and shadow run on every batch)`,
     },
     pythonModels: retrain,
@@ -228,14 +235,15 @@ async function main(): Promise<void> {
   log(`load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end (${cpus().length} CPUs); ${report.machine.cpuModel}, ${report.machine.pinning}`);
   log(`node ${process.version}, onnxruntime-node ${String(report.versions.onnxruntimeNode)}, Python onnxruntime ${String(report.versions.onnxruntimePython)}; median of ${args.repeat} round(s); rows/s (p50 / p99 ms per batch)`);
   log('');
-  log('| model | batch | onnxruntime-node | InferenceEngine | engine / ort rows/s | Python onnxruntime | Python model |');
-  log('|---|---|---|---|---|---|---|');
+  log('| model | batch | onnxruntime-node | InferenceEngine | engine / ort rows/s | engine / ort rows per CPU s | Python onnxruntime | Python model |');
+  log('|---|---|---|---|---|---|---|---|');
   for (const model of [...MODELS, SERVING_SET]) {
     for (const batch of args.batches) {
       const row = (['node-ort', 'engine', 'python-ort', 'python-model'] as Runtime[]).map((r) => find(r, model, batch));
       if (row.every((c) => c === undefined)) continue;
-      const ratio = results.find((r) => r.runtime === 'engine' && r.model === model && r.batch === batch)?.vsNodeOrt?.rowsPerSecondRatio.median;
-      log(`| ${model} | ${batch} | ${cellText(row[0])} | ${cellText(row[1])} | ${ratio === undefined ? '' : `${ratio.toFixed(2)}×`} | ${cellText(row[2])} | ${cellText(row[3])} |`);
+      const paired = results.find((r) => r.runtime === 'engine' && r.model === model && r.batch === batch)?.vsNodeOrt;
+      const times = (v: number | undefined) => (v === undefined ? '' : `${v.toFixed(2)}×`);
+      log(`| ${model} | ${batch} | ${cellText(row[0])} | ${cellText(row[1])} | ${times(paired?.rowsPerSecondRatio.median)} | ${times(paired?.rowsPerCpuSecondRatio?.median)} | ${cellText(row[2])} | ${cellText(row[3])} |`);
     }
   }
   log('');
