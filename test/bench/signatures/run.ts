@@ -4,13 +4,14 @@
 //
 //   engine         SignatureEngine.inspect over pre-decoded packets (decode and flow keys made before the clock starts)
 //   decode-engine  decodePacket + flowKey + inspect of every frame (in memory)
-//   ac             the engine's prefilter alone: AhoCorasickMatcher.scan over every TCP/UDP payload
+//   prefilter      the engine's prefilter alone: WuManberMatcher.scan over every TCP/UDP payload
+//   ac             the former prefilter alone: AhoCorasickMatcher.scan over every TCP/UDP payload
 //   grep           LC_ALL=C grep -c -F -f PATTERNS PAYLOADS: GNU grep over the same payload bytes, one per line
 //   suricata       suricata -r PCAP -S RULES -k none --runmode single (wall time, start-up included);
 //                  suricata -T -S RULES (start-up + rule loading alone) beside it
 //
 //   node dist/test/bench/signatures/run.js [--quick] [--repeat 3] [--rules 10,1000,10000] [--payload-bytes N]
-//                                          [--only engine,decode-engine,ac,grep,suricata] [--cpu 0] [--out FILE]
+//                                          [--only engine,decode-engine,prefilter,ac,grep,suricata] [--cpu 0] [--out FILE]
 //
 // Every measured process is started fresh and pinned to one CPU with taskset; each round runs every
 // figure of every rule set (the order of figures rotated per round), the median of the rounds is
@@ -58,7 +59,8 @@ interface Cell {
 const TITLES: Record<SignatureFigure, string> = {
   engine: 'SignatureEngine.inspect (engine only: packets decoded and flow keys made before the clock)',
   'decode-engine': 'decodePacket + flowKey + SignatureEngine.inspect',
-  ac: 'AhoCorasickMatcher.scan over each TCP/UDP payload (the prefilter alone)',
+  prefilter: 'WuManberMatcher.scan over each TCP/UDP payload (the engine\'s prefilter alone)',
+  ac: 'AhoCorasickMatcher.scan over each TCP/UDP payload (the former prefilter alone)',
   grep: 'LC_ALL=C grep -c -F -f PATTERNS PAYLOADS (GNU grep, same payload bytes one per line)',
   suricata: 'suricata -r PCAP -S RULES -k none --runmode single (wall, start-up and rule loading included)',
 };
@@ -113,13 +115,13 @@ async function main(): Promise<void> {
     }
   }
 
-  const runChild = (mode: 'ac' | 'engine' | 'decode-engine', set: (typeof sets)[number]): Sample => {
+  const runChild = (mode: 'prefilter' | 'ac' | 'engine' | 'decode-engine', set: (typeof sets)[number]): Sample => {
     const [cmd, argv] = pin.argv(process.execPath, [childJs, mode, workload.pcap, set.rules]);
     const r = spawnSync(cmd, argv, { encoding: 'utf8', env, maxBuffer: 16 * 1024 * 1024 });
     if (r.status !== 0) throw new Error(`${mode} ${set.n} rules: exited ${r.status ?? r.signal}: ${(r.stderr ?? '').trim().slice(-2000)}`);
     const c = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ChildSample;
     if (c.parseErrors > 0 || c.rules !== set.n) throw new Error(`${mode}: ${c.rules} of ${set.n} rules parsed, ${c.parseErrors} errors`);
-    return { seconds: c.seconds, cpuSeconds: c.cpuSeconds, bytes: c.payloadBytes, packets: mode === 'ac' ? c.payloadPackets : c.packets, matches: c.matches, matchedPackets: c.matchedPackets, loadSeconds: c.loadSeconds, child: c };
+    return { seconds: c.seconds, cpuSeconds: c.cpuSeconds, bytes: c.payloadBytes, packets: mode === 'ac' || mode === 'prefilter' ? c.payloadPackets : c.packets, matches: c.matches, matchedPackets: c.matchedPackets, loadSeconds: c.loadSeconds, child: c };
   };
   const runGrep = (set: (typeof sets)[number]): Sample => {
     // grep exits 1 when no line matches; that is a result, not a failure
@@ -224,8 +226,8 @@ async function main(): Promise<void> {
       figures: TITLES,
       repeat: args.repeat,
       mb: '10^6 bytes',
-      timing: 'engine, decode-engine, ac: process.hrtime.bigint around the loop in a fresh pinned process (capture read into memory before, rules loaded before: loadSeconds); grep and suricata: spawn to exit',
-      matches: 'engine: alerts (one per rule per packet) and packets with an alert; ac: pattern occurrences and payloads with one; grep: matching lines (grep -c); suricata: fast.log lines. grep matches nocase patterns case-sensitively and has no per-protocol rules, so its count differs',
+      timing: 'engine, decode-engine, prefilter, ac: process.hrtime.bigint around the loop in a fresh pinned process (capture read into memory before, rules loaded before: loadSeconds); grep and suricata: spawn to exit',
+      matches: 'engine: alerts (one per rule per packet) and packets with an alert; prefilter, ac: pattern occurrences and payloads with one; grep: matching lines (grep -c); suricata: fast.log lines. grep matches nocase patterns case-sensitively and has no per-protocol rules, so its count differs',
     },
     target,
     results,
@@ -249,7 +251,7 @@ async function main(): Promise<void> {
       const vs = 'vsGrep' in r && r.vsGrep ? `${r.vsGrep.median.toFixed(2)}×` : '';
       const load = x.loadSeconds ? x.loadSeconds.median.toFixed(2) : x.startupSeconds ? `${x.startupSeconds.median.toFixed(2)} (suricata -T)` : '';
       const m = c.runs.at(-1)!;
-      const matchText = f === 'grep' ? `${m.matchedPackets} lines` : f === 'suricata' ? `${m.matches} alerts` : f === 'ac' ? `${m.matches} occurrences in ${m.matchedPackets} payloads` : `${m.matches} alerts in ${m.matchedPackets} packets`;
+      const matchText = f === 'grep' ? `${m.matchedPackets} lines` : f === 'suricata' ? `${m.matches} alerts` : f === 'ac' || f === 'prefilter' ? `${m.matches} occurrences in ${m.matchedPackets} payloads` : `${m.matches} alerts in ${m.matchedPackets} packets`;
       log(`| ${s.n} | ${f} | ${x.mbPerSecond.median.toFixed(1)} (${x.mbPerSecond.min.toFixed(1)}–${x.mbPerSecond.max.toFixed(1)}) | ${x.packetsPerSecond ? si(x.packetsPerSecond.median) : ''} | ${vs} | ${x.cpuShare.median.toFixed(2)} | ${load} | ${matchText} |`);
     }
   }
