@@ -10,7 +10,8 @@
  * never becomes established (Suricata's default `stream.midstream: false`).
  *
  * Bounded (least recently active evicted) and expired on idleness in event time, like
- * TcpConnectionTable: a Map re-inserted on each packet keeps both costs O(removed).
+ * TcpConnectionTable; the recency order is a doubly linked list through the flows (one Map.get per
+ * packet, no re-insertion), so both cost O(removed).
  */
 
 import { TCP_FLAGS } from '@ids/packet';
@@ -37,8 +38,8 @@ export interface FlowPacketView {
 
 export interface DetectionFlow<S> {
   readonly firstTsUs: number;
-  /** `addr/port` of the client (SYN sender, SYN-ACK receiver, else first sender). */
-  client: string;
+  /** `addr/port` of the client (SYN sender, SYN-ACK receiver, else first sender); `!addr/port`: not that endpoint, the other one not seen yet. */
+  readonly client: string;
   lastSeenUs: number;
   seenToServer: boolean;
   seenToClient: boolean;
@@ -50,6 +51,41 @@ export interface DetectionFlow<S> {
   closed: boolean;
   /** The engine's per-flow state. */
   readonly state: S;
+}
+
+/**
+ * A tracked flow. The client endpoint is kept as address and port (compared per packet without
+ * building an `addr/port` string), and the flow is a node of the tracker's recency list.
+ */
+class TrackedFlow<S> implements DetectionFlow<S> {
+  lastSeenUs: number;
+  seenToServer = false;
+  seenToClient = false;
+  synSeen = false;
+  synAckSeen = false;
+  handshakeDone = false;
+  finToServer = false;
+  finToClient = false;
+  closed = false;
+  /** Recency list, least recently active first. */
+  prev: TrackedFlow<S> | null = null;
+  next: TrackedFlow<S> | null = null;
+
+  constructor(
+    readonly key: string,
+    readonly firstTsUs: number,
+    public clientAddr: string,
+    public clientPort: number,
+    /** True while the client is only known as "not clientAddr/clientPort" (a SYN-ACK came first). */
+    public clientIsOther: boolean,
+    readonly state: S,
+  ) {
+    this.lastSeenUs = firstTsUs;
+  }
+
+  get client(): string {
+    return `${this.clientIsOther ? '!' : ''}${this.clientAddr}/${this.clientPort}`;
+  }
 }
 
 export interface FlowObservation<S> {
@@ -72,7 +108,10 @@ const TCP = 6;
 
 export class DetectionFlowTracker<S> {
   readonly counters: DetectionFlowCounters = { created: 0, expired: 0, evicted: 0, reused: 0 };
-  private readonly flows = new Map<string, DetectionFlow<S>>();
+  private readonly flows = new Map<string, TrackedFlow<S>>();
+  /** Least and most recently active flows: expiry and eviction take from the head. */
+  private head: TrackedFlow<S> | null = null;
+  private tail: TrackedFlow<S> | null = null;
 
   constructor(
     private readonly newState: () => S,
@@ -86,8 +125,7 @@ export class DetectionFlowTracker<S> {
   }
 
   observe(key: string, pkt: FlowPacketView): FlowObservation<S> {
-    this.expire(pkt.tsUs);
-    const endpoint = `${pkt.src}/${pkt.srcPort}`;
+    if (this.head !== null && pkt.tsUs - this.head.lastSeenUs >= this.options.idleTimeoutUs) this.expire(pkt.tsUs);
     const tcp = pkt.ipProto === TCP;
     const syn = tcp && (pkt.tcpFlags & TCP_FLAGS.SYN) !== 0;
     const ack = tcp && (pkt.tcpFlags & TCP_FLAGS.ACK) !== 0;
@@ -95,30 +133,33 @@ export class DetectionFlowTracker<S> {
     let started = false;
     if (flow !== undefined && flow.closed && syn && !ack) {
       // Port reuse: a new connection on the key of a finished one.
-      this.flows.delete(key);
-      this.onDrop(key, flow);
+      this.drop(flow);
       this.counters.reused++;
       flow = undefined;
     }
     if (flow === undefined) {
-      if (this.flows.size >= this.options.maxFlows) this.evictOldest();
+      if (this.flows.size >= this.options.maxFlows && this.head !== null) {
+        this.drop(this.head);
+        this.counters.evicted++;
+      }
       // A SYN-ACK seen first comes from the server: the client is its receiver, unknown here, so
       // the client is "not the sender" and resolved by comparison below.
-      const synAckFirst = syn && ack;
-      flow = {
-        firstTsUs: pkt.tsUs, client: synAckFirst ? `!${endpoint}` : endpoint, lastSeenUs: pkt.tsUs,
-        seenToServer: false, seenToClient: false, synSeen: false, synAckSeen: false, handshakeDone: false,
-        finToServer: false, finToClient: false, closed: false, state: this.newState(),
-      };
+      flow = new TrackedFlow<S>(key, pkt.tsUs, pkt.src, pkt.srcPort, syn && ack, this.newState());
+      this.flows.set(key, flow);
       this.counters.created++;
       started = true;
-    } else {
-      this.flows.delete(key);
+    } else if (flow !== this.tail) {
+      this.unlink(flow);
     }
-    this.flows.set(key, flow);
-    flow.lastSeenUs = Math.max(flow.lastSeenUs, pkt.tsUs);
-    const toServer = flow.client.startsWith('!') ? flow.client !== `!${endpoint}` : flow.client === endpoint;
-    if (flow.client.startsWith('!') && toServer) flow.client = endpoint;
+    if (flow !== this.tail) this.append(flow);
+    if (pkt.tsUs > flow.lastSeenUs) flow.lastSeenUs = pkt.tsUs;
+    const sender = flow.clientPort === pkt.srcPort && flow.clientAddr === pkt.src;
+    const toServer = flow.clientIsOther ? !sender : sender;
+    if (flow.clientIsOther && toServer) {
+      flow.clientAddr = pkt.src;
+      flow.clientPort = pkt.srcPort;
+      flow.clientIsOther = false;
+    }
 
     if (toServer) flow.seenToServer = true;
     else flow.seenToClient = true;
@@ -139,10 +180,8 @@ export class DetectionFlowTracker<S> {
   /** Drops flows idle for `idleTimeoutUs` at event time `nowUs`; returns how many. */
   expire(nowUs: number): number {
     let n = 0;
-    for (const [key, flow] of this.flows) {
-      if (nowUs - flow.lastSeenUs < this.options.idleTimeoutUs) break;
-      this.flows.delete(key);
-      this.onDrop(key, flow);
+    while (this.head !== null && nowUs - this.head.lastSeenUs >= this.options.idleTimeoutUs) {
+      this.drop(this.head);
       n++;
     }
     this.counters.expired += n;
@@ -166,11 +205,26 @@ export class DetectionFlowTracker<S> {
     }
   }
 
-  private evictOldest(): void {
-    const first = this.flows.entries().next();
-    if (first.done === true) return;
-    this.flows.delete(first.value[0]);
-    this.onDrop(first.value[0], first.value[1]);
-    this.counters.evicted++;
+  private drop(flow: TrackedFlow<S>): void {
+    this.flows.delete(flow.key);
+    this.unlink(flow);
+    this.onDrop(flow.key, flow);
+  }
+
+  private unlink(flow: TrackedFlow<S>): void {
+    if (flow.prev !== null) flow.prev.next = flow.next;
+    else this.head = flow.next;
+    if (flow.next !== null) flow.next.prev = flow.prev;
+    else this.tail = flow.prev;
+    flow.prev = null;
+    flow.next = null;
+  }
+
+  private append(flow: TrackedFlow<S>): void {
+    flow.prev = this.tail;
+    flow.next = null;
+    if (this.tail !== null) this.tail.next = flow;
+    else this.head = flow;
+    this.tail = flow;
   }
 }

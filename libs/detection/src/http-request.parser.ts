@@ -113,7 +113,8 @@ export class HttpRequestParser {
 
   /** Feeds the next stream bytes; returns the requests they completed, in order. */
   push(data: Uint8Array): HttpRequest[] {
-    const done: HttpRequest[] = [];
+    // Most pushes (body segments, parts of a request) complete nothing: no array for them.
+    let done = NO_REQUESTS;
     let i = 0;
     while (i < data.length) {
       if (this.state === 'body' || this.state === 'chunk-data') {
@@ -122,7 +123,7 @@ export class HttpRequestParser {
         i += n;
         this.remaining -= n;
         if (this.remaining === 0) {
-          if (this.state === 'body') done.push(this.finish(true));
+          if (this.state === 'body') done = appended(done, this.finish(true));
           else this.state = 'chunk-end';
         }
         continue;
@@ -137,7 +138,7 @@ export class HttpRequestParser {
       const r = this.onLine(text, crlf ? 2 : 1);
       this.lineLength = 0;
       this.lineOverflow = false;
-      if (r !== null) done.push(r);
+      if (r !== null) done = appended(done, r);
     }
     return done;
   }
@@ -311,6 +312,8 @@ export class HttpRequestParser {
     this.counters.requests++;
     const merged = mergeHeaders(req.headers);
     const value = (name: string): string | null => merged.find((h) => h.name.toLowerCase() === name)?.value ?? null;
+    const uriOptions = this.options.uri;
+    let buffers: Record<HttpBufferName, Uint8Array | null> | null = null;
     return {
       method: req.method,
       rawUri: latin1(req.rawUri),
@@ -324,9 +327,23 @@ export class HttpRequestParser {
       bodyLength: req.bodyLength,
       complete,
       anomalies: req.anomalies,
-      buffers: buildBuffers(req, merged, this.options.uri),
+      // Built on first read: a request no rule inspects a buffer of (the engine reads only the
+      // buffers some rule has a fast pattern in) costs no URI normalisation and no copies.
+      get buffers() {
+        buffers ??= buildBuffers(req, merged, uriOptions);
+        return buffers;
+      },
     };
   }
+}
+
+/** What push returns when no request completed; never mutated. */
+const NO_REQUESTS: HttpRequest[] = [];
+
+function appended(list: HttpRequest[], r: HttpRequest): HttpRequest[] {
+  if (list === NO_REQUESTS) return [r];
+  list.push(r);
+  return list;
 }
 
 function buildBuffers(req: RequestBuilder, merged: readonly HttpHeader[], uriOptions: UriNormalizerOptions): Record<HttpBufferName, Uint8Array | null> {

@@ -95,6 +95,9 @@ class DirectionState {
   }
 }
 
+/** The tail when no window is kept (`windowBytes` 0) or nothing was delivered yet: empty, so shared. */
+const NO_TAIL = new Uint8Array(0);
+
 /** Signed distance from `b` to `a` in sequence space (a - b, modulo 2^32). */
 export function seqDiff(a: number, b: number): number {
   return (a - b) | 0;
@@ -181,11 +184,17 @@ export class TcpStreamReassembler {
       return null;
     }
     // In order: deliver it, then whatever buffered data it made contiguous.
-    const tail = d.window.slice(0, d.windowLength);
+    const tail = d.windowLength === 0 ? NO_TAIL : d.window.slice(0, d.windowLength);
     const offset = d.delivered;
+    d.nextSeq = (d.nextSeq + data.length) >>> 0;
+    if (d.pending.length === 0 || seqDiff(d.pending[0].seq, d.nextSeq) > 0) {
+      // The common case: nothing buffered becomes contiguous; `data` is the caller's bytes, uncopied.
+      d.delivered += data.length;
+      d.remember(data);
+      return { toServer, data, tail, offset };
+    }
     const parts: Uint8Array[] = [data];
     let total = data.length;
-    d.nextSeq = (d.nextSeq + data.length) >>> 0;
     while (d.pending.length > 0) {
       const p = d.pending[0];
       const gap = seqDiff(p.seq, d.nextSeq);
