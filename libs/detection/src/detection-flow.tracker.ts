@@ -16,6 +16,9 @@
 
 import { TCP_FLAGS } from '@ids/packet';
 
+// Read once: a re-exported binding is a getter call on every use in the compiled CommonJS.
+const { SYN, ACK, FIN, RST } = TCP_FLAGS;
+
 export interface DetectionFlowTrackerOptions {
   readonly maxFlows: number;
   /** A flow with no packet for this long (event time) is forgotten. */
@@ -127,8 +130,8 @@ export class DetectionFlowTracker<S> {
   observe(key: string, pkt: FlowPacketView): FlowObservation<S> {
     if (this.head !== null && pkt.tsUs - this.head.lastSeenUs >= this.options.idleTimeoutUs) this.expire(pkt.tsUs);
     const tcp = pkt.ipProto === TCP;
-    const syn = tcp && (pkt.tcpFlags & TCP_FLAGS.SYN) !== 0;
-    const ack = tcp && (pkt.tcpFlags & TCP_FLAGS.ACK) !== 0;
+    const syn = tcp && (pkt.tcpFlags & SYN) !== 0;
+    const ack = tcp && (pkt.tcpFlags & ACK) !== 0;
     let flow = this.flows.get(key);
     let started = false;
     if (flow !== undefined && flow.closed && syn && !ack) {
@@ -189,16 +192,16 @@ export class DetectionFlowTracker<S> {
   }
 
   private advanceTcp(flow: DetectionFlow<S>, flags: number, toServer: boolean): void {
-    const syn = (flags & TCP_FLAGS.SYN) !== 0;
-    const ack = (flags & TCP_FLAGS.ACK) !== 0;
-    if ((flags & TCP_FLAGS.RST) !== 0) {
+    const syn = (flags & SYN) !== 0;
+    const ack = (flags & ACK) !== 0;
+    if ((flags & RST) !== 0) {
       flow.closed = true;
       return;
     }
     if (syn && !ack && toServer) flow.synSeen = true;
     else if (syn && ack && !toServer) flow.synAckSeen = true;
     else if (!syn && ack && toServer && flow.synSeen && flow.synAckSeen) flow.handshakeDone = true;
-    if ((flags & TCP_FLAGS.FIN) !== 0) {
+    if ((flags & FIN) !== 0) {
       if (toServer) flow.finToServer = true;
       else flow.finToClient = true;
       if (flow.finToServer && flow.finToClient) flow.closed = true;

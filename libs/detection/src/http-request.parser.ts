@@ -108,7 +108,7 @@ export class HttpRequestParser {
   private req = new RequestBuilder();
 
   constructor(private readonly options: HttpRequestParserOptions = DEFAULT_HTTP_REQUEST_PARSER_OPTIONS) {
-    this.line = new Uint8Array(Math.min(options.maxLineBytes, 1024));
+    this.line = new Uint8Array(Math.min(options.maxLineBytes, 256));
   }
 
   /** Feeds the next stream bytes; returns the requests they completed, in order. */

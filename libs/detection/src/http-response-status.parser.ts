@@ -22,8 +22,8 @@ const NO_CODES: string[] = [];
 
 export class HttpResponseStatusParser {
   private state: State = 'status';
-  /** The line being read (bytes before its LF), at most MAX_LINE_BYTES. */
-  private readonly line = new Uint8Array(MAX_LINE_BYTES);
+  /** The line being read (bytes before its LF), at most MAX_LINE_BYTES; grown on demand (one parser per connection). */
+  private line = new Uint8Array(128);
   private lineLength = 0;
   private lineOverflow = false;
   private remaining = 0;
@@ -47,6 +47,7 @@ export class HttpResponseStatusParser {
       const lf = data.indexOf(LF, i);
       const end = lf < 0 ? data.length : lf;
       const take = Math.min(end - i, MAX_LINE_BYTES - this.lineLength);
+      if (this.lineLength + take > this.line.length) this.grow(this.lineLength + take);
       if (take > 0) {
         this.line.set(data.subarray(i, i + take), this.lineLength);
         this.lineLength += take;
@@ -67,6 +68,12 @@ export class HttpResponseStatusParser {
       }
     }
     return codes;
+  }
+
+  private grow(needed: number): void {
+    const grown = new Uint8Array(Math.min(MAX_LINE_BYTES, Math.max(needed, this.line.length * 2)));
+    grown.set(this.line.subarray(0, this.lineLength));
+    this.line = grown;
   }
 
   private onLine(text: string): string | null {

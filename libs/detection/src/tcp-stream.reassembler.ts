@@ -17,6 +17,9 @@
 
 import { TCP_FLAGS } from '@ids/packet';
 
+// Read once: a re-exported binding is a getter call on every use in the compiled CommonJS.
+const { SYN, FIN, RST } = TCP_FLAGS;
+
 export interface TcpSegment {
   /** Event time of the packet, microseconds. */
   readonly tsUs: number;
@@ -137,20 +140,20 @@ export class TcpStreamReassembler {
       if (seg.payload.length > 0) this.counters.afterCloseSegments++;
       return null;
     }
-    if ((seg.flags & TCP_FLAGS.RST) !== 0) {
+    if ((seg.flags & RST) !== 0) {
       this.reset = true;
       for (const d of this.dirs) { d.pending = []; d.pendingBytes = 0; d.closed = true; }
       return null;
     }
     const d = this.dir(toServer);
-    const syn = (seg.flags & TCP_FLAGS.SYN) !== 0;
+    const syn = (seg.flags & SYN) !== 0;
     if (!d.started) {
       d.started = true;
       d.nextSeq = syn ? (seg.seq + 1) >>> 0 : seg.seq >>> 0;
     }
     // Data on a SYN is rare (TFO); its first byte is ISN + 1.
     const dataSeq = syn ? (seg.seq + 1) >>> 0 : seg.seq >>> 0;
-    if ((seg.flags & TCP_FLAGS.FIN) !== 0 && d.finSeq === null) d.finSeq = (dataSeq + seg.payload.length) >>> 0;
+    if ((seg.flags & FIN) !== 0 && d.finSeq === null) d.finSeq = (dataSeq + seg.payload.length) >>> 0;
 
     let delivery: TcpStreamDelivery | null = null;
     if (seg.payload.length > 0) delivery = this.acceptData(toServer, d, dataSeq, seg.payload);

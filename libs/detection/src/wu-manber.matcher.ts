@@ -14,10 +14,11 @@
  *   end in what is specific to them, and a window on the common part would stop the scan (shift
  *   0, then a failed comparison) at every header name of every request.
  *
- * - The block of 3 bytes is hashed by tabulation (three 256-entry tables XORed), each table
- *   indexed by the raw byte and giving the same value for both ASCII cases: case folding costs
- *   nothing and the payload is never copied. Every pattern (nocase or not) is entered folded;
- *   exact patterns are confirmed byte for byte at verification.
+ * - The block of 3 bytes is hashed with ASCII case folded by `| 0x20` (see FOLD3): no copy of
+ *   the payload, no fold table on the hot path. Every pattern (nocase or not) is entered folded;
+ *   exact patterns are confirmed byte for byte at verification. The step is latency-bound
+ *   (load, hash, shift-table load, add): 3 byte loads and one multiply measured ~25 % faster
+ *   than tabulation hashing (three 256-entry tables) or a DataView 32-bit read here.
  * - Shift 0: the candidates are the patterns whose window ends in a block with that hash
  *   (CSR bucket lists); a 2-byte folded prefix filters them before the full comparison.
  * - Patterns shorter than `minWindow` (default 4: a 3-byte window could never shift by more than
@@ -43,23 +44,14 @@ export const DEFAULT_WU_MANBER_OPTIONS: WuManberOptions = { minWindow: 4, maxWin
 /** Bytes hashed per step. */
 const BLOCK = 3;
 
-/** Tabulation hash tables, case-folded; fixed seed so table layouts are reproducible. */
-const [HASH0, HASH1, HASH2] = ((): [Int32Array, Int32Array, Int32Array] => {
-  let a = 0x2545f491;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return t ^ (t >>> 14);
-  };
-  const tables = [new Int32Array(256), new Int32Array(256), new Int32Array(256)];
-  for (const t of tables) {
-    for (let b = 0; b < 256; b++) if (ASCII_FOLD[b] === b) t[b] = next();
-    for (let b = 0; b < 256; b++) t[b] = t[ASCII_FOLD[b]];
-  }
-  return tables as [Int32Array, Int32Array, Int32Array];
-})();
-
+/**
+ * The block hash: the 3 bytes as one integer, OR 0x20 per byte, times a golden-ratio constant, top
+ * `tableBits` bits. OR 0x20 folds ASCII case for free; it also merges a few non-letter pairs
+ * (`@` and a backtick, `[` and `{`, control bytes with punctuation), which only makes the filter a
+ * little less selective: the table is built with the same fold, and verification is exact.
+ */
+const FOLD3 = 0x202020;
+const HASH_MULTIPLIER = 0x9e3779b1;
 export class WuManberMatcher {
   readonly patternCount: number;
   /** The window length `m` (0 when every pattern is short). */
@@ -67,7 +59,8 @@ export class WuManberMatcher {
   readonly tableBits: number;
   /** Patterns handled by the small Aho-Corasick matcher. */
   readonly shortPatternCount: number;
-  private readonly mask: number;
+  /** 32 - tableBits: the hash keeps the product's top bits. */
+  private readonly hashShift: number;
   private readonly shift: Uint8Array;
   /** Pattern ids whose window ends in a block of hash h: `bucketIds[bucketStart[h] .. bucketStart[h + 1])`. */
   private readonly bucketStart: Int32Array;
@@ -128,7 +121,7 @@ export class WuManberMatcher {
     }
     this.tableBits = opts.tableBits > 0 ? opts.tableBits : longIds.length <= 2000 ? 16 : 18;
     const size = 1 << this.tableBits;
-    this.mask = size - 1;
+    this.hashShift = 32 - this.tableBits;
     const maxShift = this.window - BLOCK + 1;
     this.shift = new Uint8Array(size).fill(Math.max(1, maxShift));
     const counts = new Int32Array(size + 1);
@@ -137,11 +130,11 @@ export class WuManberMatcher {
       const s = this.start[id] + this.length[id] - this.window;
       // Block ending at window position j (j = BLOCK-1 .. m-1): the window may slide by m-1-j.
       for (let j = BLOCK - 1; j < this.window; j++) {
-        const h = hashAt(this.bytes, s + j) & this.mask;
+        const h = blockHash(this.bytes, s + j, this.hashShift);
         const sh = this.window - 1 - j;
         if (sh < this.shift[h]) this.shift[h] = sh;
       }
-      const h = hashAt(this.bytes, s + this.window - 1) & this.mask;
+      const h = blockHash(this.bytes, s + this.window - 1, this.hashShift);
       counts[h + 1]++;
       last.push(h);
     }
@@ -169,11 +162,11 @@ export class WuManberMatcher {
     const m = this.window;
     if (m === 0) return;
     const { shift, bucketStart, bucketIds, prefix } = this;
-    const mask = this.mask;
+    const hashShift = this.hashShift;
     // i: the last byte of the window, and of the patterns it may end.
     let i = from + m - 1;
     while (i < to) {
-      const h = (HASH0[buf[i - 2]] ^ HASH1[buf[i - 1]] ^ HASH2[buf[i]]) & mask;
+      const h = Math.imul(((buf[i - 2] << 16) | (buf[i - 1] << 8) | buf[i]) | FOLD3, HASH_MULTIPLIER) >>> hashShift;
       const s = shift[h];
       if (s !== 0) { i += s; continue; }
       const ws = i - m + 1;
@@ -212,7 +205,7 @@ export class WuManberMatcher {
   }
 }
 
-/** Hash of the block of BLOCK bytes ending at `end`. */
-function hashAt(bytes: Uint8Array, end: number): number {
-  return HASH0[bytes[end - 2]] ^ HASH1[bytes[end - 1]] ^ HASH2[bytes[end]];
+/** Hash of the block of BLOCK bytes ending at `end` (the scan loop inlines the same expression). */
+function blockHash(bytes: Uint8Array, end: number, hashShift: number): number {
+  return Math.imul(((bytes[end - 2] << 16) | (bytes[end - 1] << 8) | bytes[end]) | FOLD3, HASH_MULTIPLIER) >>> hashShift;
 }
