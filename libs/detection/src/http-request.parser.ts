@@ -73,6 +73,7 @@ export const DEFAULT_HTTP_REQUEST_PARSER_OPTIONS: HttpRequestParserOptions = {
 
 type State = 'line' | 'headers' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers';
 
+const NO_BYTES = new Uint8Array(0);
 const LF = 0x0a;
 const CR = 0x0d;
 const SP = 0x20;
@@ -80,10 +81,11 @@ const HT = 0x09;
 
 class RequestBuilder {
   method = '';
-  rawUri = new Uint8Array(0);
+  rawUri = NO_BYTES;
   version = '';
   headers: { name: string; value: string }[] = [];
-  rawHeader: Uint8Array[] = [];
+  /** The raw header block as sent: `rawHeader[0, rawHeaderBytes)`, grown by doubling. */
+  rawHeader: Uint8Array = NO_BYTES;
   rawHeaderBytes = 0;
   /** Header lines seen, the empty line ending the block excluded. */
   rawHeaderLines = 0;
@@ -277,11 +279,15 @@ export class HttpRequestParser {
     const req = this.req;
     const size = text.length + eolBytes;
     if (req.rawHeaderBytes + size > this.options.maxHeaderBytes) { this.anomaly('header-block-too-large'); return; }
-    const copy = new Uint8Array(size);
-    copy.set(text);
-    if (eolBytes === 2) copy[text.length] = CR;
-    copy[size - 1] = LF;
-    req.rawHeader.push(copy);
+    const at = req.rawHeaderBytes;
+    if (at + size > req.rawHeader.length) {
+      const grown = new Uint8Array(Math.min(this.options.maxHeaderBytes, Math.max(512, req.rawHeader.length * 2, at + size)));
+      grown.set(req.rawHeader.subarray(0, at));
+      req.rawHeader = grown;
+    }
+    req.rawHeader.set(text, at);
+    if (eolBytes === 2) req.rawHeader[at + text.length] = CR;
+    req.rawHeader[at + size - 1] = LF;
     req.rawHeaderBytes += size;
     if (text.length > 0) req.rawHeaderLines++;
   }
@@ -364,7 +370,7 @@ function buildBuffers(req: RequestBuilder, merged: readonly HttpHeader[], uriOpt
     http_raw_uri: req.rawUri.length > 0 ? req.rawUri : null,
     http_header: headerLines.length > 0 ? bytesOf(headerLines) : null,
     // The block as sent, its ending empty line included; a request without header lines has none.
-    http_raw_header: req.rawHeaderLines > 0 ? concat(req.rawHeader, req.rawHeaderBytes) : null,
+    http_raw_header: req.rawHeaderLines > 0 ? req.rawHeader.slice(0, req.rawHeaderBytes) : null,
     http_cookie: cookie === null ? null : bytesOf(cookie),
     http_user_agent: userAgent === null ? null : bytesOf(userAgent),
     http_host: host === null ? null : bytesOf(host),
@@ -428,6 +434,8 @@ function trimTrailingBlanks(b: Uint8Array): Uint8Array {
 }
 
 function latin1(b: Uint8Array): string {
+  // Header names and values are short: fromCharCode needs no Buffer view per string.
+  if (b.length <= 256) return String.fromCharCode.apply(null, b as unknown as number[]);
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 }
 

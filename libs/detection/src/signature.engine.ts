@@ -21,7 +21,7 @@ import type { SignatureHitRecord } from '@ids/contracts';
 import { flowNumericId } from '@ids/flow';
 import type { DecodedPacket } from '@ids/packet';
 import { matchPacketOptions, type BufferName, type Rule, type RuleMatchContext, type ThresholdSpec as RuleThresholdSpec } from '@ids/rules';
-import { DEFAULT_DETECTION_FLOW_TRACKER_OPTIONS, DetectionFlowTracker, type DetectionFlowTrackerOptions } from './detection-flow.tracker';
+import { DEFAULT_DETECTION_FLOW_TRACKER_OPTIONS, DetectionFlowTracker, flowTupleOf, type DetectionFlowTrackerOptions, type FlowTuple } from './detection-flow.tracker';
 import { FlowbitsStore } from './flowbits.store';
 import { HttpRequestParser, type HttpRequest } from './http-request.parser';
 import { HttpResponseStatusParser } from './http-response-status.parser';
@@ -207,6 +207,7 @@ export class SignatureEngine {
     }
   };
   private readonly segment: { tsUs: number; seq: number; flags: number; payload: Uint8Array } = { tsUs: 0, seq: 0, flags: 0, payload: EMPTY };
+  private readonly tuple: FlowTuple = { hash: 0, exact: false, a: 0, b: 0, ports: 0, protoVlan: 0 };
 
   constructor(rules: readonly Rule[], private readonly options: SignatureEngineOptions = {}) {
     // Evaluation order, as Suricata sorts its signatures: pass rules first (a match ends the
@@ -240,10 +241,16 @@ export class SignatureEngine {
     return this.compiled.length;
   }
 
-  /** The alerts this packet raises, in evaluation order. `frame` is the captured frame `pkt` was decoded from. */
+  /**
+   * The alerts this packet raises, in evaluation order. `frame` is the captured frame `pkt` was
+   * decoded from; `flowKey` is @ids/flow's `flowKey(pkt)`. The flow is looked up by the packet's
+   * 5-tuple (addresses read from the frame), not by hashing the key string: a caller passing some
+   * other key for the same 5-tuple would share one flow between its keys (IPv6 flows compare the
+   * key strings too).
+   */
   inspect(frame: Buffer, pkt: DecodedPacket, flowKey: string): SignatureMatch[] {
     this.stats.packets++;
-    const obs = this.flows.observe(flowKey, pkt);
+    const obs = this.flows.observe(flowKey, pkt, flowTupleOf(frame, pkt, this.tuple));
     if (obs.started) this.flowbits.remove(flowKey);
     const conn = obs.flow.state;
     const available = Math.max(0, Math.min(pkt.payloadLength, frame.length - pkt.payloadOffset));
