@@ -79,6 +79,9 @@ const CR = 0x0d;
 const SP = 0x20;
 const HT = 0x09;
 
+/** One parser per connection: its counters are copied from this template, not rebuilt. */
+const ZERO_COUNTERS = Object.fromEntries([...HTTP_ANOMALIES, 'requests'].map((k) => [k, 0])) as Record<HttpAnomaly | 'requests', number>;
+
 class RequestBuilder {
   method = '';
   rawUri = NO_BYTES;
@@ -99,9 +102,7 @@ class RequestBuilder {
 }
 
 export class HttpRequestParser {
-  readonly counters: Record<HttpAnomaly | 'requests', number> = Object.fromEntries(
-    [...HTTP_ANOMALIES, 'requests'].map((k) => [k, 0]),
-  ) as Record<HttpAnomaly | 'requests', number>;
+  readonly counters: Record<HttpAnomaly | 'requests', number> = { ...ZERO_COUNTERS };
   private state: State = 'line';
   private line: Uint8Array;
   private lineLength = 0;
