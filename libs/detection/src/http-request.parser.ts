@@ -133,7 +133,7 @@ export class HttpRequestParser {
       }
       const lf = data.indexOf(LF, i);
       const end = lf < 0 ? data.length : lf;
-      this.appendLine(data.subarray(i, end));
+      this.appendLine(data, i, end);
       if (lf < 0) break;
       i = lf + 1;
       const crlf = this.lineLength > 0 && this.line[this.lineLength - 1] === CR && !this.lineOverflow;
@@ -221,7 +221,9 @@ export class HttpRequestParser {
     const colon = text.indexOf(0x3a);
     if (colon <= 0) { this.anomaly('invalid-header'); return; }
     if (req.headers.length >= this.options.maxHeaders) { this.anomaly('too-many-headers'); return; }
-    req.headers.push({ name: latin1(trimBlanks(text.subarray(0, colon))), value: latin1(trimBlanks(text.subarray(colon + 1))) });
+    // One string per line; name and value are slices of it (bytes and chars are 1:1 in latin1).
+    const line = latin1(text);
+    req.headers.push({ name: trimmedSlice(line, 0, colon), value: trimmedSlice(line, colon + 1, line.length) });
   }
 
   private endOfHeaders(): HttpRequest | null {
@@ -262,17 +264,24 @@ export class HttpRequestParser {
     return null;
   }
 
-  private appendLine(part: Uint8Array): void {
+  /** Appends `data[start, end)` to the line (up to maxLineBytes). */
+  private appendLine(data: Uint8Array, start: number, end: number): void {
     const room = this.options.maxLineBytes - this.lineLength;
-    if (part.length > room) this.lineOverflow = true;
-    const take = Math.min(room, part.length);
+    if (end - start > room) this.lineOverflow = true;
+    const take = Math.min(room, end - start);
     if (take <= 0) return;
     if (this.lineLength + take > this.line.length) {
       const grown = new Uint8Array(Math.min(this.options.maxLineBytes, Math.max(this.line.length * 2, this.lineLength + take)));
       grown.set(this.line.subarray(0, this.lineLength));
       this.line = grown;
     }
-    this.line.set(part.subarray(0, take), this.lineLength);
+    // Header lines are short: a byte loop spares a view of the caller's Buffer per line.
+    if (take <= 64) {
+      const line = this.line;
+      for (let k = 0, o = this.lineLength; k < take; k++) line[o + k] = data[start + k];
+    } else {
+      this.line.set(data.subarray(start, start + take), this.lineLength);
+    }
     this.lineLength += take;
   }
 
@@ -420,12 +429,13 @@ function splitBlanks(text: Uint8Array): [number, number][] {
   return out;
 }
 
-function trimBlanks(b: Uint8Array): Uint8Array {
-  let s = 0;
-  let e = b.length;
-  while (s < e && (b[s] === SP || b[s] === HT)) s++;
-  while (e > s && (b[e - 1] === SP || b[e - 1] === HT || b[e - 1] === CR)) e--;
-  return b.subarray(s, e);
+/** `s[start, end)` without leading blanks (SP, HT) and trailing blanks or CR. */
+function trimmedSlice(s: string, start: number, end: number): string {
+  let a = start;
+  let e = end;
+  while (a < e && (s.charCodeAt(a) === SP || s.charCodeAt(a) === HT)) a++;
+  while (e > a && (s.charCodeAt(e - 1) === SP || s.charCodeAt(e - 1) === HT || s.charCodeAt(e - 1) === CR)) e--;
+  return s.slice(a, e);
 }
 
 function trimTrailingBlanks(b: Uint8Array): Uint8Array {
@@ -435,8 +445,8 @@ function trimTrailingBlanks(b: Uint8Array): Uint8Array {
 }
 
 function latin1(b: Uint8Array): string {
-  // Header names and values are short: fromCharCode needs no Buffer view per string.
-  if (b.length <= 256) return String.fromCharCode.apply(null, b as unknown as number[]);
+  // Short strings: fromCharCode needs no Buffer view (measured faster up to ~40 bytes, slower above).
+  if (b.length <= 48) return String.fromCharCode.apply(null, b as unknown as number[]);
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 }
 
