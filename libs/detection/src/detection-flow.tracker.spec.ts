@@ -1,4 +1,4 @@
-import { DetectionFlowTracker } from './detection-flow.tracker';
+import { DetectionFlowTracker, flowTupleOf, type FlowTuple } from './detection-flow.tracker';
 
 const SYN = 0x02, ACK = 0x10, RST = 0x04, FIN = 0x01, PSH = 0x08;
 const C = { src: '10.0.0.1', srcPort: 40000 };
@@ -42,5 +42,32 @@ describe('DetectionFlowTracker', () => {
     const t = new DetectionFlowTracker(() => ({}), { maxFlows: 2, idleTimeoutUs: 1e9 });
     for (const k of ['a', 'b', 'a', 'c']) t.observe(k, { tsUs: 0, ipProto: 17, tcpFlags: 0, ...C });
     expect([t.get('a') !== undefined, t.get('b') !== undefined, t.counters.evicted]).toEqual([true, false, 1]);
+  });
+
+  it('finds flows by tuple: flows sharing a hash stay apart, dropping one keeps the others', () => {
+    const tuple = (a: number): FlowTuple => ({ hash: 7, exact: true, a, b: 2, ports: 3, protoVlan: 17 << 16 });
+    const dropped: string[] = [];
+    const t = new DetectionFlowTracker(() => ({}), { maxFlows: 10, idleTimeoutUs: 100 }, (k) => dropped.push(k));
+    expect(t.observe('x', { tsUs: 0, ipProto: 17, tcpFlags: 0, ...C }, tuple(1)).started).toBe(true);
+    expect(t.observe('y', { tsUs: 1, ipProto: 17, tcpFlags: 0, ...C }, tuple(2)).started).toBe(true);
+    expect(t.observe('z', { tsUs: 2, ipProto: 17, tcpFlags: 0, ...C }, tuple(3)).started).toBe(true);
+    expect(t.observe('y', { tsUs: 50, ipProto: 17, tcpFlags: 0, ...S }, tuple(2)).established).toBe(true);
+    expect(t.expire(102)).toBe(2);
+    expect(dropped).toEqual(['x', 'z']);
+    expect([t.size, t.get('y', tuple(2))?.firstTsUs, t.get('x', tuple(1))]).toEqual([1, 1, undefined]);
+  });
+
+  it('flowTupleOf gives both directions of an IPv4 flow the same exact tuple, another port another one', () => {
+    const frame = new Uint8Array(40);
+    frame.set([10, 0, 0, 1, 10, 0, 0, 2], 12);
+    const pkt = { ipVersion: 4, ipOffset: 0, addressOrder: -1, srcPort: 40000, dstPort: 80, ipProto: 6, vlan: null };
+    const there = { ...flowTupleOf(frame, pkt, {} as FlowTuple) };
+    const back = new Uint8Array(40);
+    back.set([10, 0, 0, 2, 10, 0, 0, 1], 12);
+    const reply = { ...flowTupleOf(back, { ...pkt, addressOrder: 1, srcPort: 80, dstPort: 40000 }, {} as FlowTuple) };
+    const other = flowTupleOf(frame, { ...pkt, srcPort: 40001 }, {} as FlowTuple);
+    expect(there.exact).toBe(true);
+    expect(reply).toEqual(there);
+    expect(other.hash).not.toBe(there.hash);
   });
 });

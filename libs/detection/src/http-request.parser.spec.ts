@@ -140,4 +140,15 @@ describe('HttpRequestParser', () => {
     expect(parser.counters['invalid-request-line']).toBe(1);
     expect(parser.counters.requests).toBe(1);
   });
+
+  it('keeps a raw header block of many lines whole, across pieces', () => {
+    const headers = Array.from({ length: 40 }, (_, i) => `X-H${i}: ${'v'.repeat(i * 3)}\r\n`).join('');
+    const stream = `GET / HTTP/1.1\r\nHost: a\r\n${headers}\r\n`;
+    for (const step of [5, 64, stream.length]) {
+      const { reqs } = parse(stream, step);
+      expect([reqs.length, text(reqs[0].buffers.http_raw_header)]).toEqual([1, `Host: a\r\n${headers}\r\n`]);
+      expect(reqs[0].headers).toHaveLength(41);
+    }
+  });
 });
+

@@ -15,6 +15,8 @@ describe('HttpResponseStatusParser', () => {
     ['not a status line', ['SSH-2.0-OpenSSH\r\n', 'HTTP/1.1 401 x\r\n\r\n'], [[], ['401']]],
     ['a code of other than three digits is not one', ['HTTP/1.1 4011 x\r\n\r\n'], [[]]],
     ['304 has no body', ['HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\nHTTP/1.1 200 OK\r\n\r\n'], [['304', '200']]],
+    ['a long header line, split, then the next response', ['HTTP/1.1 200 OK\r\nX-Long: ' + 'a'.repeat(3000), 'b'.repeat(3000) + '\r\nContent-Length: 0\r\n\r\nHTTP/1.1 404 x\r\n\r\n'], [['200'], ['404']]],
+    ['a status line over 8 KiB is not one', ['HTTP/1.1 200 ' + 'x'.repeat(9000) + '\r\n', 'HTTP/1.1 503 x\r\n\r\n'], [[], ['503']]],
   ])('%s', (_name, chunks, expected) => {
     expect(feed(chunks)).toEqual(expected);
   });

@@ -17,9 +17,14 @@ const MAX_LINE_BYTES = 8192;
 
 type State = 'status' | 'headers' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' | 'seek';
 
+/** What push returns when no status line completed (the common case: a body segment); never mutated. */
+const NO_CODES: string[] = [];
+
 export class HttpResponseStatusParser {
   private state: State = 'status';
-  private line: number[] = [];
+  /** The line being read (bytes before its LF), at most MAX_LINE_BYTES; grown on demand (one parser per connection). */
+  private line = new Uint8Array(128);
+  private lineLength = 0;
   private lineOverflow = false;
   private remaining = 0;
   private contentLength: number | null = null;
@@ -29,7 +34,7 @@ export class HttpResponseStatusParser {
 
   /** Feeds the next server-to-client stream bytes; returns the status codes (`"401"`) whose status line they completed. */
   push(data: Uint8Array): string[] {
-    const codes: string[] = [];
+    let codes = NO_CODES;
     let i = 0;
     while (i < data.length) {
       if (this.state === 'body' || this.state === 'chunk-data') {
@@ -41,21 +46,34 @@ export class HttpResponseStatusParser {
       }
       const lf = data.indexOf(LF, i);
       const end = lf < 0 ? data.length : lf;
-      for (let j = i; j < end; j++) {
-        if (this.line.length < MAX_LINE_BYTES) this.line.push(data[j]);
-        else this.lineOverflow = true;
+      const take = Math.min(end - i, MAX_LINE_BYTES - this.lineLength);
+      if (this.lineLength + take > this.line.length) this.grow(this.lineLength + take);
+      if (take > 0) {
+        this.line.set(data.subarray(i, i + take), this.lineLength);
+        this.lineLength += take;
       }
+      if (take < end - i) this.lineOverflow = true;
       if (lf < 0) break;
       i = lf + 1;
-      if (this.line.length > 0 && this.line[this.line.length - 1] === CR) this.line.pop();
-      const text = String.fromCharCode(...this.line);
-      this.line = [];
+      let n = this.lineLength;
+      if (n > 0 && this.line[n - 1] === CR) n--;
+      const text = latin1(this.line, n);
+      this.lineLength = 0;
       const overflow = this.lineOverflow;
       this.lineOverflow = false;
       const code = overflow ? null : this.onLine(text);
-      if (code !== null) codes.push(code);
+      if (code !== null) {
+        if (codes === NO_CODES) codes = [];
+        codes.push(code);
+      }
     }
     return codes;
+  }
+
+  private grow(needed: number): void {
+    const grown = new Uint8Array(Math.min(MAX_LINE_BYTES, Math.max(needed, this.line.length * 2)));
+    grown.set(this.line.subarray(0, this.lineLength));
+    this.line = grown;
   }
 
   private onLine(text: string): string | null {
@@ -123,4 +141,8 @@ export class HttpResponseStatusParser {
       this.state = 'seek';
     }
   }
+}
+
+function latin1(bytes: Uint8Array, length: number): string {
+  return length === 0 ? '' : Buffer.from(bytes.buffer, bytes.byteOffset, length).toString('latin1');
 }

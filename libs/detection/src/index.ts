@@ -8,3 +8,4 @@ export * from './flowbits.store';
 export * from './detection-flow.tracker';
 export * from './http-response-status.parser';
 export * from './signature.engine';
+export * from './wu-manber.matcher';

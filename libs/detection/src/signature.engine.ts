@@ -21,13 +21,13 @@ import type { SignatureHitRecord } from '@ids/contracts';
 import { flowNumericId } from '@ids/flow';
 import type { DecodedPacket } from '@ids/packet';
 import { matchPacketOptions, type BufferName, type Rule, type RuleMatchContext, type ThresholdSpec as RuleThresholdSpec } from '@ids/rules';
-import { AhoCorasickMatcher } from './aho-corasick.matcher';
-import { DEFAULT_DETECTION_FLOW_TRACKER_OPTIONS, DetectionFlowTracker, type DetectionFlowTrackerOptions } from './detection-flow.tracker';
+import { DEFAULT_DETECTION_FLOW_TRACKER_OPTIONS, DetectionFlowTracker, flowTupleOf, type DetectionFlowTrackerOptions, type FlowTuple } from './detection-flow.tracker';
 import { FlowbitsStore } from './flowbits.store';
 import { HttpRequestParser, type HttpRequest } from './http-request.parser';
 import { HttpResponseStatusParser } from './http-response-status.parser';
-import { TcpStreamReassembler } from './tcp-stream.reassembler';
+import { DEFAULT_TCP_REASSEMBLY_OPTIONS, TcpStreamReassembler, type TcpReassemblyOptions, type TcpSegment } from './tcp-stream.reassembler';
 import { ThresholdTracker, validateThresholdSpec, type ThresholdSpec } from './threshold.tracker';
+import { WuManberMatcher } from './wu-manber.matcher';
 
 export interface SignatureEngineOptions {
   readonly flows?: Partial<DetectionFlowTrackerOptions>;
@@ -103,6 +103,8 @@ export class SignatureRuleInvalidError extends Error {
 }
 
 interface ConnectionState {
+  /** flowNumericId of the flow, computed on its first match (0: not yet). */
+  flowId: number;
   stream: TcpStreamReassembler | null;
   requests: HttpRequestParser | null;
   responses: HttpResponseStatusParser | null;
@@ -133,15 +135,79 @@ interface Transaction {
   statCode: Uint8Array | null;
 }
 
+/** The packet as one transaction of it sees it; built only for packets with candidate rules. */
+class PacketContext implements RuleMatchContext {
+  readonly ipProto: number;
+  readonly src: string;
+  readonly dst: string;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly ttl: number;
+  readonly tcpFlags: number;
+  readonly icmpType: number;
+  readonly icmpCode: number;
+  readonly dsize: number;
+
+  constructor(pkt: DecodedPacket, readonly flow: { toServer: boolean; established: boolean }, private readonly payload: Uint8Array, private readonly tx: Transaction) {
+    this.ipProto = pkt.ipProto;
+    this.src = pkt.src;
+    this.dst = pkt.dst;
+    this.srcPort = pkt.srcPort;
+    this.dstPort = pkt.dstPort;
+    this.ttl = pkt.ttl;
+    this.tcpFlags = pkt.tcpFlags;
+    this.icmpType = pkt.icmpType;
+    this.icmpCode = pkt.icmpCode;
+    this.dsize = pkt.payloadLength;
+  }
+
+  buffer(name: BufferName): Uint8Array | null {
+    return bufferOf(name, this.payload, this.tx);
+  }
+}
+
+function bufferOf(name: BufferName, payload: Uint8Array, tx: Transaction): Uint8Array | null {
+  return name === 'pkt_data' ? payload : name === 'http_stat_code' ? tx.statCode : tx.request?.buffers[name] ?? null;
+}
+
+interface Prefilter {
+  readonly buffer: BufferName;
+  readonly matcher: WuManberMatcher;
+  readonly rules: readonly CompiledRule[];
+}
+
+const NO_TRANSACTION: Transaction = Object.freeze({ request: null, statCode: null }) as Transaction;
+const EMPTY = new Uint8Array(0);
+/** The engine reads only each packet's own payload (no stream matching): no window to keep. */
+const ENGINE_REASSEMBLY_OPTIONS: TcpReassemblyOptions = { ...DEFAULT_TCP_REASSEMBLY_OPTIONS, windowBytes: 0 };
+
 export class SignatureEngine {
   readonly stats: SignatureEngineStats = { packets: 0, evaluated: 0, matched: 0, alerts: 0, thresholded: 0, httpRequests: 0, httpResponses: 0 };
   private readonly compiled: CompiledRule[];
   /** Rules without a fast pattern: candidates whenever their protocol admits the packet. */
   private readonly always: CompiledRule[];
-  private readonly prefilters = new Map<BufferName, { matcher: AhoCorasickMatcher; rules: CompiledRule[] }>();
+  private readonly prefilters: Prefilter[] = [];
   private readonly flows: DetectionFlowTracker<ConnectionState>;
   private readonly thresholds = new ThresholdTracker();
   private readonly flowbits = new FlowbitsStore();
+  // Per-packet scratch, reused so the common packet (no candidate rule) allocates next to nothing.
+  private readonly txs: Transaction[] = [];
+  private readonly picked: CompiledRule[] = [];
+  /** picked[] membership: stamp[rule index] === generation. */
+  private readonly stamp: Int32Array;
+  private generation = 0;
+  private hitRules: readonly CompiledRule[] = [];
+  private hitProto = 0;
+  private hitHttp = false;
+  private readonly onHit = (id: number): void => {
+    const c = this.hitRules[id];
+    if (this.stamp[c.index] !== this.generation && admits(c, this.hitProto, this.hitHttp)) {
+      this.stamp[c.index] = this.generation;
+      this.picked.push(c);
+    }
+  };
+  private readonly segment: { tsUs: number; seq: number; flags: number; payload: Uint8Array } = { tsUs: 0, seq: 0, flags: 0, payload: EMPTY };
+  private readonly tuple: FlowTuple = { hash: 0, exact: false, a: 0, b: 0, ports: 0, protoVlan: 0 };
 
   constructor(rules: readonly Rule[], private readonly options: SignatureEngineOptions = {}) {
     // Evaluation order, as Suricata sorts its signatures: pass rules first (a match ends the
@@ -160,11 +226,12 @@ export class SignatureEngine {
       byBuffer.set(fp.buffer, list);
     }
     for (const [buffer, list] of byBuffer) {
-      const matcher = new AhoCorasickMatcher(list.map((c) => ({ bytes: c.rule.fastPattern!.bytes, nocase: c.rule.fastPattern!.nocase })));
-      this.prefilters.set(buffer, { matcher, rules: list });
+      const matcher = new WuManberMatcher(list.map((c) => ({ bytes: c.rule.fastPattern!.bytes, nocase: c.rule.fastPattern!.nocase })));
+      this.prefilters.push({ buffer, matcher, rules: list });
     }
+    this.stamp = new Int32Array(this.compiled.length);
     this.flows = new DetectionFlowTracker<ConnectionState>(
-      () => ({ stream: null, requests: null, responses: null, http: false }),
+      () => ({ flowId: 0, stream: null, requests: null, responses: null, http: false }),
       { ...DEFAULT_DETECTION_FLOW_TRACKER_OPTIONS, ...options.flows },
       (key) => { this.flowbits.remove(key); },
     );
@@ -174,31 +241,34 @@ export class SignatureEngine {
     return this.compiled.length;
   }
 
-  /** The alerts this packet raises, in evaluation order. `frame` is the captured frame `pkt` was decoded from. */
+  /**
+   * The alerts this packet raises, in evaluation order. `frame` is the captured frame `pkt` was
+   * decoded from; `flowKey` is @ids/flow's `flowKey(pkt)`. The flow is looked up by the packet's
+   * 5-tuple (addresses read from the frame), not by hashing the key string: a caller passing some
+   * other key for the same 5-tuple would share one flow between its keys (IPv6 flows compare the
+   * key strings too).
+   */
   inspect(frame: Buffer, pkt: DecodedPacket, flowKey: string): SignatureMatch[] {
     this.stats.packets++;
-    const obs = this.flows.observe(flowKey, pkt);
+    const obs = this.flows.observe(flowKey, pkt, flowTupleOf(frame, pkt, this.tuple));
     if (obs.started) this.flowbits.remove(flowKey);
     const conn = obs.flow.state;
     const available = Math.max(0, Math.min(pkt.payloadLength, frame.length - pkt.payloadOffset));
-    const payload = frame.subarray(pkt.payloadOffset, pkt.payloadOffset + available);
+    const payload = available > 0 ? frame.subarray(pkt.payloadOffset, pkt.payloadOffset + available) : EMPTY;
 
-    const transactions: Transaction[] = [];
+    const transactions = this.txs;
+    transactions.length = 0;
     if (pkt.ipProto === TCP && !pkt.fragment) this.reassemble(conn, obs.toServer, pkt, payload, transactions);
-    if (transactions.length === 0) transactions.push({ request: null, statCode: null });
+    if (transactions.length === 0) transactions.push(NO_TRANSACTION);
 
-    const flow = { toServer: obs.toServer, established: obs.established };
+    let flow: { toServer: boolean; established: boolean } | null = null;
     const out: SignatureMatch[] = [];
-    const flowId = flowNumericId(flowKey, obs.flow.firstTsUs);
     for (let t = 0; t < transactions.length; t++) {
       const tx = transactions[t];
-      const ctx: RuleMatchContext = {
-        ipProto: pkt.ipProto, src: pkt.src, dst: pkt.dst, srcPort: pkt.srcPort, dstPort: pkt.dstPort,
-        ttl: pkt.ttl, tcpFlags: pkt.tcpFlags, icmpType: pkt.icmpType, icmpCode: pkt.icmpCode,
-        dsize: pkt.payloadLength, flow,
-        buffer: (name) => (name === 'pkt_data' ? payload : name === 'http_stat_code' ? tx.statCode : tx.request?.buffers[name] ?? null),
-      };
-      const candidates = this.candidates(ctx, t === 0, conn.http);
+      const candidates = this.candidates(pkt.ipProto, payload, tx, t === 0, conn.http);
+      if (candidates.length === 0) continue;
+      flow ??= { toServer: obs.toServer, established: obs.established };
+      const ctx = new PacketContext(pkt, flow, payload, tx);
       for (const c of candidates) {
         if (t > 0 && !c.readsHttp) continue;
         this.stats.evaluated++;
@@ -208,6 +278,8 @@ export class SignatureEngine {
         this.applyFlowbits(c.rule, flowKey);
         if (c.rule.action === 'pass') return out;
         if (c.rule.noalert) continue;
+        if (conn.flowId === 0) conn.flowId = flowNumericId(flowKey, obs.flow.firstTsUs);
+        const flowId = conn.flowId;
         const counted = c.threshold ?? c.detectionFilter;
         if (this.options.deferThresholds && counted !== null) {
           out.push({
@@ -241,8 +313,14 @@ export class SignatureEngine {
   }
 
   private reassemble(conn: ConnectionState, toServer: boolean, pkt: DecodedPacket, payload: Uint8Array, out: Transaction[]): void {
-    conn.stream ??= new TcpStreamReassembler();
-    const d = conn.stream.accept(toServer, { tsUs: pkt.tsUs, seq: pkt.tcpSeq, flags: pkt.tcpFlags, payload });
+    conn.stream ??= new TcpStreamReassembler(ENGINE_REASSEMBLY_OPTIONS);
+    const seg = this.segment;
+    seg.tsUs = pkt.tsUs;
+    seg.seq = pkt.tcpSeq;
+    seg.flags = pkt.tcpFlags;
+    seg.payload = payload;
+    const d = conn.stream.accept(toServer, seg as TcpSegment);
+    seg.payload = EMPTY;
     if (d === null || d.data.length === 0) return;
     if (d.toServer) {
       conn.requests ??= new HttpRequestParser();
@@ -265,21 +343,37 @@ export class SignatureEngine {
     }
   }
 
-  /** Rules that may match: protocol admits the packet and the fast pattern occurs (or there is none), in evaluation order. */
-  private candidates(ctx: RuleMatchContext, firstTransaction: boolean, http: boolean): CompiledRule[] {
-    const picked = new Set<CompiledRule>();
-    const admits = (c: CompiledRule) => (c.protos === null || c.protos.has(ctx.ipProto)) && (!c.http || http);
-    for (const c of this.always) if (admits(c)) picked.add(c);
-    for (const [buffer, { matcher, rules }] of this.prefilters) {
-      if (buffer === 'pkt_data' && !firstTransaction) continue;
-      const buf = ctx.buffer(buffer);
-      if (buf === null || buf.length === 0) continue;
-      matcher.scan(buf, (id) => {
-        const c = rules[id];
-        if (admits(c)) picked.add(c);
-      });
+  /**
+   * Rules that may match: protocol admits the packet and the fast pattern occurs (or there is
+   * none), in evaluation order. The returned array is reused by the next call.
+   */
+  private candidates(ipProto: number, payload: Uint8Array, tx: Transaction, firstTransaction: boolean, http: boolean): CompiledRule[] {
+    const picked = this.picked;
+    picked.length = 0;
+    if (++this.generation === 0x7fffffff) { this.generation = 1; this.stamp.fill(0); }
+    const generation = this.generation;
+    for (const c of this.always) {
+      if (admits(c, ipProto, http)) { this.stamp[c.index] = generation; picked.push(c); }
     }
-    return [...picked].sort((a, b) => a.index - b.index);
+    this.hitProto = ipProto;
+    this.hitHttp = http;
+    for (let p = 0; p < this.prefilters.length; p++) {
+      const { buffer, matcher, rules } = this.prefilters[p];
+      if (buffer === 'pkt_data' && !firstTransaction) continue;
+      const buf = bufferOf(buffer, payload, tx);
+      if (buf === null || buf.length === 0) continue;
+      this.hitRules = rules;
+      matcher.scan(buf, this.onHit);
+    }
+    this.hitRules = [];
+    // Evaluation order is rule index order; the list is short, so an insertion sort.
+    for (let i = 1; i < picked.length; i++) {
+      const c = picked[i];
+      let j = i - 1;
+      while (j >= 0 && picked[j].index > c.index) { picked[j + 1] = picked[j]; j--; }
+      picked[j + 1] = c;
+    }
+    return picked;
   }
 
   private flowbitsAllow(rule: Rule, flowKey: string): boolean {
@@ -305,6 +399,10 @@ export class SignatureEngine {
     if (c.threshold !== null && !this.thresholds.shouldAlert(c.threshold, sid, gid, pkt.src, pkt.dst, pkt.tsUs)) return false;
     return true;
   }
+}
+
+function admits(c: CompiledRule, ipProto: number, http: boolean): boolean {
+  return (c.protos === null || c.protos.has(ipProto)) && (!c.http || http);
 }
 
 function compileRule(rule: Rule, index: number): CompiledRule {

@@ -153,4 +153,17 @@ describe('TcpStreamReassembler', () => {
   ])('seqDiff($a, $b) = $diff', ({ a, b, diff }) => {
     expect(seqDiff(a, b)).toBe(diff);
   });
+
+  it('without a window: in-order data is the caller\'s bytes (no copy), the tail is empty, held data still joins', () => {
+    const r = new TcpStreamReassembler({ maxBufferedBytes: 1024, maxConnectionBufferedBytes: 1536, windowBytes: 0 });
+    r.accept(true, seg(0, '', SYN));
+    const first = seg(1, 'abc');
+    const d1 = r.accept(true, first);
+    expect(d1?.data).toBe(first.payload);
+    expect([d1?.tail.length, d1?.offset]).toEqual([0, 0]);
+    expect(r.accept(true, seg(7, 'gh'))).toBeNull();
+    const d2 = r.accept(true, seg(4, 'def'));
+    expect([text(d2!.data), d2!.tail.length, d2!.offset]).toEqual(['defgh', 0, 3]);
+  });
 });
+

@@ -17,6 +17,9 @@
 
 import { TCP_FLAGS } from '@ids/packet';
 
+// Read once: a re-exported binding is a getter call on every use in the compiled CommonJS.
+const { SYN, FIN, RST } = TCP_FLAGS;
+
 export interface TcpSegment {
   /** Event time of the packet, microseconds. */
   readonly tsUs: number;
@@ -95,6 +98,9 @@ class DirectionState {
   }
 }
 
+/** The tail when no window is kept (`windowBytes` 0) or nothing was delivered yet: empty, so shared. */
+const NO_TAIL = new Uint8Array(0);
+
 /** Signed distance from `b` to `a` in sequence space (a - b, modulo 2^32). */
 export function seqDiff(a: number, b: number): number {
   return (a - b) | 0;
@@ -134,20 +140,20 @@ export class TcpStreamReassembler {
       if (seg.payload.length > 0) this.counters.afterCloseSegments++;
       return null;
     }
-    if ((seg.flags & TCP_FLAGS.RST) !== 0) {
+    if ((seg.flags & RST) !== 0) {
       this.reset = true;
       for (const d of this.dirs) { d.pending = []; d.pendingBytes = 0; d.closed = true; }
       return null;
     }
     const d = this.dir(toServer);
-    const syn = (seg.flags & TCP_FLAGS.SYN) !== 0;
+    const syn = (seg.flags & SYN) !== 0;
     if (!d.started) {
       d.started = true;
       d.nextSeq = syn ? (seg.seq + 1) >>> 0 : seg.seq >>> 0;
     }
     // Data on a SYN is rare (TFO); its first byte is ISN + 1.
     const dataSeq = syn ? (seg.seq + 1) >>> 0 : seg.seq >>> 0;
-    if ((seg.flags & TCP_FLAGS.FIN) !== 0 && d.finSeq === null) d.finSeq = (dataSeq + seg.payload.length) >>> 0;
+    if ((seg.flags & FIN) !== 0 && d.finSeq === null) d.finSeq = (dataSeq + seg.payload.length) >>> 0;
 
     let delivery: TcpStreamDelivery | null = null;
     if (seg.payload.length > 0) delivery = this.acceptData(toServer, d, dataSeq, seg.payload);
@@ -181,11 +187,17 @@ export class TcpStreamReassembler {
       return null;
     }
     // In order: deliver it, then whatever buffered data it made contiguous.
-    const tail = d.window.slice(0, d.windowLength);
+    const tail = d.windowLength === 0 ? NO_TAIL : d.window.slice(0, d.windowLength);
     const offset = d.delivered;
+    d.nextSeq = (d.nextSeq + data.length) >>> 0;
+    if (d.pending.length === 0 || seqDiff(d.pending[0].seq, d.nextSeq) > 0) {
+      // The common case: nothing buffered becomes contiguous; `data` is the caller's bytes, uncopied.
+      d.delivered += data.length;
+      d.remember(data);
+      return { toServer, data, tail, offset };
+    }
     const parts: Uint8Array[] = [data];
     let total = data.length;
-    d.nextSeq = (d.nextSeq + data.length) >>> 0;
     while (d.pending.length > 0) {
       const p = d.pending[0];
       const gap = seqDiff(p.seq, d.nextSeq);

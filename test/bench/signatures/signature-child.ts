@@ -1,22 +1,23 @@
 // One measurement of the signature benchmark, in a process of its own (run.ts starts it pinned):
 //
-//   node signature-child.js ac|engine|decode-engine PCAP RULES
+//   node signature-child.js prefilter|ac|engine|decode-engine PCAP RULES
 //
 // Untimed first: the capture read into memory (PcapFileReader), the rules parsed and compiled
 // (that time is reported as `loadSeconds`), and for `ac` / `engine` every frame decoded and its
-// flow key made. Then the timed loop, once over the whole capture:
-//   ac             AhoCorasickMatcher over the rules' fast patterns, scan() of every TCP/UDP payload
+// flow key made (all but decode-engine). Then the timed loop, once over the whole capture:
+//   prefilter      WuManberMatcher (the engine's prefilter) over the rules' fast patterns, scan() of every TCP/UDP payload
+//   ac             AhoCorasickMatcher (the former prefilter) over the same patterns, scan() of every TCP/UDP payload
 //   engine         SignatureEngine.inspect(frame, decoded, flowKey) of every decoded packet
 //   decode-engine  decodePacket + flowKey + inspect of every frame
 // Prints one JSON line.
 import { readFileSync } from 'node:fs';
-import { AhoCorasickMatcher, SignatureEngine } from '@ids/detection';
+import { AhoCorasickMatcher, SignatureEngine, WuManberMatcher } from '@ids/detection';
 import { flowKey } from '@ids/flow';
 import { decodePacket, type DecodedPacket } from '@ids/packet';
 import { PcapFileReader, type CaptureFrame } from '@ids/pcap';
 import { parseRuleFile, type Rule } from '@ids/rules';
 
-export const CHILD_MODES = ['ac', 'engine', 'decode-engine'] as const;
+export const CHILD_MODES = ['prefilter', 'ac', 'engine', 'decode-engine'] as const;
 export type ChildMode = (typeof CHILD_MODES)[number];
 
 export interface ChildSample {
@@ -25,7 +26,7 @@ export interface ChildSample {
   /** TCP and UDP payload bytes of the decoded packets. */
   payloadBytes: number;
   payloadPackets: number;
-  /** ac: pattern occurrences reported; engine: alerts (one per rule per packet). */
+  /** prefilter, ac: pattern occurrences reported; engine: alerts (one per rule per packet). */
   matches: number;
   /** Packets with at least one match / alert. */
   matchedPackets: number;
@@ -89,9 +90,9 @@ async function measure(mode: ChildMode, pcap: string, rulesPath: string): Promis
   const distinct = new Set<number>();
   const loaded = clock();
   const { rules, parseErrors } = load(rulesPath);
-  if (mode === 'ac') {
+  if (mode === 'ac' || mode === 'prefilter') {
     const patterns = rules.filter((r) => r.fastPattern !== null).map((r) => ({ bytes: r.fastPattern!.bytes, nocase: r.fastPattern!.nocase }));
-    const matcher = new AhoCorasickMatcher(patterns);
+    const matcher = mode === 'ac' ? new AhoCorasickMatcher(patterns) : new WuManberMatcher(patterns);
     const loadSeconds = loaded().seconds;
     const payloads = decoded!.filter((d) => carriesPayload(d.pkt)).map((d) => payloadOf(d.frame, d.pkt));
     let hit = false;

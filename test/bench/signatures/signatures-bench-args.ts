@@ -1,6 +1,6 @@
 // Command-line options of signatures/run.js.
 
-export const SIGNATURE_FIGURES = ['engine', 'decode-engine', 'ac', 'grep', 'suricata'] as const;
+export const SIGNATURE_FIGURES = ['engine', 'decode-engine', 'prefilter', 'ac', 'grep', 'suricata'] as const;
 export type SignatureFigure = (typeof SIGNATURE_FIGURES)[number];
 
 export interface SignaturesBenchArgs {
@@ -16,7 +16,7 @@ export interface SignaturesBenchArgs {
   out: string;
 }
 
-const USAGE = 'options: [--quick] [--repeat N] [--rules 10,1000,10000] [--payload-bytes N] [--capture FILE] [--only engine,decode-engine,ac,grep,suricata] [--cpu N] [--out FILE]';
+const USAGE = 'options: [--quick] [--repeat N] [--rules 10,1000,10000] [--payload-bytes N] [--capture FILE] [--only engine,decode-engine,prefilter,ac,grep,suricata] [--cpu N] [--out FILE]';
 
 export function parseSignaturesBenchArgs(argv: string[]): SignaturesBenchArgs {
   const quick = argv.includes('--quick');
