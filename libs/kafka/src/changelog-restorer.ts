@@ -15,9 +15,11 @@ export class ChangelogRestoreError extends Error {
 /**
  * Replays one partition of a compacted changelog topic into a task's store. KafkaJS has no manual
  * partition assignment, so a throwaway group reads the topic and keeps the task's partition.
- * Reading stops at the high watermark seen at the start, or when the topic has been quiet for
- * `quietMs` after the group was joined (transaction markers occupy offsets at the end of the log
- * and never arrive as data).
+ * Reading stops at the high watermark seen at the start (transaction markers at the end of the
+ * log never arrive as data, but the batch that holds them still reports its last offset), or, as
+ * a fallback, when the topic has been quiet for `quietMs` after the group was joined (long: on a
+ * loaded broker a short quiet period could end a restore early and start the task with part of
+ * its state).
  */
 export async function restoreFromChangelog(
   kafka: Kafka, logger: Logger, task: StreamTask, topic: string, store: string,
@@ -37,6 +39,12 @@ export async function restoreFromChangelog(
   // rebalance by seconds (group.initial.rebalance.delay.ms), and ending the restore then would
   // silently start the task with an empty store.
   consumer.on(consumer.events.GROUP_JOIN, () => { joined = true; lastActivity = Date.now(); });
+  // Every fetched batch ends here, also one of transaction markers only (never handed to
+  // eachBatch): its last offset, markers included, tells when the partition's end is reached, so
+  // the quiet period is only a fallback.
+  consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+    if (e.payload.topic === topic && e.payload.partition === task.partition && Number(e.payload.lastOffset) >= high - 1) done = true;
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -53,7 +61,7 @@ export async function restoreFromChangelog(
       },
     });
     const started = Date.now();
-    const quietMs = options.quietMs ?? 1500;
+    const quietMs = options.quietMs ?? 10_000;
     const timeoutMs = options.timeoutMs ?? 120_000;
     while (!done && !(joined && Date.now() - lastActivity >= quietMs)) {
       if (Date.now() - started > timeoutMs) throw new ChangelogRestoreError(topic, `partition ${task.partition} not restored within ${timeoutMs} ms`);
