@@ -24,6 +24,14 @@ export interface FlowStep {
  */
 export function applyPacket(state: FlowState | FlowStateV1 | undefined | null, pkt: FlowPacket, key: string, options: FlowOptions): FlowStep {
   const emitted: FlowRecord[] = [];
+  return { state: applyPacketTo(state, pkt, key, options, emitted), emitted };
+}
+
+/**
+ * `applyPacket` for the per-packet path: appends the records to `emitted` (a caller-owned array,
+ * usually empty and reused) and returns the state to keep, so nothing is allocated per packet.
+ */
+export function applyPacketTo(state: FlowState | FlowStateV1 | undefined | null, pkt: FlowPacket, key: string, options: FlowOptions, emitted: FlowRecord[]): FlowState | null {
   // A state restored from an older changelog is upgraded in place, so it stays the stored object.
   let current = state ? upgradeFlowState(state) : null;
   if (current !== null) {
@@ -39,5 +47,5 @@ export function applyPacket(state: FlowState | FlowStateV1 | undefined | null, p
     emitted.push(toFlowRecord(current, closed));
     current = null;
   }
-  return { state: current, emitted };
+  return current;
 }
