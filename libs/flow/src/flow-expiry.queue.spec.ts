@@ -110,6 +110,20 @@ function workload(seed: number, count: number, lateEvery: number, maxLateUs: num
   return steps;
 }
 
+/**
+ * The packets with the bytes a PacketView carries (`frame`, `ipVersion`, `ipOffset`), so the table
+ * finds IPv4 flows by the address numbers: every packet (`every` 1), or every n-th (mixed paths).
+ */
+function withFrames(steps: Step[], every: number): Step[] {
+  return steps.map((step, i) => {
+    if (step.kind !== 'packet' || i % every !== 0) return step;
+    const frame = Buffer.alloc(4 + 20);
+    frame.set(step.pkt.src.split('.').map(Number), 4 + 12);
+    frame.set(step.pkt.dst.split('.').map(Number), 4 + 16);
+    return { kind: 'packet', pkt: { ...step.pkt, frame, ipVersion: 4, ipOffset: 4 } };
+  });
+}
+
 function runBoth(steps: Step[], options: FlowTableOptions, store?: FlowStateStore) {
   const table = new FlowTable(options, store);
   const reference = new ScanningFlowTable(options);
@@ -144,6 +158,17 @@ describe('FlowTable expiry lists against a whole-table scan', () => {
     expect(emittedCount).toBeGreaterThan(100);
     expect(want.slice(0, -1).some((r) => r.some((f) => f.close_reason === 'IDLE'))).toBe(true);
     expect(got).toEqual(want);
+  });
+
+  it.each([
+    ['every packet with its frame bytes', 1],
+    ['every third packet with its frame bytes (both lookups on the same flows)', 3],
+  ])('%s: the same records as by key strings', (_name, every) => {
+    const options: FlowTableOptions = { tcpIdleTimeoutUs: 20 * s, udpIdleTimeoutUs: 5 * s, activeTimeoutUs: 40 * s, tcpClosingTimeoutUs: 2 * s };
+    const { got, want, table } = runBoth(withFrames(workload(7, 4000, 13, 3 * s), every), options);
+    expect(want.reduce((n, r) => n + r.length, 0)).toBeGreaterThan(100);
+    expect(got).toEqual(want);
+    expect(table.size).toBe(0);
   });
 
   it('writes every change through to a given store, and picks up flows restored into it', () => {

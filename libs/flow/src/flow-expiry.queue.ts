@@ -19,6 +19,18 @@ export class QueuedFlow {
   openNext: QueuedFlow | null = null;
   /** Marked while an expiry pass collects it (a flow can be due on two lists). */
   due = false;
+  // The canonical IPv4 5-tuple + VLAN, when the flow is in the table's numeric index (FlowTable).
+  /** Its hash in the numeric index, or -1 when not there. */
+  tupleHash = -1;
+  tupleNext: QueuedFlow | null = null;
+  addrA = 0;
+  addrB = 0;
+  portA = 0;
+  portB = 0;
+  proto = 0;
+  vlanId = 0;
+  /** The initiator is endpoint A (the lower one) of the tuple. */
+  origIsA = false;
 
   constructor(seq: number, readonly key: string, public state: FlowState) {
     this.seq = seq;

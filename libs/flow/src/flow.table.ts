@@ -3,7 +3,7 @@ import { flowKey } from './flow-key';
 import { resolveFlowOptions, type FlowOptions } from './flow-options';
 import { toFlowRecord } from './flow-record.mapper';
 import { FlowExpiryQueue, QueuedFlow } from './flow-expiry.queue';
-import { expiry, type FlowPacket, type FlowState } from './flow-state';
+import { expiry, isFromInitiator, type FlowPacket, type FlowState } from './flow-state';
 import { applyPacketTo } from './flow-step';
 
 export interface FlowTableOptions extends Partial<FlowOptions> {
@@ -49,6 +49,10 @@ export class FlowTable {
   /** Reused for the records of one packet. */
   private readonly emitted: FlowRecord[] = [];
   private readonly store: FlowStateStore | null;
+  /** IPv4 flows by the hash of their canonical 5-tuple + VLAN, chained on collisions. */
+  private readonly byTuple = new Map<number, QueuedFlow>();
+  /** Scratch: the tuple of the packet being added. */
+  private readonly tuple = new QueuedFlow(-1, '', null as unknown as FlowState);
 
   constructor(options: FlowTableOptions = {}, store?: FlowStateStore) {
     const { expiryCheckIntervalUs = 1_000_000, ...flowOptions } = options;
@@ -84,14 +88,32 @@ export class FlowTable {
     } else if (this.watermarkUs - tsUs > this.queue.maxLagUs) {
       this.queue.maxLagUs = this.watermarkUs - tsUs;
     }
-    const key = flowKey(pkt);
-    let flow = this.index.get(key);
-    if (flow === undefined && this.store !== null && this.store.size !== this.index.size) {
-      this.resync();
-      flow = this.index.get(key);
+    const frame = pkt.frame;
+    const byBytes = frame !== undefined && pkt.ipVersion === 4 && pkt.ipOffset !== undefined;
+    let flow: QueuedFlow | undefined;
+    let fromOrig: boolean | undefined;
+    let srcFirst = false;
+    if (byBytes) {
+      // IPv4 from a frame: find the flow by the numbers of its canonical 5-tuple, no key string.
+      const at = pkt.ipOffset! + 12;
+      const src = (frame[at] << 24) | (frame[at + 1] << 16) | (frame[at + 2] << 8) | frame[at + 3];
+      const dst = (frame[at + 4] << 24) | (frame[at + 5] << 16) | (frame[at + 6] << 8) | frame[at + 7];
+      srcFirst = pkt.addressOrder < 0 || (pkt.addressOrder === 0 && pkt.srcPort <= pkt.dstPort);
+      const t = this.tuple;
+      t.addrA = srcFirst ? src : dst;
+      t.addrB = srcFirst ? dst : src;
+      t.portA = srcFirst ? pkt.srcPort : pkt.dstPort;
+      t.portB = srcFirst ? pkt.dstPort : pkt.srcPort;
+      t.proto = pkt.ipProto;
+      t.vlanId = pkt.vlan ?? 0;
+      t.tupleHash = tupleHash(t);
+      flow = this.findTuple(t);
+      if (flow !== undefined) fromOrig = pkt.addressOrder === 0 && pkt.srcPort === pkt.dstPort ? true : srcFirst === flow.origIsA;
     }
+    let key: string | null = null;
+    if (flow === undefined) flow = this.findKey((key = flowKey(pkt)));
     const emitted = this.emitted;
-    const state = applyPacketTo(flow?.state, pkt, key, this.options, emitted);
+    const state = applyPacketTo(flow?.state, pkt, flow?.key ?? key, this.options, emitted, fromOrig);
     // A replaced flow goes to the end: the table stays in order of opening. A state updated in
     // place is put again all the same, so a changelogged store records the change.
     if (flow !== undefined && state !== flow.state) {
@@ -100,12 +122,13 @@ export class FlowTable {
     }
     if (state !== null) {
       if (flow === undefined) {
-        flow = new QueuedFlow(this.nextSeq++, key, state);
-        this.index.set(key, flow);
+        flow = new QueuedFlow(this.nextSeq++, state.key, state);
+        this.index.set(state.key, flow);
         this.queue.open(flow, this.watermarkUs);
       }
+      if (byBytes && flow.tupleHash < 0) this.addTuple(flow, srcFirst === isFromInitiator(state, pkt));
       this.queue.touch(flow, this.watermarkUs);
-      this.store?.put(key, state);
+      this.store?.put(flow.key, state);
     }
     if (emitted.length > 0) {
       (out ??= []).push(...emitted);
@@ -141,7 +164,55 @@ export class FlowTable {
     return out;
   }
 
+  /** The flow of `key`, reading the store first if it holds flows the table did not put. */
+  private findKey(key: string): QueuedFlow | undefined {
+    const flow = this.index.get(key);
+    if (flow !== undefined || this.store === null || this.store.size === this.index.size) return flow;
+    this.resync();
+    return this.index.get(key);
+  }
+
+  private findTuple(t: QueuedFlow): QueuedFlow | undefined {
+    for (let f: QueuedFlow | null = this.byTuple.get(t.tupleHash) ?? null; f !== null; f = f.tupleNext) {
+      if (f.addrA === t.addrA && f.addrB === t.addrB && f.portA === t.portA && f.portB === t.portB && f.proto === t.proto && f.vlanId === t.vlanId) return f;
+    }
+    return undefined;
+  }
+
+  /** Puts `flow` in the numeric index under the tuple last hashed (`this.tuple`). */
+  private addTuple(flow: QueuedFlow, origIsA: boolean): void {
+    const t = this.tuple;
+    flow.addrA = t.addrA;
+    flow.addrB = t.addrB;
+    flow.portA = t.portA;
+    flow.portB = t.portB;
+    flow.proto = t.proto;
+    flow.vlanId = t.vlanId;
+    flow.origIsA = origIsA;
+    flow.tupleHash = t.tupleHash;
+    flow.tupleNext = this.byTuple.get(t.tupleHash) ?? null;
+    this.byTuple.set(t.tupleHash, flow);
+  }
+
+  private removeTuple(flow: QueuedFlow): void {
+    const head = this.byTuple.get(flow.tupleHash);
+    if (head === flow) {
+      if (flow.tupleNext === null) this.byTuple.delete(flow.tupleHash);
+      else this.byTuple.set(flow.tupleHash, flow.tupleNext);
+    } else {
+      for (let f = head ?? null; f !== null; f = f.tupleNext) {
+        if (f.tupleNext === flow) {
+          f.tupleNext = flow.tupleNext;
+          break;
+        }
+      }
+    }
+    flow.tupleNext = null;
+    flow.tupleHash = -1;
+  }
+
   private drop(flow: QueuedFlow): void {
+    if (flow.tupleHash >= 0) this.removeTuple(flow);
     this.queue.remove(flow);
     this.index.delete(flow.key);
     this.store?.delete(flow.key);
@@ -158,6 +229,7 @@ export class FlowTable {
    */
   private resync(): void {
     this.index.clear();
+    this.byTuple.clear();
     this.queue.clear();
     for (const [key, state] of this.store!.entries()) {
       const flow = new QueuedFlow(this.nextSeq++, key, state);
@@ -166,4 +238,13 @@ export class FlowTable {
       this.queue.touch(flow, -Infinity);
     }
   }
+}
+
+/** A 30-bit hash of a canonical IPv4 tuple (a small integer: V8 keeps it unboxed). */
+function tupleHash(t: QueuedFlow): number {
+  let h = Math.imul(t.addrA ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 15) ^ t.addrB, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 13) ^ ((t.portA << 16) | t.portB), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 16) ^ (t.proto << 24) ^ t.vlanId, 0x27d4eb2d);
+  return (h ^ (h >>> 15)) & 0x3fffffff;
 }
