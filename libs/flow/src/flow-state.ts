@@ -1,7 +1,7 @@
 import type { FlowCloseReason } from '@ids/contracts';
 import { emptyEndpointHistory, recordOnce, recordTcpHistory, seenBitsOf, HistoryBit, type EndpointHistory } from './conn-history.recorder';
 import type { EndpointState } from './conn-state';
-import { flowNumericId, flowUid } from './flow-id';
+import { flowIds } from './flow-id';
 import type { FlowKeyInput } from './flow-key';
 import type { FlowOptions } from './flow-options';
 import { addToFlowStats, openFlowStats, type FlowStatsState } from './flow-stats.accumulator';
@@ -114,11 +114,12 @@ export function isFlippedStart(pkt: FlowPacket): boolean {
  */
 export function openFlow(pkt: FlowPacket, key: string): FlowState {
   const flipped = isFlippedStart(pkt);
+  const { uid, flowId } = flowIds(key, pkt.tsUs);
   return {
     v: FLOW_STATE_VERSION,
     key,
-    uid: flowUid(key, pkt.tsUs),
-    flowId: flowNumericId(key, pkt.tsUs),
+    uid,
+    flowId,
     ipProto: pkt.ipProto,
     vlan: pkt.vlan,
     origH: flipped ? pkt.dst : pkt.src,
