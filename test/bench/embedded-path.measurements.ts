@@ -2,13 +2,14 @@
 // over the whole capture, and times only its loop (process.hrtime.bigint), not start-up.
 // run.ts starts a fresh node process for every run, so one measurement's JIT state and heap
 // never colour the next.
+import type { FlowRecord } from '@ids/contracts';
 import { FlowTable } from '@ids/flow';
-import { decodePacket } from '@ids/packet';
+import { PacketView, decodePacket, decodePacketInto } from '@ids/packet';
 import { PcapFileReader } from '@ids/pcap';
 import { analyzeCapture } from '@ids/stages';
 import { ETHERTYPE_IPV4, TCP, ethernetFrame, tcpPacket } from '../fixtures/frame.builder';
 
-export const THROUGHPUT_MEASUREMENTS = ['read', 'decode', 'flow', 'analyze'] as const;
+export const THROUGHPUT_MEASUREMENTS = ['read', 'decode', 'flow', 'analyze', 'decode-objects', 'flow-objects'] as const;
 export type ThroughputMeasurement = (typeof THROUGHPUT_MEASUREMENTS)[number];
 
 export interface ThroughputSample {
@@ -58,18 +59,25 @@ export async function measureRead(path: string): Promise<ThroughputSample> {
   return { packets, ...time };
 }
 
-/** (b) read + decodePacket of every frame. */
-export async function measureDecode(path: string): Promise<ThroughputSample> {
+/** (b) read + decode of every frame into one reused PacketView (`decodePacketInto`); `objects`: `decodePacket`, an object per frame. */
+export async function measureDecode(path: string, objects = false): Promise<ThroughputSample> {
   const stop = stopwatch();
+  const view = new PacketView();
   let packets = 0;
   let undecoded = 0;
   let check = 0;
   for await (const batch of new PcapFileReader(path).batches()) {
     for (let i = 0; i < batch.length; i++) {
       const f = batch[i];
-      const pkt = decodePacket(f.data, f.linkType, f.tsUs, f.originalLength);
-      if (pkt.ok) check += pkt.srcPort;
-      else undecoded++;
+      if (objects) {
+        const pkt = decodePacket(f.data, f.linkType, f.tsUs, f.originalLength);
+        if (pkt.ok) check += pkt.srcPort;
+        else undecoded++;
+      } else if (decodePacketInto(view, f.data, f.linkType, f.tsUs, f.originalLength) === null) {
+        check += view.srcPort;
+      } else {
+        undecoded++;
+      }
     }
     packets += batch.length;
   }
@@ -78,23 +86,39 @@ export async function measureDecode(path: string): Promise<ThroughputSample> {
   return { packets, undecoded, ...time };
 }
 
-/** (c) read + decode + FlowTable (libs/flow defaults), flushed at the end. */
-export async function measureFlow(path: string): Promise<ThroughputSample> {
+/**
+ * (c) read + decode into a reused PacketView + FlowTable (libs/flow defaults), flushed at the
+ * end; `objects`: `decodePacket`, an object per frame, and the table's key-string path.
+ * `onFlow` sees every record (the equivalence check; not timed in the bench).
+ */
+export async function measureFlow(path: string, objects = false, onFlow?: (flow: FlowRecord) => void): Promise<ThroughputSample> {
   const stop = stopwatch();
   const table = new FlowTable();
+  const view = new PacketView();
   let packets = 0;
   let undecoded = 0;
   let flows = 0;
+  const take = (records: readonly FlowRecord[]) => {
+    flows += records.length;
+    if (onFlow !== undefined) records.forEach(onFlow);
+  };
   for await (const batch of new PcapFileReader(path).batches()) {
     for (let i = 0; i < batch.length; i++) {
       const f = batch[i];
-      const pkt = decodePacket(f.data, f.linkType, f.tsUs, f.originalLength);
-      if (pkt.ok) flows += table.add(pkt).length;
-      else undecoded++;
+      if (objects) {
+        const pkt = decodePacket(f.data, f.linkType, f.tsUs, f.originalLength);
+        if (pkt.ok) take(table.add(pkt));
+        else undecoded++;
+      } else if (decodePacketInto(view, f.data, f.linkType, f.tsUs, f.originalLength) === null) {
+        const out = table.add(view);
+        if (out.length > 0) take(out);
+      } else {
+        undecoded++;
+      }
     }
     packets += batch.length;
   }
-  flows += table.flush().length;
+  take(table.flush());
   return { packets, undecoded, flows, ...stop() };
 }
 
@@ -108,16 +132,18 @@ export async function measureAnalyze(path: string): Promise<ThroughputSample> {
 
 export const THROUGHPUT: Record<ThroughputMeasurement, (path: string) => Promise<ThroughputSample>> = {
   read: measureRead,
-  decode: measureDecode,
-  flow: measureFlow,
+  decode: (path) => measureDecode(path),
+  flow: (path) => measureFlow(path),
   analyze: measureAnalyze,
+  'decode-objects': (path) => measureDecode(path, true),
+  'flow-objects': (path) => measureFlow(path, true),
 };
 
 /**
  * Heap per open flow: `flows` TCP connections, each through its handshake (SYN, SYN-ACK, ACK:
- * established, history "ShA"), decoded from real frames and kept open in a FlowTable. The heap
- * after a full GC, less the heap before, over the flow count: the state object, its key and
- * address strings, the Map entry. Needs node --expose-gc.
+ * established, history "ShA"), decoded from real frames into a PacketView (as `flow` measures) and
+ * kept open in a FlowTable. The heap after a full GC, less the heap before, over the flow count:
+ * the state object, its key and address strings, the table's index entry. Needs node --expose-gc.
  */
 export function measureMemoryPerFlow(flows: number): MemorySample {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -141,11 +167,12 @@ export function measureMemoryPerFlow(flows: number): MemorySample {
   gc();
   const before = process.memoryUsage().heapUsed;
   const table = new FlowTable();
+  const view = new PacketView();
   for (let i = 0; i < flows; i++) {
     for (let k = 0; k < 3; k++) {
-      const pkt = decodePacket(patch(frames[k], i, k !== 1), 1, startUs + i + k, 60);
-      if (!pkt.ok) throw new Error(`memory frame did not decode: ${pkt.reason}`);
-      table.add(pkt);
+      const failure = decodePacketInto(view, patch(frames[k], i, k !== 1), 1, startUs + i + k, 60);
+      if (failure !== null) throw new Error(`memory frame did not decode: ${failure.reason}`);
+      table.add(view);
     }
   }
   gc();

@@ -1,5 +1,7 @@
 // One run of one measurement, in a process of its own; prints its sample as one JSON line.
-//   node --expose-gc dist/test/bench/measure.js read|decode|flow|analyze CAPTURE
+//   node --expose-gc dist/test/bench/measure.js read|decode|flow|analyze|decode-objects|flow-objects CAPTURE
+// (decode / flow decode into a reused PacketView; the -objects variants use decodePacket, an
+// object per frame, and the FlowTable's key-string path, as before.)
 //   node --expose-gc dist/test/bench/measure.js memory FLOWS
 // run.ts starts it (pinned to one CPU); run it by hand with --cpu-prof to see where time goes.
 import { THROUGHPUT, THROUGHPUT_MEASUREMENTS, measureMemoryPerFlow, type ThroughputMeasurement } from './embedded-path.measurements';

@@ -119,8 +119,8 @@ function main(): void {
   const entries: Entry[] = [
     embedded('read', 'read: PcapFileReader.batches()', 'libs/pcap PcapFileReader.batches(): every record of the file, as views into 1 MiB read chunks', ['tcpdump.read']),
     reference('tcpdump', tcpdumpRead(file, pin)),
-    embedded('decode', 'read + decodePacket', 'read, then libs/packet decodePacket of every frame (Ethernet, VLAN, IPv4/IPv6, TCP/UDP/ICMP)', ['tcpdump.read']),
-    embedded('flow', 'read + decode + FlowTable', 'read, decode, libs/flow FlowTable.add of every IP packet (default timeouts; expiry checked each second of capture time), flush at the end', flowRefs),
+    embedded('decode', 'read + decodePacketInto', 'read, then libs/packet decodePacketInto of every frame into one reused PacketView (Ethernet, VLAN, IPv4/IPv6, TCP/UDP/ICMP; addresses formatted only when read)', ['tcpdump.read']),
+    embedded('flow', 'read + decode + FlowTable', 'read, decodePacketInto a PacketView, libs/flow FlowTable.add of every IP packet (default timeouts; expiry checked each second of capture time; IPv4 flows found by a numeric 5-tuple hash), flush at the end', flowRefs),
     reference('argus', argusFlows(file, pin, rel(`${capturePath}.argus`))),
     nfstream,
     ...(nfstream.unavailable === null ? [] : [reference('tshark', tsharkConversations(file, pin))]),

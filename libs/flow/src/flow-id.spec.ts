@@ -1,4 +1,8 @@
-import { flowNumericId, flowUid } from './flow-id';
+import { flowIds, flowNumericId, flowUid } from './flow-id';
+
+// Recorded from the implementation before flowIds (commit bdb18e3): the same key and time must keep giving them.
+const UID_REST = '6FajJcUty1wzCuQyF';
+const NUMERIC = 8072964127420763;
 
 describe('flow ids', () => {
   const key = '6/0/10.0.0.5/49200/10.0.0.80/80';
@@ -10,6 +14,10 @@ describe('flow ids', () => {
     expect(flowUid(key, 2)).not.toBe(flowUid(key, 1));
     expect(flowUid(key.replace('80/80', '80/81'), 1)).not.toBe(flowUid(key, 1));
     expect(flowNumericId(key, 2)).not.toBe(flowNumericId(key, 1));
+  });
+  it('keep their values (replayed ids must not change), and flowIds gives both', () => {
+    expect([flowUid(key, 1_705_312_800_000_000), flowNumericId(key, 1_705_312_800_000_000)]).toEqual(['C' + UID_REST, NUMERIC]);
+    expect(flowIds(key, 1_705_312_800_000_000)).toEqual({ uid: 'C' + UID_REST, flowId: NUMERIC });
   });
   it('look like Zeek uids and safe integers', () => {
     const ids = Array.from({ length: 2000 }, (_, i) => flowNumericId(key, i));

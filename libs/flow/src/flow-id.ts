@@ -18,23 +18,36 @@ function hash53(text: string, seed: number): number {
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const BASE62_CODES = Array.from(BASE62, (c) => c.charCodeAt(0));
+/** Character codes of a uid under construction: one string made at the end, not one per digit. */
+const uidCodes: number[] = new Array<number>(18).fill(67); // 'C'
 
-function base62(value: number, width: number): string {
-  let text = '';
-  for (let i = 0; i < width; i++) {
-    text = BASE62[value % 62] + text;
-    value = Math.floor(value / 62);
+/** 'C', then `a` in 9 and `b` in 8 base62 digits, most significant first. */
+function uidText(a: number, b: number): string {
+  for (let i = 9; i >= 1; i--) {
+    uidCodes[i] = BASE62_CODES[a % 62];
+    a = Math.floor(a / 62);
   }
-  return text;
+  for (let i = 17; i >= 10; i--) {
+    uidCodes[i] = BASE62_CODES[b % 62];
+    b = Math.floor(b / 62);
+  }
+  return String.fromCharCode.apply(null, uidCodes);
 }
 
 /** Zeek-style uid: 'C' and 17 base62 characters (about 101 bits) from the key and first timestamp. */
 export function flowUid(key: string, firstTsUs: number): string {
   const text = `${key}@${firstTsUs}`;
-  return 'C' + base62(hash53(text, 1), 9) + base62(hash53(text, 2), 8);
+  return uidText(hash53(text, 1), hash53(text, 2));
 }
 
 /** EVE-style numeric flow id: 1 <= id < 2^53, so it survives JSON and Avro long without loss. */
 export function flowNumericId(key: string, firstTsUs: number): number {
   return hash53(`${key}@${firstTsUs}`, 0) || 1;
+}
+
+/** `flowUid` and `flowNumericId` together, over one text (a flow opening needs both). */
+export function flowIds(key: string, firstTsUs: number): { uid: string; flowId: number } {
+  const text = `${key}@${firstTsUs}`;
+  return { uid: uidText(hash53(text, 1), hash53(text, 2)), flowId: hash53(text, 0) || 1 };
 }

@@ -1,7 +1,7 @@
 import type { FlowCloseReason } from '@ids/contracts';
 import { emptyEndpointHistory, recordOnce, recordTcpHistory, seenBitsOf, HistoryBit, type EndpointHistory } from './conn-history.recorder';
 import type { EndpointState } from './conn-state';
-import { flowNumericId, flowUid } from './flow-id';
+import { flowIds } from './flow-id';
 import type { FlowKeyInput } from './flow-key';
 import type { FlowOptions } from './flow-options';
 import { addToFlowStats, openFlowStats, type FlowStatsState } from './flow-stats.accumulator';
@@ -81,6 +81,13 @@ export interface FlowPacket extends FlowKeyInput {
   readonly tcpWindow: number;
   /** Transport header length (TCP with options, 8 for UDP). */
   readonly transportHeaderLength: number;
+  /**
+   * Optional, as @ids/packet's PacketView has them: the frame, and the IP version and header
+   * offset in it, so that FlowTable finds an IPv4 flow by its address bytes, without strings.
+   */
+  readonly frame?: Uint8Array;
+  readonly ipVersion?: number;
+  readonly ipOffset?: number;
 }
 
 const FIN = 0x01;
@@ -107,11 +114,12 @@ export function isFlippedStart(pkt: FlowPacket): boolean {
  */
 export function openFlow(pkt: FlowPacket, key: string): FlowState {
   const flipped = isFlippedStart(pkt);
+  const { uid, flowId } = flowIds(key, pkt.tsUs);
   return {
     v: FLOW_STATE_VERSION,
     key,
-    uid: flowUid(key, pkt.tsUs),
-    flowId: flowNumericId(key, pkt.tsUs),
+    uid,
+    flowId,
     ipProto: pkt.ipProto,
     vlan: pkt.vlan,
     origH: flipped ? pkt.dst : pkt.src,
@@ -172,9 +180,9 @@ export function isFromInitiator(state: FlowState, pkt: FlowPacket): boolean {
  *   (if `closeOnFin`); normally the last ACK of the FIN / FIN-ACK / ACK exchange.
  *
  * Otherwise null. A flow whose last ACK is never seen expires after `tcpClosingTimeoutUs`.
+ * `fromOrig`: whether the initiator sent `pkt`, when the caller knows it without comparing strings.
  */
-export function updateFlow(state: FlowState, pkt: FlowPacket, options: FlowOptions): FlowCloseReason | null {
-  const fromOrig = isFromInitiator(state, pkt);
+export function updateFlow(state: FlowState, pkt: FlowPacket, options: FlowOptions, fromOrig = isFromInitiator(state, pkt)): FlowCloseReason | null {
   if (pkt.tsUs > state.lastTsUs) state.lastTsUs = pkt.tsUs;
   if (fromOrig) {
     state.origPkts++;

@@ -1,7 +1,8 @@
 import type { FlowRecord } from '@ids/contracts';
 import type { FlowOptions } from './flow-options';
 import { toFlowRecord } from './flow-record.mapper';
-import { expiry, finishedReason, isPortReuse, openFlow, updateFlow, upgradeFlowState, type FlowPacket, type FlowState, type FlowStateV1 } from './flow-state';
+import { flowKey } from './flow-key';
+import { expiry, finishedReason, isFromInitiator, isPortReuse, openFlow, updateFlow, upgradeFlowState, type FlowPacket, type FlowState, type FlowStateV1 } from './flow-state';
 
 /** What one packet does to the state kept for its flow key. */
 export interface FlowStep {
@@ -24,6 +25,18 @@ export interface FlowStep {
  */
 export function applyPacket(state: FlowState | FlowStateV1 | undefined | null, pkt: FlowPacket, key: string, options: FlowOptions): FlowStep {
   const emitted: FlowRecord[] = [];
+  return { state: applyPacketTo(state, pkt, key, options, emitted), emitted };
+}
+
+/**
+ * `applyPacket` for the per-packet path: appends the records to `emitted` (a caller-owned array,
+ * usually empty and reused) and returns the state to keep, so nothing is allocated per packet.
+ * `key` null: made from `pkt` only if a flow opens. `fromStoredInitiator`: whether the initiator
+ * of `state` sent `pkt`, when the caller knows it (else the addresses are compared).
+ */
+export function applyPacketTo(
+  state: FlowState | FlowStateV1 | undefined | null, pkt: FlowPacket, key: string | null, options: FlowOptions, emitted: FlowRecord[], fromStoredInitiator?: boolean,
+): FlowState | null {
   // A state restored from an older changelog is upgraded in place, so it stays the stored object.
   let current = state ? upgradeFlowState(state) : null;
   if (current !== null) {
@@ -33,11 +46,13 @@ export function applyPacket(state: FlowState | FlowStateV1 | undefined | null, p
       current = null;
     }
   }
-  current ??= openFlow(pkt, key);
-  const closed = updateFlow(current, pkt, options);
+  // The direction the caller knows holds for the stored flow only, not for one opened here.
+  const known = current !== null ? fromStoredInitiator : undefined;
+  current ??= openFlow(pkt, key ?? flowKey(pkt));
+  const closed = updateFlow(current, pkt, options, known ?? isFromInitiator(current, pkt));
   if (closed !== null) {
     emitted.push(toFlowRecord(current, closed));
     current = null;
   }
-  return { state: current, emitted };
+  return current;
 }

@@ -1,6 +1,7 @@
 export * from './decoded-packet';
 export * from './decoder.registry';
 export * from './packet.decoder';
+export { PacketView, setAddresses } from './packet.view';
 export * from './protocol-numbers';
 export { formatIpv4, formatIpv6, compareAddressBytes } from './ip-address';
 export { decodeEthernet } from './ethernet.decoder';

@@ -5,9 +5,9 @@
 // true sizes, and Ethernet padding after the datagram is ignored.
 import type { LayerDecoder } from './decoder.registry';
 import { decodeFailure } from './decoded-packet';
-import { compareAddressBytes, formatIpv4 } from './ip-address';
 import { u16 } from './frame-bytes';
 import { ipv4OptionsMalformed } from './ipv4-options.decoder';
+import { setAddresses } from './packet.view';
 
 export const IPV4_MIN_HEADER_LENGTH = 20;
 
@@ -30,9 +30,7 @@ export const decodeIpv4: LayerDecoder = (registry, frame, offset, pkt) => {
   pkt.ipOffset = offset;
   pkt.ttl = frame[offset + 8];
   pkt.ipProto = frame[offset + 9];
-  pkt.src = formatIpv4(frame, offset + 12);
-  pkt.dst = formatIpv4(frame, offset + 16);
-  pkt.addressOrder = compareAddressBytes(frame, offset + 12, offset + 16, 4);
+  setAddresses(pkt, frame, offset + 12, offset + 16, 4);
   pkt.ipBytes = totalLength;
   pkt.fragment = (flagsFragment & 0x2000) !== 0 || fragmentOffset !== 0;
   if (headerLength > IPV4_MIN_HEADER_LENGTH) pkt.ipOptionsMalformed = ipv4OptionsMalformed(frame, offset + IPV4_MIN_HEADER_LENGTH, offset + headerLength);

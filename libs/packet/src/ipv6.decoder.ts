@@ -7,9 +7,9 @@
 //   AH (51): u8 next | u8 length in 4-byte units minus 2
 import type { LayerDecoder } from './decoder.registry';
 import { decodeFailure } from './decoded-packet';
-import { compareAddressBytes, formatIpv6 } from './ip-address';
 import { IP_PROTOCOL } from './protocol-numbers';
 import { u16 } from './frame-bytes';
+import { setAddresses } from './packet.view';
 
 export const IPV6_HEADER_LENGTH = 40;
 /** Bound on the extension headers walked; real packets carry one or two. */
@@ -28,9 +28,7 @@ export const decodeIpv6: LayerDecoder = (registry, frame, offset, pkt) => {
   pkt.ipVersion = 6;
   pkt.ipOffset = offset;
   pkt.ttl = frame[offset + 7];
-  pkt.src = formatIpv6(frame, offset + 8);
-  pkt.dst = formatIpv6(frame, offset + 24);
-  pkt.addressOrder = compareAddressBytes(frame, offset + 8, offset + 24, 16);
+  setAddresses(pkt, frame, offset + 8, offset + 24, 16);
   pkt.ipBytes = IPV6_HEADER_LENGTH + payloadLength;
 
   let next = frame[offset + 6];

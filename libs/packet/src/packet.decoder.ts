@@ -1,6 +1,6 @@
 import { decodeArp } from './arp.decoder';
 import { decodeBsdLoop, decodeBsdNull } from './bsd-null.decoder';
-import { newPacketBuilder, type DecodeResult } from './decoded-packet';
+import { newPacketBuilder, type DecodeFailure, type DecodeResult } from './decoded-packet';
 import { DecoderRegistry } from './decoder.registry';
 import { decodeEthernet } from './ethernet.decoder';
 import { decodeIcmp, decodeIcmpv6 } from './icmp.decoder';
@@ -11,6 +11,7 @@ import { ETHER_TYPE, IP_PROTOCOL, LINK_TYPE } from './protocol-numbers';
 import { decodeRawIp, decodeRawIpv4, decodeRawIpv6 } from './raw-ip.decoder';
 import { decodeTcp } from './tcp.decoder';
 import { decodeUdp } from './udp.decoder';
+import type { PacketView } from './packet.view';
 import { decodeVlan } from './vlan.decoder';
 
 /** Decodes one captured frame. Never throws: garbage gives a `DecodeFailure`. */
@@ -48,3 +49,19 @@ export function createPacketDecoder(registry: DecoderRegistry): PacketDecoder {
 
 /** Decodes with `defaultDecoderRegistry()`. */
 export const decodePacket: PacketDecoder = createPacketDecoder(defaultDecoderRegistry());
+
+/** Decodes one frame into `view` (reset first); returns null, or why the frame yielded no packet. */
+export type PacketIntoDecoder = (view: PacketView, frame: Buffer, linkType: number, tsUs: number, wireLength?: number) => DecodeFailure | null;
+
+export function createPacketIntoDecoder(registry: DecoderRegistry): PacketIntoDecoder {
+  return (view, frame, linkType, tsUs, wireLength = frame.length) => {
+    view.reset(frame, tsUs, wireLength, linkType);
+    return registry.decodeLink(linkType, frame, view);
+  };
+}
+
+/**
+ * `decodePacket` into a reused PacketView, for loops over many frames: nothing is allocated for
+ * a packet that decodes (a failure still is), and addresses are formatted only when read.
+ */
+export const decodePacketInto: PacketIntoDecoder = createPacketIntoDecoder(defaultDecoderRegistry());

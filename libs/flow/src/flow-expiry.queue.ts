@@ -1,0 +1,175 @@
+import type { FlowOptions } from './flow-options';
+import { expiry, finishedReason, type FlowState } from './flow-state';
+
+/**
+ * One open flow as the FlowTable indexes it: the state, and its places in the expiry lists.
+ * Lives beside the state (FlowState stays plain JSON for the changelog).
+ */
+export class QueuedFlow {
+  /** Order of opening: the table order records come out in. */
+  readonly seq: number;
+  /** Event time (the table's watermark) when the flow was last touched / opened; -Infinity when unknown (restored). */
+  touchedUs = -Infinity;
+  openedUs = -Infinity;
+  /** The list of its quiet timeout (see `quietTimeoutUs`) it is on, if any. */
+  quietList: QuietList | null = null;
+  quietPrev: QueuedFlow | null = null;
+  quietNext: QueuedFlow | null = null;
+  openPrev: QueuedFlow | null = null;
+  openNext: QueuedFlow | null = null;
+  /** Marked while an expiry pass collects it (a flow can be due on two lists). */
+  due = false;
+  // The canonical IPv4 5-tuple + VLAN, when the flow is in the table's numeric index (FlowTable).
+  /** Its hash in the numeric index, or -1 when not there. */
+  tupleHash = -1;
+  tupleNext: QueuedFlow | null = null;
+  addrA = 0;
+  addrB = 0;
+  portA = 0;
+  portB = 0;
+  proto = 0;
+  vlanId = 0;
+  /** The initiator is endpoint A (the lower one) of the tuple. */
+  origIsA = false;
+
+  constructor(seq: number, readonly key: string, public state: FlowState) {
+    this.seq = seq;
+  }
+}
+
+/** A doubly-linked list of flows by last activity, all with the same quiet timeout. */
+class QuietList {
+  head: QueuedFlow | null = null;
+  tail: QueuedFlow | null = null;
+  constructor(readonly timeoutUs: number) {}
+
+  append(f: QueuedFlow): void {
+    f.quietPrev = this.tail;
+    f.quietNext = null;
+    if (this.tail === null) this.head = f;
+    else this.tail.quietNext = f;
+    this.tail = f;
+  }
+
+  remove(f: QueuedFlow): void {
+    if (f.quietPrev === null) this.head = f.quietNext;
+    else f.quietPrev.quietNext = f.quietNext;
+    if (f.quietNext === null) this.tail = f.quietPrev;
+    else f.quietNext.quietPrev = f.quietPrev;
+    f.quietPrev = null;
+    f.quietNext = null;
+  }
+}
+
+const TCP = 6;
+const UDP = 17;
+
+/**
+ * How long `state` may stay quiet before it expires: the idle timeout of its protocol, or for a
+ * finished TCP flow the closing timeout when that is shorter (see `expiry`). All flows with the
+ * same value share one list.
+ */
+export function quietTimeoutUs(state: FlowState, options: FlowOptions): number {
+  let idle: number;
+  switch (state.ipProto) {
+    case TCP: idle = options.tcpIdleTimeoutUs; break;
+    case UDP: idle = options.udpIdleTimeoutUs; break;
+    case 1:
+    case 58: idle = options.icmpIdleTimeoutUs; break;
+    default: idle = options.otherIdleTimeoutUs;
+  }
+  return finishedReason(state) !== null && options.tcpClosingTimeoutUs < idle ? options.tcpClosingTimeoutUs : idle;
+}
+
+/**
+ * Finds timed-out flows without scanning the table: every flow is on one list per quiet timeout,
+ * in order of last activity (moved to the back on each packet, as NFStream's LRU), and on one
+ * list in order of opening (for the active timeout). An expiry pass walks each list from the
+ * front and stops at the first flow that cannot be due yet, so it costs O(due flows).
+ *
+ * Packets may arrive late (time below the watermark). A flow's last packet time is at least the
+ * watermark when it was touched less the largest lateness seen (`maxLagUs`), so the walks stop
+ * only where even that lower bound is not due: exact for any order, O(due) for ordered input.
+ */
+export class FlowExpiryQueue {
+  private readonly quiet: QuietList[] = [];
+  private openHead: QueuedFlow | null = null;
+  private openTail: QueuedFlow | null = null;
+  /** Largest `watermark - packet time` seen so far. */
+  maxLagUs = 0;
+
+  constructor(private readonly options: FlowOptions) {}
+
+  /** Adds a new flow at the back of the opening order; `touch` it next. */
+  open(f: QueuedFlow, watermarkUs: number): void {
+    f.openedUs = watermarkUs;
+    f.openPrev = this.openTail;
+    f.openNext = null;
+    if (this.openTail === null) this.openHead = f;
+    else this.openTail.openNext = f;
+    this.openTail = f;
+  }
+
+  /** Moves the flow to the back of its quiet list (which may change with its state). */
+  touch(f: QueuedFlow, watermarkUs: number): void {
+    f.quietList?.remove(f);
+    f.touchedUs = watermarkUs;
+    const list = this.listOf(quietTimeoutUs(f.state, this.options));
+    list.append(f);
+    f.quietList = list;
+  }
+
+  remove(f: QueuedFlow): void {
+    f.quietList?.remove(f);
+    f.quietList = null;
+    if (f.openPrev === null) this.openHead = f.openNext;
+    else f.openPrev.openNext = f.openNext;
+    if (f.openNext === null) this.openTail = f.openPrev;
+    else f.openNext.openPrev = f.openPrev;
+    f.openPrev = null;
+    f.openNext = null;
+  }
+
+  /** Every flow in order of opening. */
+  *inOpeningOrder(): IterableIterator<QueuedFlow> {
+    for (let f = this.openHead; f !== null; ) {
+      const next = f.openNext;
+      yield f;
+      f = next;
+    }
+  }
+
+  clear(): void {
+    this.quiet.length = 0;
+    this.openHead = null;
+    this.openTail = null;
+  }
+
+  /** The flows that have timed out at `nowUs`, in order of opening (not removed). */
+  due(nowUs: number): QueuedFlow[] {
+    const out: QueuedFlow[] = [];
+    const lag = this.maxLagUs;
+    for (const list of this.quiet) {
+      for (let f = list.head; f !== null && f.touchedUs - lag + list.timeoutUs <= nowUs; f = f.quietNext) this.check(f, nowUs, out);
+    }
+    const active = this.options.activeTimeoutUs;
+    for (let f = this.openHead; f !== null && f.openedUs - lag + active <= nowUs; f = f.openNext) this.check(f, nowUs, out);
+    for (const f of out) f.due = false;
+    if (out.length > 1) out.sort((a, b) => a.seq - b.seq);
+    return out;
+  }
+
+  private check(f: QueuedFlow, nowUs: number, out: QueuedFlow[]): void {
+    if (!f.due && expiry(f.state, nowUs, this.options) !== null) {
+      f.due = true;
+      out.push(f);
+    }
+  }
+
+  private listOf(timeoutUs: number): QuietList {
+    for (const list of this.quiet) if (list.timeoutUs === timeoutUs) return list;
+    const list = new QuietList(timeoutUs);
+    this.quiet.push(list);
+    return list;
+  }
+}
