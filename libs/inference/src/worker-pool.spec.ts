@@ -122,7 +122,9 @@ describe('WorkerPool (real onnxruntime-node)', () => {
     pool = new WorkerPool({ size: 2 });
     await pool.load(spec('flow-gbdt', 'probabilities'));
     const running = [pool.run('flow-gbdt@1.0.0', input, rows, cols), pool.run('flow-gbdt@1.0.0', input, rows, cols)];
-    await new Promise((r) => setImmediate(r));
+    // Microtasks only: a worker's reply is a message event (a macrotask), so no run can finish
+    // before the check, however fast the machine is (setImmediate let one through under load).
+    for (let i = 0; i < 20; i++) await Promise.resolve();
     expect(pool.busy).toEqual([1, 1]);
     await Promise.all(running);
   });
