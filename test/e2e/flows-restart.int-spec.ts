@@ -6,6 +6,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { Kafka, logLevel } from 'kafkajs';
 import { repoRoot } from '@ids/contracts';
 import { analyzeCapture } from '@ids/stages';
+import { framesAtReplayTime, writeCapture } from './replay-time';
 import { eventually, startApp, stopApp } from './stack-processes';
 
 // A flows stage killed (SIGKILL) while flows are open restores its flow table from the
@@ -52,10 +53,12 @@ describe('flows stage restart', () => {
 
   it('loses, splits and duplicates no flow when killed between two capture files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ids-restart-'));
+    // At a replay time of its own: packets stamped before what other tests wrote would be late.
+    const capture = writeCapture(join(dir, 'capture.pcap'), await framesAtReplayTime(CAPTURE));
     const [first, second] = [join(dir, 'part-1.pcap'), join(dir, 'part-2.pcap')];
-    execFileSync('editcap', ['-r', CAPTURE, first, '1-50']);
-    execFileSync('editcap', ['-r', CAPTURE, second, '51-99']);
-    const embedded = await analyzeCapture(CAPTURE);
+    execFileSync('editcap', ['-r', capture, first, '1-50']);
+    execFileSync('editcap', ['-r', capture, second, '51-99']);
+    const embedded = await analyzeCapture(capture);
     const expected = embedded.flows.map((f) => f.uid).sort();
     span = `ts_us BETWEEN ${embedded.capture.firstTsUs} AND ${embedded.capture.lastTsUs}`;
 

@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { repoRoot } from '@ids/contracts';
 import { InferenceEngine } from '@ids/inference';
-import { encodePcap, PcapFileReader, type PcapWriteFrame } from '@ids/pcap';
 import { analyzeCapture, loadSignatureRules } from '@ids/stages';
 import { ethernetFrame } from '../fixtures/frame.builder';
+import { framesAtReplayTime, writeCapture } from './replay-time';
 import { eventually, startApp, stopApp } from './stack-processes';
 
 // Every stage as its own process on the real stack: capture → flows → features (two repartition
@@ -17,7 +17,7 @@ const root = repoRoot();
 const SOURCE = join(root, 'test/cases/signatures/web-sqli/attack.pcap');
 
 /**
- * The capture moved to start an hour from now, its client on ports of its own. The stages' topics
+ * The capture moved to a replay time of its own (./replay-time.ts), its client on ports of its own. The stages' topics
  * and state are shared with the other end-to-end tests and with earlier runs of this one, and
  * event time only moves forward: packets of other tests stamped "now" (a live capture, the
  * rule-reload test) would leave this capture's March timestamps behind the watermark, as late
@@ -25,21 +25,18 @@ const SOURCE = join(root, 'test/cases/signatures/web-sqli/attack.pcap');
  * with this run's.
  */
 async function captureInTheFuture(dir: string): Promise<{ capture: string; tick: string }> {
-  const frames: PcapWriteFrame[] = [];
-  for await (const f of new PcapFileReader(SOURCE)) frames.push({ tsUs: f.tsUs, data: Buffer.from(f.data), originalLength: f.originalLength });
-  const shift = (Date.now() + 3_600_000) * 1000 - frames[0].tsUs;
   const portShift = 1000 + (Math.floor(Date.now() / 1000) % 10_000);
-  const moved = frames.map((f) => ({ ...f, tsUs: f.tsUs + shift, data: withClientPortsShifted(f.data, portShift) }));
-  const capture = join(dir, 'capture.pcap');
-  writeFileSync(capture, encodePcap(moved));
+  const moved = (await framesAtReplayTime(SOURCE, TICK_AFTER_US)).map((f) => ({ ...f, data: withClientPortsShifted(f.data, portShift) }));
+  const capture = writeCapture(join(dir, 'capture.pcap'), moved);
   // One frame 30 s after the capture, replayed after it: its watermark carries event time past
   // every flow of the capture, so the Kafka runtime decides on watermarks alone. An ARP request:
   // it opens no flow that a later run would find.
   const arp = ethernetFrame({ src: '02:00:00:00:00:01', dst: 'ff:ff:ff:ff:ff:ff' }, 0x0806, Buffer.alloc(28));
-  const tick = join(dir, 'tick.pcap');
-  writeFileSync(tick, encodePcap([{ tsUs: moved[moved.length - 1].tsUs + 30_000_000, data: arp, originalLength: arp.length }]));
+  const tick = writeCapture(join(dir, 'tick.pcap'), [{ tsUs: moved[moved.length - 1].tsUs + TICK_AFTER_US, data: arp, originalLength: arp.length }]);
   return { capture, tick };
 }
+
+const TICK_AFTER_US = 30_000_000;
 
 /** Moves the client's TCP port (the one that is not 80) by `by`, keeping the TCP checksum right (RFC 1624). */
 function withClientPortsShifted(frame: Buffer, by: number): Buffer {
