@@ -40,7 +40,10 @@ describe('TimeOrderedMerge', () => {
     const merge = new TimeOrderedMerge<number>([0, 1], (x) => x);
     merge.push(0, [1, 2, 3]);
     expect([merge.buffered(0), merge.buffered(1)]).toEqual([3, 0]);
+    expect(merge.isFinished(1)).toBe(false);
     merge.finish(1);
+    merge.finish(1);
+    expect(merge.isFinished(1)).toBe(true);
     expect(merge.take()).toEqual([1, 2, 3]);
     expect(merge.buffered(0)).toBe(0);
     expect(merge.done).toBe(false);

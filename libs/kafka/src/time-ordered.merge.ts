@@ -17,9 +17,13 @@ export class TimeOrderedMerge<T> {
     for (const item of items) q.items.push(item);
   }
 
-  /** No more records will come for `partition`. */
+  /** No more records will come for `partition` (saying it again changes nothing). */
   finish(partition: number): void {
     this.queue(partition).finished = true;
+  }
+
+  isFinished(partition: number): boolean {
+    return this.queue(partition).finished;
   }
 
   buffered(partition: number): number {

@@ -57,18 +57,16 @@ export class TopicFrameSource implements AsyncIterable<TopicFrame> {
     const groupId = this.o.groupId ?? `ids-capture-replay-${randomUUID()}`;
     const consumer = this.kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 200 });
     const paused = new Set<number>();
-    const finished = new Set<number>([...ends].filter(([, e]) => e.high <= e.low).map(([p]) => p));
     let failure: unknown = null;
     let wake: (() => void) | null = null;
     const notify = () => { const w = wake; wake = null; w?.(); };
-    const finish = (p: number) => { if (!finished.has(p)) { finished.add(p); merge.finish(p); } };
     consumer.on(consumer.events.CRASH, (e) => { failure = e.payload.error; notify(); });
     // Every fetched batch ends here, also one of transaction markers only (never handed to
     // eachBatch): its last offset, markers included, tells when a partition has reached its end.
     consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
       const end = ends.get(e.payload.partition);
       if (e.payload.topic !== this.topic || !end) return;
-      if (BigInt(e.payload.lastOffset) >= end.high - 1n) finish(e.payload.partition);
+      if (BigInt(e.payload.lastOffset) >= end.high - 1n) merge.finish(e.payload.partition);
       notify();
     });
 
@@ -80,7 +78,7 @@ export class TopicFrameSource implements AsyncIterable<TopicFrame> {
         eachBatch: async ({ batch }) => {
           const p = batch.partition;
           const end = ends.get(p)!;
-          if (finished.has(p)) return;
+          if (merge.isFinished(p)) return;
           const frames: TopicFrame[] = [];
           for (const m of batch.messages) {
             // Records written after the replay started are not part of it.
@@ -91,7 +89,7 @@ export class TopicFrameSource implements AsyncIterable<TopicFrame> {
           }
           this.read += frames.length;
           merge.push(p, frames);
-          if (BigInt(batch.lastOffset()) >= end.high - 1n) finish(p);
+          if (BigInt(batch.lastOffset()) >= end.high - 1n) merge.finish(p);
           else if (merge.buffered(p) >= max && !paused.has(p)) {
             paused.add(p);
             consumer.pause([{ topic: this.topic, partitions: [p] }]);
