@@ -14,6 +14,11 @@ const common = {
   testEnvironment: 'node',
 };
 module.exports = {
+  // Tests run in a child process, never in jest's own: onnxruntime-node can abort a process from
+  // a finalizer (`terminate called after throwing an instance of 'Napi::Error'`), which in band
+  // ended the whole run with no summary; in a worker, jest retries that file in a new process.
+  // The worker is also replaced once it holds more than this after a file.
+  workerIdleMemoryLimit: '1GB',
   reporters: ['default', '<rootDir>/test/summary.reporter.js'],
   projects: [
     // Time limits that fit a loaded 2-core machine (test/time-limits.setup.js).
