@@ -1,24 +1,27 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { repoRoot, type FlowRecord } from '@ids/contracts';
 import { analyzeCapture } from '@ids/stages';
 import { byteCountMatches, tsharkConversations, type TsharkConversation } from '../fixtures/tshark-conv';
+import { framesAtReplayTime, writeCapture } from './replay-time';
 import { eventually, startApp, stopApp } from './stack-processes';
 
 // The walking skeleton end to end on the real stack: the capture app replays a pcap into Kafka,
 // the flows app (a consumer group with a changelog-backed flow table) builds flows, the sink app
 // writes them to ClickHouse. The flows in ClickHouse must match tshark's conversation statistics
 // for the same file, and the embedded runtime (`ids analyze`) must give the same flows.
-const CAPTURE = join(repoRoot(), 'test', 'cases', 'skeleton', 'capture.pcap');
+const SOURCE = join(repoRoot(), 'test', 'cases', 'skeleton', 'capture.pcap');
 const CLICKHOUSE_URL = process.env.IDS_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 const PYTHON = join(repoRoot(), '.local', 'venv', 'bin', 'python');
 
 interface StockRead { complete: boolean; markers: number; records: { key: string; partition: number; value: Record<string, unknown> }[] }
 
 /** Captured length of each frame of the capture, in file order. */
-function embeddedFrames(): number[] {
-  const out = execFileSync('tshark', ['-r', CAPTURE, '-T', 'fields', '-e', 'frame.cap_len'], { encoding: 'utf8' });
+function embeddedFrames(capture: string): number[] {
+  const out = execFileSync('tshark', ['-r', capture, '-T', 'fields', '-e', 'frame.cap_len'], { encoding: 'utf8' });
   return out.trim().split('\n').map(Number);
 }
 
@@ -48,21 +51,24 @@ describe('walking skeleton: pcap → Kafka → flows → ClickHouse', () => {
   }, 60_000);
 
   it('stores the flows tshark sees, with the same packets and bytes, and the embedded runtime agrees', async () => {
+    // At a replay time of its own (./replay-time.ts): behind other tests' event time, its packets
+    // would be late on the shared topic and its flows cut by timeouts.
+    const file = writeCapture(join(mkdtempSync(join(tmpdir(), 'ids-skeleton-')), 'capture.pcap'), await framesAtReplayTime(SOURCE));
     const env = { IDS_CLICKHOUSE_DATABASE: database };
     const flows = startApp('flows', env);
     const sink = startApp('sink', env);
     apps.push(flows, sink);
 
     const captureInstance = `e2e-${Date.now()}`;
-    const capture = startApp('capture', { ...env, IDS_CAPTURE_FILE: CAPTURE, IDS_INSTANCE_ID: captureInstance });
+    const capture = startApp('capture', { ...env, IDS_CAPTURE_FILE: file, IDS_INSTANCE_ID: captureInstance });
     apps.push(capture);
     const code = await capture.exited;
     expect({ code, output: code === 0 ? '' : capture.output() }).toEqual({ code: 0, output: '' });
 
-    const expected: TsharkConversation[] = tsharkConversations(CAPTURE);
+    const expected: TsharkConversation[] = tsharkConversations(file);
     // Other tests share ids.packets.v1 and the stage groups (a live capture on lo leaves packets
     // behind): only flows inside this capture's time span are this test's.
-    const embedded = await analyzeCapture(CAPTURE);
+    const embedded = await analyzeCapture(file);
     const span = `ts_us BETWEEN ${embedded.capture.firstTsUs} AND ${embedded.capture.lastTsUs}`;
     expect(expected.length).toBeGreaterThan(3);
     const count = async () => {
@@ -103,8 +109,8 @@ describe('walking skeleton: pcap → Kafka → flows → ClickHouse', () => {
         .toEqual({ uid: row.uid, key: r?.value.flow_key, packets: Number(row.orig_pkts) + Number(row.resp_pkts) });
     }
     const packetTopic = readWithStockConsumer('ids.packets.v1');
-    const thisRun = packetTopic.records.filter((r) => r.value.capture_id === `${CAPTURE}@${captureInstance}`);
-    const framesInFile = embeddedFrames();
+    const thisRun = packetTopic.records.filter((r) => r.value.capture_id === `${file}@${captureInstance}`);
+    const framesInFile = embeddedFrames(file);
     expect(thisRun.map((r) => r.value.seq).sort((a, b) => Number(a) - Number(b))).toEqual(framesInFile.map((_, i) => i));
     expect(thisRun.map((r) => r.value.data)).toEqual(expect.arrayContaining([framesInFile[0]]));
     expect(packetTopic.markers).toBeGreaterThanOrEqual(6);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@ids/contracts';
 
@@ -11,8 +11,19 @@ export function startApp(stage: string, env: Record<string, string>): { child: C
   const child = spawn(process.execPath, [main], { env: { ...process.env, IDS_LOG_LEVEL: 'warn', IDS_HTTP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => { output += d; });
   child.stderr!.on('data', (d) => { output += d; });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
+    keepLog(stage, child.pid, output);
+    resolve(code);
+  }));
   return { child, output: () => output, exited };
+}
+
+/** With IDS_E2E_LOG_DIR set, each app's whole output is kept there when it exits (for diagnosis). */
+function keepLog(stage: string, pid: number | undefined, output: string): void {
+  const dir = process.env.IDS_E2E_LOG_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${stage}-${pid ?? 'unknown'}.log`), output);
 }
 
 export async function stopApp(app: { child: ChildProcess; exited: Promise<number | null> }): Promise<void> {

@@ -1,4 +1,4 @@
-import { F, TcpScript, packet } from './flow-test.packets';
+import { F, T0, TcpScript, packet } from './flow-test.packets';
 import { FlowTable } from './flow.table';
 
 const s = 1_000_000;
@@ -22,6 +22,15 @@ describe('FlowTable', () => {
     expect(table.add(again[0])).toEqual([expect.objectContaining({ close_reason: 'FIN', conn_state: 'SF', orig_pkts: 3 })]);
     again.slice(1).forEach((p) => table.add(p));
     expect(table.flush()).toEqual([expect.objectContaining({ close_reason: 'END', conn_state: 'S1', history: 'ShA' })]);
+  });
+
+  it('flushes up to a time only the flows whose last packet is at or before it', () => {
+    const table = new FlowTable();
+    table.add(packet({ from: 'c', proto: 17, serverPort: 53 }));
+    table.add(packet({ from: 'c', proto: 17, serverPort: 123, at: 5 * s }));
+    expect(table.flush(T0 + 1 * s).map((r) => r.resp_p)).toEqual([53]);
+    expect(table.size).toBe(1);
+    expect(table.flush().map((r) => r.resp_p)).toEqual([123]);
   });
 
   it('starts a new flow after a RST closed one', () => {

@@ -143,11 +143,15 @@ export class FlowTable {
     return this.expire(this.watermarkUs, null) ?? NONE;
   }
 
-  /** End of input: every open flow, with reason END. */
-  flush(): readonly FlowRecord[] {
+  /**
+   * End of input: every open flow whose last packet is at or before `untilUs` (by default every
+   * one), with reason END. Later flows are another input's, on a table several inputs share.
+   */
+  flush(untilUs = Number.POSITIVE_INFINITY): readonly FlowRecord[] {
     this.sync();
     const out: FlowRecord[] = [];
     for (const flow of this.queue.inOpeningOrder()) {
+      if (flow.state.lastTsUs > untilUs) continue;
       out.push(toFlowRecord(flow.state, 'END'));
       this.drop(flow);
     }

@@ -108,8 +108,8 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
     }
   }
 
-  onEndOfInput(): void {
-    this.release(() => true);
+  onEndOfInput(untilUs: number): void {
+    this.release((w) => w.end_us <= untilUs);
   }
 
   private release(due: (w: FeatureWorkRecord) => boolean): void {

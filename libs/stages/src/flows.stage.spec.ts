@@ -63,7 +63,20 @@ describe('flows stage', () => {
     const d = driver();
     handshake(d, 0);
     d.send(10, udpPacket(client, { srcPort: 5353, dstPort: 53 }, Buffer.from('query')));
-    d.broadcast(endOfInput(10));
+    d.broadcast(endOfInput(2000));
+    await d.run();
+    expect(d.flows().map((f) => `${f.proto} ${f.close_reason}`).sort()).toEqual(['tcp END', 'udp END']);
+  });
+
+  it('ends only the flows of a round up to its end time (a shared packets topic)', async () => {
+    const d = driver();
+    d.send(10, udpPacket(client, { srcPort: 5353, dstPort: 53 }, Buffer.from('replay a')));
+    // Another replay's flow, written before the end of "a" is read: it stays open.
+    handshake(d, 10 * S);
+    d.broadcast(endOfInput(10, { round: 'a' }));
+    await d.run();
+    expect(d.flows().map((f) => `${f.proto} ${f.close_reason}`)).toEqual(['udp END']);
+    d.broadcast(endOfInput(10 * S + 2000, { round: 'b' }));
     await d.run();
     expect(d.flows().map((f) => `${f.proto} ${f.close_reason}`).sort()).toEqual(['tcp END', 'udp END']);
   });

@@ -55,8 +55,8 @@ export class FlowTableProcessor implements Processor<string, PacketRecord> {
     this.emit(this.table.advanceTo(watermarkUs));
   }
 
-  onEndOfInput(): void {
-    this.emit(this.table.flush());
+  onEndOfInput(untilUs: number): void {
+    this.emit(this.table.flush(untilUs));
   }
 
   /**

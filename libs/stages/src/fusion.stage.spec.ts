@@ -101,6 +101,21 @@ describe('fusion stage', () => {
     expect([hybrid.alert.severity, hybrid.detection.confidence]).toEqual([1, 0.9]);
   });
 
+  it('keeps a later replay\'s scores waiting for its hits when an earlier replay\'s end is read late', async () => {
+    // The CI failure: the inference stage, not running during an earlier replay, forwarded that
+    // replay's end-of-input only while the next replay went through. Ending everything then
+    // decided this replay's score before its hits arrived (ml instead of hybrid).
+    const d = driver();
+    const f = testFlow(5, 100, 110);
+    d.sendScore(f, score(f));
+    d.broadcast(endOfInput(T0 + 50 * S, { round: 'earlier-replay' }));
+    await d.run();
+    d.sendHit(f, hit(f, 105));
+    d.broadcast(watermark(f.endUs + 1));
+    await d.run();
+    expect(summary(d.alerts())).toEqual([[5, 'hybrid', 1000001, 'syn-flood'], [5, 'signature', 1000001, 'syn-flood']]);
+  });
+
   it('shouldIgnoreShadowScores', async () => {
     const d = driver();
     const f = testFlow(4, 0, 10);

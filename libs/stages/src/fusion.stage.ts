@@ -72,10 +72,10 @@ export class FusionProcessor implements Processor<string, SignatureHitRecord | M
     }
   }
 
-  onEndOfInput(): void {
-    this.release(() => true);
-    // Every flow has ended with the input: what is left are flows no model scored.
-    this.sweep(Number.POSITIVE_INFINITY);
+  onEndOfInput(untilUs: number): void {
+    // Flows left without a score are not forgotten here but by retention: on a shared topic a
+    // flow of this round can still be scored later, at a time another input's watermark sets.
+    this.release((p) => p.timeUs <= untilUs);
   }
 
   private onHit(key: string | null, hit: SignatureHitRecord): void {

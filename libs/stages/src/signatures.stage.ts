@@ -195,8 +195,8 @@ export class ThresholdProcessor implements Processor<string, SignatureHitRecord>
     this.gate.expire(watermarkUs);
   }
 
-  onEndOfInput(): void {
-    this.release(() => true);
+  onEndOfInput(untilUs: number): void {
+    this.release((h) => h.ts_us <= untilUs);
   }
 
   private release(due: (h: SignatureHitRecord) => boolean): void {

@@ -17,7 +17,7 @@ class WindowedCount implements Processor<string, string> {
     this.store.put(r.key!, s);
   }
   onWatermark(w: number) { this.emit((s) => s.last + 10 <= w); }
-  onEndOfInput() { this.emit(() => true); }
+  onEndOfInput(untilUs: number) { this.emit((s) => s.last <= untilUs); }
   private emit(due: (s: { n: number; last: number }) => boolean) {
     for (const [k, s] of [...this.store.entries()]) {
       if (!due(s)) continue;
@@ -180,6 +180,26 @@ describe('EmbeddedRuntime', () => {
     // Downstream hears the rounds that ended, by name.
     expect(log.read('out', 0, 0, 10).map((r) => r.record.control).filter((c) => c?.kind === 'end-of-input').map((c) => (c as { round?: string }).round ?? ''))
       .toEqual(expected.map((e) => e.split('@')[0]));
+  });
+
+  it('finishes only the state up to a round\'s own end when that round ends after a later one was written', async () => {
+    // A shared topic: replay "a" (event time 5) ended, replay "b" (event time 100) wrote after
+    // it; the end of "a" is read only now (say its stage was not running). It must finish "a"'s
+    // count, not "b"'s, and tell downstream the round's own end time, not the task's watermark.
+    const { log, runtime } = setup();
+    log.append('in', 0, { key: 'a', value: 'x', timestampUs: 5 });
+    log.append('in', 0, { key: 'b', value: 'y', timestampUs: 100 });
+    log.append('in', 0, watermark(12));
+    log.append('in', 0, endOfInput(5, { round: 'a' }));
+    runtime.start();
+    await runtime.runUntilIdle();
+    expect(data(log, 0).concat(data(log, 1))).toEqual([['a', 1]]);
+    const ends = () => [0, 1].flatMap((p) => log.read('out', p, 0, 100).map((r) => r.record)).filter((r) => r.control?.kind === 'end-of-input').map((r) => r.timestampUs);
+    expect(ends()).toEqual([5, 5]);
+    log.append('in', 0, endOfInput(100, { round: 'b' }));
+    await runtime.runUntilIdle();
+    expect(data(log, 0).concat(data(log, 1)).sort()).toEqual([['a', 1], ['b', 1]]);
+    expect(ends()).toEqual([5, 100, 5, 100]);
   });
 
   it('shouldHoldARepartitionedWatermarkAtTheSlowestUpstreamTask', async () => {

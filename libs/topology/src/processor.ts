@@ -22,8 +22,13 @@ export interface Processor<K = unknown, V = unknown> {
   process(record: StreamRecord<K, V>): void;
   /** Event time reached `watermarkUs` on every input of the task. */
   onWatermark?(watermarkUs: number): void;
-  /** Every input of the task has ended (a capture file was read to its end). */
-  onEndOfInput?(): void;
+  /**
+   * Every input of the task has ended one round (a replayed capture, read to its end) whose
+   * records all lie at or before `untilUs` in event time: what the processor holds up to there can
+   * be finished now. What lies later belongs to other writers of a shared topic (another replay, a
+   * live link) and waits for the watermark as usual.
+   */
+  onEndOfInput?(untilUs: number): void;
   flush?(): Promise<void> | void;
   close?(): Promise<void> | void;
 }

@@ -63,8 +63,11 @@ export class StreamTask {
   private readonly stores = new Map<string, ChangeLoggingStore<unknown> | KeyValueStore<unknown>>();
   /** Per source topic: the latest watermark of each producer, and how many producers there are. */
   private readonly watermarks = new Map<string, { groups: Map<string, number>; byProducer: Map<string, number> }>();
-  /** Per round of end-of-input (see `endOfInput`): per source topic, the producers that ended it. */
-  private readonly rounds = new Map<string, Map<string, Set<string>>>();
+  /**
+   * Per round of end-of-input (see `endOfInput`): per source topic, the producers that ended it,
+   * and the latest event time any of them reported for the round.
+   */
+  private readonly rounds = new Map<string, { untilUs: number; topics: Map<string, Set<string>> }>();
   /** Per source topic: the writing topologies (and their task counts) that sent end-of-input. */
   private readonly endingGroups = new Map<string, Map<string, number>>();
   private taskWatermark = Number.NEGATIVE_INFINITY;
@@ -99,7 +102,7 @@ export class StreamTask {
 
   /** Routes one input record to the sources that read `topic`. Never throws for a bad record. */
   process(topic: string, record: StreamRecord<unknown, unknown>, origin?: RecordOrigin): void {
-    if (record.control) return this.processControl(topic, record.control);
+    if (record.control) return this.processControl(topic, record.control, record.timestampUs);
     for (const source of this.topology.sources) {
       if (!source.topics.includes(topic)) continue;
       for (const child of source.children) {
@@ -140,7 +143,7 @@ export class StreamTask {
     return store as KeyValueStore<V>;
   }
 
-  private processControl(topic: string, control: ControlMarker): void {
+  private processControl(topic: string, control: ControlMarker, timestampUs: number): void {
     const producer: MarkerProducer = control.producer ?? SOLE_PRODUCER;
     if (control.kind === 'watermark') {
       const seen = this.watermarks.get(topic) ?? { groups: new Map<string, number>(), byProducer: new Map<string, number>() };
@@ -158,20 +161,25 @@ export class StreamTask {
     endingGroups.set(producerGroup(producer.id), producer.count);
     this.endingGroups.set(topic, endingGroups);
     const round = control.round ?? '';
-    const topics = this.rounds.get(round) ?? new Map<string, Set<string>>();
-    const ended = topics.get(topic) ?? new Set<string>();
+    const open = this.rounds.get(round) ?? { untilUs: Number.NEGATIVE_INFINITY, topics: new Map<string, Set<string>>() };
+    const ended = open.topics.get(topic) ?? new Set<string>();
     ended.add(producer.id);
-    topics.set(topic, ended);
-    this.rounds.set(round, topics);
+    open.topics.set(topic, ended);
+    open.untilUs = Math.max(open.untilUs, timestampUs);
+    this.rounds.set(round, open);
     if (this.rounds.size > MAX_OPEN_ROUNDS) {
       const oldest = this.rounds.keys().next().value as string;
       this.rounds.delete(oldest);
       this.count('end-of-input:round-abandoned');
     }
-    if (!this.topology.sourceTopics.every((t) => this.topicEnded(t, topics.get(t)))) return;
+    if (!this.topology.sourceTopics.every((t) => this.topicEnded(t, open.topics.get(t)))) return;
     this.rounds.delete(round);
-    for (const { processor } of this.running.values()) processor.onEndOfInput?.();
-    this.emitControl(endOfInput(Number.isFinite(this.taskWatermark) ? this.taskWatermark : 0, { producer: this.producer, round: control.round }));
+    // The round's own end time travels on, not this task's watermark: on a shared topic a round
+    // that ends long after it was written (a stage that was not running) must not finish the
+    // state of rounds replayed since.
+    const untilUs = Number.isFinite(open.untilUs) ? open.untilUs : 0;
+    for (const { processor } of this.running.values()) processor.onEndOfInput?.(untilUs);
+    this.emitControl(endOfInput(untilUs, { producer: this.producer, round: control.round }));
   }
 
   /** Whether every writing topology known on `topic` (from its markers) has ended it in a round. */
