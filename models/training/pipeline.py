@@ -192,7 +192,7 @@ def train(args) -> dict:
             **({"classes": classes} if b["role"] == "classifier" else {}),
             "families": families, "thresholds": thresholds, "training": training,
             "metrics": {**_summary(m_test, "test"), **_summary(m_val, "validation"),
-                        "onnx_max_abs_diff": b["equivalence"]["max_abs_diff"], "fp16_max_diff": b["fp16"].get("max_diff")},
+                        "onnx_max_abs_diff": b["equivalence"]["max_abs_diff"], "fp16_max_diff": fp16.summary(b["fp16"]).get("max_diff")},
             "export": {"opset": {o.domain or "ai.onnx": o.version for o in b["onnx"].opset_import},
                        "golden": artifacts.GOLDEN_FILE, **b["export"]},
         }
