@@ -184,8 +184,27 @@ def run(model_dir: str, test_csv: str) -> dict:
     with open(os.path.join(model_dir, "metadata.json"), "w", encoding="utf-8") as handle:
         json.dump(with_verdict(metadata, verdict), handle, indent=2)
         handle.write("\n")
+    _update_report(os.path.join(model_dir, "report"), verdict)
     return {"model": model_dir, "fp16_ok": verdict["ok"], "file": target if verdict["ok"] else None,
             "fp16": summary(verdict), "by_evaluator": verdict.get("by_evaluator"), "reason": verdict["reason"]}
+
+
+def _update_report(directory: str, verdict: dict) -> None:
+    """The fp16 figures in report/metrics.json and the fp16 line of report.md, as the pipeline writes them."""
+    metrics_file, report_file = os.path.join(directory, "metrics.json"), os.path.join(directory, "report.md")
+    if os.path.exists(metrics_file):
+        with open(metrics_file, encoding="utf-8") as handle:
+            metrics = json.load(handle)
+        metrics["fp16"] = verdict
+        with open(metrics_file, "w", encoding="utf-8") as handle:
+            json.dump(metrics, handle, indent=2, sort_keys=True)
+    if os.path.exists(report_file):
+        with open(report_file, encoding="utf-8") as handle:
+            lines = handle.read().split("\n")
+        lines = [f"fp16: {verdict['reason']}" if line.startswith("fp16: ") else line for line in lines]
+        lines = [line.replace(f"fp16_ok {not verdict['ok']}.", f"fp16_ok {verdict['ok']}.") if line.startswith("Created ") else line for line in lines]
+        with open(report_file, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(lines))
 
 
 def write_model(path: str, model: onnx.ModelProto) -> None:

@@ -182,6 +182,22 @@ class PipelineFp16Test(unittest.TestCase):
         self.assertNotIn("fp16", self._metadata("flow-gbdt"))
         self.assertFalse(os.path.exists(os.path.join(self.args.out, "flow-gbdt", "1.0.0", fp16.FP16_FILE)))
 
+    def test_the_step_on_a_written_version_reproduces_what_the_pipeline_wrote(self):
+        self.args.holdout = os.path.join(self.dir, "holdout.csv")
+        pipeline.train(self.args)
+        written = os.path.join(self.args.out, "flow-ae", "1.0.0")
+        copy = os.path.join(self.dir, "copy")
+        shutil.copytree(written, copy)
+        os.remove(os.path.join(copy, fp16.FP16_FILE))
+        result = fp16.run(copy, self.args.holdout)
+        self.assertTrue(result["fp16_ok"])
+        for file in (fp16.FP16_FILE, "metadata.json", "model.onnx", "report/metrics.json", "report/report.md"):
+            with open(os.path.join(written, file), "rb") as a, open(os.path.join(copy, file), "rb") as b:
+                self.assertEqual((file, a.read()), (file, b.read()))
+        with self.assertRaises(fp16.Fp16SourceError) as raised:
+            fp16.run(copy, self.args.train)  # not the model's holdout
+        self.assertEqual(raised.exception.code, "FP16_SOURCE")
+
 
 if __name__ == "__main__":
     unittest.main()
