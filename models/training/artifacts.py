@@ -29,7 +29,8 @@ def check_versions_free(out_root: str, version: str) -> None:
 
 
 def write_version(out_root: str, name: str, version: str, model: "onnx.ModelProto", metadata: dict, golden: dict,
-                  write_report: Callable[[str], None]) -> str:
+                  write_report: Callable[[str], None], siblings: "dict[str, onnx.ModelProto] | None" = None) -> str:
+    """`siblings`: more model files beside model.onnx (the float16 `model.fp16.onnx`)."""
     final = os.path.join(out_root, name, version)
     if os.path.exists(final):
         raise ArtifactExistsError("model version already exists; versions are immutable, pass another --version", final)
@@ -39,6 +40,9 @@ def write_version(out_root: str, name: str, version: str, model: "onnx.ModelProt
     try:
         with open(os.path.join(staging, MODEL_FILE), "wb") as handle:
             handle.write(model.SerializeToString())
+        for file, sibling in sorted((siblings or {}).items()):
+            with open(os.path.join(staging, file), "wb") as handle:
+                handle.write(sibling.SerializeToString())
         with open(os.path.join(staging, "metadata.json"), "w", encoding="utf-8") as handle:
             json.dump(metadata, handle, indent=2)
             handle.write("\n")

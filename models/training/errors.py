@@ -43,3 +43,9 @@ class ArtifactExistsError(TrainingError):
     """The version directory already exists; versions are immutable."""
 
     code = "ARTIFACT_EXISTS"
+
+
+class Fp16SourceError(TrainingError):
+    """The float16 step got a model or test CSV it cannot check: not a tensor model, not its holdout."""
+
+    code = "FP16_SOURCE"

@@ -33,7 +33,7 @@ def predict_mlp(pipeline: Pipeline, x: np.ndarray) -> np.ndarray:
 
 
 def export_mlp(pipeline: Pipeline, n_features: int) -> tuple[onnx.ModelProto, str]:
-    """Returns the graph and the name of its standardized-features tensor (fp16 starts there)."""
+    """Returns the graph and the name of its standardized-features tensor (fp16.py finds its own start: the first MatMul)."""
     mlp = pipeline.named_steps["mlp"]
     onx = convert_sklearn(
         pipeline, initial_types=[("input", FloatTensorType([None, n_features]))],

@@ -138,9 +138,47 @@ def tensor_only_violations(model: onnx.ModelProto) -> list[str]:
     return sorted({f"{n.domain}:{n.op_type}" for n in model.graph.node if n.domain not in ("", "ai.onnx")})
 
 
+def fp16_region(model: onnx.ModelProto) -> tuple[str, list[str]]:
+    """Where float16 may start and must end, read from the graph itself (so a committed model.onnx
+    can be converted without the pipeline that built it).
+
+    Start: the data input of the first MatMul/Gemm, i.e. after the signed log1p, the scaling and the
+    converter's own Cast: raw byte counts and rates (1e9 and more) overflow float16's 65504, while
+    standardized features are O(1). Region: every node that reads only the start, region tensors and
+    initializers; a node that also reads an fp32 tensor from before the start (the autoencoder's
+    reconstruction error reads the standardized features again) stays float32, and so does all
+    after it. Ends: region tensors read outside the region, and region graph outputs."""
+    first = next((n for n in model.graph.node if n.op_type in ("MatMul", "Gemm")), None)
+    if first is None:
+        raise OnnxGraphEditError("no MatMul/Gemm: nothing for float16 to speed up", [n.op_type for n in model.graph.node])
+    start = first.input[0]
+    inits = {i.name for i in model.graph.initializer}
+    inside_tensors = {start}
+    region = []
+    for node in model.graph.node:
+        reads = [i for i in node.input if i and i not in inits]
+        if reads and all(i in inside_tensors for i in reads) and any(i in inside_tensors for i in node.input):
+            region.append(node)
+            inside_tensors.update(node.output)
+    produced = {o for n in region for o in n.output}
+    ends = []
+    for node in model.graph.node:
+        if node in region:
+            continue
+        ends.extend(i for i in node.input if i in produced and i not in ends)
+    ends.extend(o.name for o in model.graph.output if o.name in produced and o.name not in ends)
+    if not ends:
+        raise OnnxGraphEditError("the float16 region feeds nothing", start)
+    return start, ends
+
+
 def to_mixed_fp16(model: onnx.ModelProto, start: str, ends: list[str]) -> onnx.ModelProto:
     """A copy that computes from tensor `start` (kept fp32: raw features overflow fp16) to `ends` in
-    float16, casting back to float32 under the same names. Used only to decide `fp16_ok`."""
+    float16, casting back to float32 under the same names (inputs and outputs stay float32).
+
+    Names are fixed (`<tensor>_fp16`, `fp16_in`, `fp16_out_<end>`), so the same graph always gives
+    the same bytes. A Cast inside the region keeps its float32 target (converting it would change
+    what the converter meant): its output is cast back to float16 for the region nodes after it."""
     out = onnx.ModelProto()
     out.CopyFrom(model)
     graph = out.graph
@@ -163,6 +201,8 @@ def to_mixed_fp16(model: onnx.ModelProto, start: str, ends: list[str]) -> onnx.M
     converted: dict[str, str] = {}
     rename = {start: start + "_fp16"}
     rename.update({e: e + "_fp16" for e in ends})
+    recast = []
+    kept_fp32: set[str] = set()
     for node in graph.node:
         if id(node) not in inside_ids:
             continue
@@ -175,18 +215,23 @@ def to_mixed_fp16(model: onnx.ModelProto, start: str, ends: list[str]) -> onnx.M
                     graph.initializer.append(half)
                     converted[name] = half.name
                 node.input[k] = converted[name]
+        if node.op_type == "Cast" and any(a.name == "to" and a.i == TensorProto.FLOAT for a in node.attribute):
+            # The Cast's float32 output is a boundary like `start` (an end it produces is already float32).
+            for name in node.output:
+                rename[name] = name + "_fp16"
+                kept_fp32.add(name)
+                recast.append(helper.make_node("Cast", [name], [name + "_fp16"], to=TensorProto.FLOAT16, name=f"fp16_recast_{name}"))
+            continue
         for k, name in enumerate(node.output):
             if name in ends:
                 node.output[k] = rename[name]
-        if node.op_type == "Cast":
-            for attr in node.attribute:
-                if attr.name == "to" and attr.i == TensorProto.FLOAT:
-                    attr.i = TensorProto.FLOAT16
     nodes = list(graph.node)
     position = next(k for k, n in enumerate(nodes) if id(n) in inside_ids)
     nodes.insert(position, helper.make_node("Cast", [start], [start + "_fp16"], to=TensorProto.FLOAT16, name="fp16_in"))
+    nodes.extend(recast)
     for e in ends:
-        nodes.append(helper.make_node("Cast", [e + "_fp16"], [e], to=TensorProto.FLOAT, name=f"fp16_out_{e}"))
+        if e not in kept_fp32:
+            nodes.append(helper.make_node("Cast", [e + "_fp16"], [e], to=TensorProto.FLOAT, name=f"fp16_out_{e}"))
     del graph.node[:]
     graph.node.extend(_toposort(nodes, {i.name for i in graph.initializer} | {i.name for i in graph.input}))
     del graph.value_info[:]

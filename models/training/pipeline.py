@@ -12,10 +12,10 @@ import numpy as np
 import onnx
 import pandas as pd
 
-from . import artifacts, autoencoder, gbdt, mlp, onnx_graph
+from . import artifacts, autoencoder, fp16, gbdt, mlp, onnx_graph
 from .artifacts import REGISTRY_ROLES, check_versions_free
 from .dataset import BENIGN, Dataset, load_dataset
-from .equivalence import check_probabilities, check_scores, fp16_verdict, run_onnx
+from .equivalence import check_probabilities, check_scores, run_onnx
 from .errors import DatasetSchemaError, DatasetValueError, OnnxGraphEditError
 from .metrics import anomaly_metrics, attack_probability, classifier_metrics
 from .report import plot_confusion, plot_importances, plot_scores, write_report
@@ -59,12 +59,14 @@ def _check_tensor_only(name: str, model: onnx.ModelProto) -> None:
         raise OnnxGraphEditError(f"{name}: a 'tensor' model contains non-tensor ops", violations)
 
 
-def _fp16(model: onnx.ModelProto, start: str, ends: list[str], x: np.ndarray, output: str, fp32: np.ndarray, threshold: float | None) -> dict:
+def _fp16(model: onnx.ModelProto, x: np.ndarray, role: str, output: str, classes: list[str], thresholds: dict) -> tuple[dict, onnx.ModelProto | None]:
+    """The float16 sibling and its verdict on the test split; the sibling is written only when ok."""
     try:
-        half = run_onnx(onnx_graph.to_mixed_fp16(model, start, ends), x, output)
-    except Exception as error:  # an op without a float16 kernel: report, do not fail the run
-        return fp16_verdict(fp32, None, threshold, str(error).splitlines()[0])
-    return fp16_verdict(fp32, half, threshold)
+        half = fp16.convert(model)
+    except OnnxGraphEditError as error:
+        return {"ok": False, "reason": f"no float16 variant: {error}"}, None
+    verdict = fp16.check(model, half, x, role, output, classes if role == "classifier" else None, thresholds)
+    return verdict, (half if verdict["ok"] else None)
 
 
 def _cap(rows: np.ndarray, limit: int, seed: int) -> np.ndarray:
@@ -123,14 +125,13 @@ def train(args) -> dict:
     # flow-mlp
     mlp_rows = _cap(np.arange(len(y_tr)), args.nn_max_rows, args.seed)
     mlp_model = mlp.train_mlp(x_tr[mlp_rows], y_tr[mlp_rows], len(classes), args.seed)
-    mlp_onnx, mlp_scaled = mlp.export_mlp(mlp_model, len(names))
+    mlp_onnx, _ = mlp.export_mlp(mlp_model, len(names))
     _check_tensor_only("flow-mlp", mlp_onnx)
     mlp_ref = mlp.predict_mlp(mlp_model, x_te)
     mlp_te = run_onnx(mlp_onnx, x_te, "probabilities")
     built["flow-mlp"] = {
         "onnx": mlp_onnx, "role": "classifier", "operators": "tensor", "output": "probabilities",
         "equivalence": check_probabilities("flow-mlp", mlp_ref, mlp_te),
-        "fp16": _fp16(mlp_onnx, mlp_scaled, ["probabilities"], x_te, "probabilities", mlp_te, None),
         "test": mlp_te, "validation": run_onnx(mlp_onnx, x_va, "probabilities"), "reference": mlp_ref,
         "importances": None,
         "export": {"hidden_layer_sizes": list(mlp_model.named_steps["mlp"].hidden_layer_sizes), "training_rows": int(len(mlp_rows))},
@@ -138,7 +139,7 @@ def train(args) -> dict:
     _log(f"flow-mlp done ({time.time() - started:.1f} s), max abs diff {built['flow-mlp']['equivalence']['max_abs_diff']:.2g}")
     # flow-ae: benign training flows only; threshold from validation benign flows
     ae_model = autoencoder.train_autoencoder(x_tr[_cap(np.flatnonzero(y_tr == 0), args.nn_max_rows, args.seed)], args.seed)
-    ae_onnx, ae_scaled, ae_reconstruction = autoencoder.export_autoencoder(ae_model, len(names))
+    ae_onnx, _, _ = autoencoder.export_autoencoder(ae_model, len(names))
     _check_tensor_only("flow-ae", ae_onnx)
     ae_va = run_onnx(ae_onnx, x_va, "score").reshape(-1)
     benign_va = ae_va[~is_attack_va]
@@ -148,7 +149,6 @@ def train(args) -> dict:
     built["flow-ae"] = {
         "onnx": ae_onnx, "role": "anomaly", "operators": "tensor", "output": "score",
         "equivalence": check_scores("flow-ae", ae_ref, ae_te, threshold),
-        "fp16": _fp16(ae_onnx, ae_scaled, [ae_reconstruction], x_te, "score", ae_te, threshold),
         "test": ae_te, "validation": ae_va, "reference": ae_ref, "importances": None, "threshold": threshold,
         "export": {"benign_training_rows": int(min((y_tr == 0).sum(), args.nn_max_rows)), "threshold_rule": (f"{args.anomaly_margin:g} x the highest validation benign score ({len(benign_va)} flows)" if args.anomaly_margin > 0
                                                                      else f"quantile {1 - args.anomaly_fpr:g} of validation benign scores ({len(benign_va)} flows)")},
@@ -177,15 +177,22 @@ def train(args) -> dict:
             m_test = anomaly_metrics(frame_te, b["test"], b["threshold"])
             m_val = anomaly_metrics(frame_va, b["validation"], b["threshold"])
             outputs = {"score": "score"}
+        b["onnx"].graph.name = name  # converters put a random uuid here; the files must be byte-reproducible
+        siblings = {}
+        if b["operators"] == "tensor":
+            # After the threshold: the check counts decisions that flip at it.
+            b["fp16"], half = _fp16(b["onnx"], x_te, b["role"], b["output"], classes, thresholds)
+            siblings = {fp16.FP16_FILE: half} if half is not None else {}
         metrics = {"test": m_test, "validation": m_val, "equivalence": b["equivalence"], "fp16": b["fp16"], "test_set": test_set}
         metadata = {
             "name": name, "version": args.version, "role": b["role"], "file": artifacts.MODEL_FILE,
-            "operators": b["operators"], "fp16_ok": bool(b["fp16"]["ok"]), "feature_schema": corpus.feature_schema,
+            "operators": b["operators"], "fp16_ok": bool(b["fp16"]["ok"]),
+            **({"fp16": fp16.summary(b["fp16"])} if b["operators"] == "tensor" else {}), "feature_schema": corpus.feature_schema,
             "feature_names": names, "input": "input", "outputs": outputs,
             **({"classes": classes} if b["role"] == "classifier" else {}),
             "families": families, "thresholds": thresholds, "training": training,
             "metrics": {**_summary(m_test, "test"), **_summary(m_val, "validation"),
-                        "onnx_max_abs_diff": b["equivalence"]["max_abs_diff"], "fp16_max_diff": b["fp16"].get("max_diff")},
+                        "onnx_max_abs_diff": b["equivalence"]["max_abs_diff"], "fp16_max_diff": fp16.summary(b["fp16"]).get("max_diff")},
             "export": {"opset": {o.domain or "ai.onnx": o.version for o in b["onnx"].opset_import},
                        "golden": artifacts.GOLDEN_FILE, **b["export"]},
         }
@@ -207,9 +214,8 @@ def train(args) -> dict:
                 figures.append(("importance.png", "feature importance (gain)"))
             write_report(directory, metadata, metrics, figures, b["importances"])
 
-        b["onnx"].graph.name = name  # converters put a random uuid here; the file must be byte-reproducible
         golden = _golden(x_te, frame_te, b["output"], b["reference"])
-        written[name] = artifacts.write_version(args.out, name, args.version, b["onnx"], metadata, golden, report)
+        written[name] = artifacts.write_version(args.out, name, args.version, b["onnx"], metadata, golden, report, siblings)
         _log(f"wrote {written[name]}")
     registry = artifacts.update_registry(args.out, REGISTRY_ROLES)
     return {

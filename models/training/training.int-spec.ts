@@ -15,6 +15,7 @@ const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 
 interface Metadata {
   name: string; version: string; role: string; file: string; operators: string; fp16_ok: boolean;
+  fp16?: { file: string | null; rows: number; max_diff: number | null; decision_flips: number; flips_outside_band: number };
   feature_schema: string; feature_names: string[]; input: string; outputs: Record<string, string>;
   classes?: string[]; families: Record<string, string>; thresholds: Record<string, number>;
   training: { data: { path: string; sha256: string; rows: number }[]; split: string; seed: number; created: string };
@@ -180,6 +181,27 @@ describe('training pipeline: synthetic dataset -> ONNX model artifacts', () => {
       expect(run.dims[0]).toBe(rows);
     }
   }, 30_000);
+
+  it.each(['flow-mlp', 'flow-ae'])('%s: writes the float16 sibling its check passed, smaller, and onnxruntime-node runs it', (name) => {
+    const m = readJson<Metadata>(path.join(versionDir(name), 'metadata.json'));
+    expect([m.fp16_ok, m.fp16?.file, m.fp16?.flips_outside_band]).toEqual([true, 'model.fp16.onnx', 0]);
+    expect(m.fp16?.max_diff).toBeLessThanOrEqual(1e-2);
+    expect(m.metrics.fp16_max_diff).toBe(m.fp16?.max_diff);
+    const half = path.join(versionDir(name), 'model.fp16.onnx');
+    // float16 weights; the float32 scaling constants and the graph itself do not shrink (~0.55-0.65 here)
+    expect(fs.statSync(half).size).toBeLessThan(0.7 * fs.statSync(path.join(versionDir(name), m.file)).size);
+    const goldenFile = path.join(versionDir(name), 'golden.json');
+    const outputName = Object.values(m.outputs)[0];
+    const run = runInOnnxruntimeNode(half, goldenFile, m.input, outputName);
+    const expected = (readJson<Golden>(goldenFile).outputs[outputName] as (number | number[])[]).flat();
+    expect(run.data).toHaveLength(expected.length);
+    expect(Math.max(...run.data.map((v, k) => Math.abs(v - expected[k]) / Math.max(1, Math.abs(expected[k]))))).toBeLessThanOrEqual(1e-2);
+  }, 30_000);
+
+  it('writes no float16 sibling for the tree ensemble', () => {
+    expect(readJson<Metadata>(path.join(versionDir('flow-gbdt'), 'metadata.json')).fp16_ok).toBe(false);
+    expect(fs.existsSync(path.join(versionDir('flow-gbdt'), 'model.fp16.onnx'))).toBe(false);
+  });
 
   it('points registry.json at the served roles', () => {
     expect(readJson(path.join(out, 'registry.json'))).toEqual({ classifier: 'flow-gbdt', anomaly: 'flow-ae', shadow: [] });

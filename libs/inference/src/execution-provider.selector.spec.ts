@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   detectProviderLibraries, fp16FileName, onnxruntimeBinDir, placeModel, selectExecutionProvider,
   type GpuProvider, type ProviderLibraries, type ProviderSelection,
 } from './execution-provider.selector';
+import { parseModelMetadata } from './model-metadata';
 
 const libs = (over: Partial<ProviderLibraries>): ProviderLibraries => ({ binDir: '/bin/x64', shared: false, cuda: false, tensorrt: false, ...over });
 const allLibs = libs({ shared: true, cuda: true, tensorrt: true });
@@ -49,6 +51,41 @@ describe('placeModel', () => {
 
   it('names the fp16 sibling after the model file', () => {
     expect(fp16FileName('flow-mlp.onnx')).toBe('flow-mlp.fp16.onnx');
+  });
+});
+
+// Runs in a child node process: inside jest's sandbox onnxruntime-node's native outputs are
+// Float32Arrays of another realm, which onnxruntime-common's \`instanceof\` check rejects.
+const ORT_CPU_RUN = `
+const ort = require('onnxruntime-node');
+const [model, rows, input, output] = process.argv.slice(1);
+(async () => {
+  const x = JSON.parse(rows);
+  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], logSeverityLevel: 4 });
+  const result = (await session.run({ [input]: new ort.Tensor('float32', Float32Array.from(x.flat()), [x.length, x[0].length]) }))[output];
+  process.stdout.write(JSON.stringify({ type: result.type, data: Array.from(result.data) }));
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+describe('the committed float16 siblings (models/<name>/2.0.0/model.fp16.onnx)', () => {
+  const gpu: ProviderSelection = { provider: 'cuda', reason: 'cuda ok' };
+
+  // No GPU here: the file placeModel picks for CUDA is opened on the CPU provider, which runs float16
+  // nodes it has no kernel for in float32; the tolerance itself is checked in models/training/fp16.py.
+  it.each(['flow-mlp', 'flow-ae'])('%s: placed on a GPU the sibling is chosen, and ONNX Runtime opens and runs it on CPU', (name) => {
+    const dir = join(__dirname, '..', '..', '..', 'models', name, '2.0.0');
+    const meta = parseModelMetadata(JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')), 'metadata.json');
+    const placed = placeModel(gpu, meta, (f) => existsSync(join(dir, f)));
+    expect([placed.file, placed.fp16]).toEqual(['model.fp16.onnx', true]);
+    const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as { rows: number[][]; outputs: Record<string, number[] | number[][]> };
+    const output = (meta.outputs.probabilities ?? meta.outputs.score) as string;
+    const child = spawnSync(process.execPath, ['-e', ORT_CPU_RUN, join(dir, placed.file), JSON.stringify(golden.rows), meta.input, output], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.stderr).toBe('');
+    const got = JSON.parse(child.stdout) as { type: string; data: number[] };
+    const want = golden.outputs[output].flat();
+    expect([got.type, got.data.length]).toEqual(['float32', want.length]);
+    const scale = meta.role === 'anomaly' ? (v: number): number => Math.max(1, Math.abs(v)) : (): number => 1;
+    expect(Math.max(...got.data.map((v, i) => Math.abs(v - want[i]) / scale(want[i])))).toBeLessThanOrEqual(0.01);
   });
 });
 

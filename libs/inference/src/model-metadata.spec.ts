@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ModelMetadataInvalidError } from './inference.errors';
 import { compareSemver, parseModelMetadata, parseModelRoles } from './model-metadata';
 
@@ -37,6 +39,35 @@ describe('parseModelMetadata', () => {
 
   it('accepts an anomaly model without classes or families', () => {
     expect(parseModelMetadata(anomaly, 'm.json')).toMatchObject({ role: 'anomaly', families: {}, outputs: { score: 'score' } });
+  });
+
+  const fp16 = { file: 'model.fp16.onnx', rows: 7294, evaluators: ['onnxruntime-cpu', 'onnx-reference'], max_abs_diff: 0.0072, max_diff: 0.0017,
+    tolerance: '0.01 * max(1, |score|)', decision_agreement: 1, decision_flips: 0, flips_outside_band: 0, max_flip_rate: 0.001 };
+
+  it('accepts the float16 check the training pipeline records, keeping its measured figures', () => {
+    expect(parseModelMetadata({ ...anomaly, fp16 }, 'm.json').fp16).toEqual({
+      file: 'model.fp16.onnx', rows: 7294, max_abs_diff: 0.0072, max_diff: 0.0017, decision_agreement: 1, decision_flips: 0, flips_outside_band: 0,
+    });
+    expect(parseModelMetadata({ ...anomaly, fp16_ok: false, fp16: { file: null, max_diff: null } }, 'm.json').fp16).toEqual({ file: null, max_diff: null });
+    expect(parseModelMetadata(anomaly, 'm.json').fp16).toBeUndefined();
+  });
+
+  it.each(['flow-mlp', 'flow-ae'])('accepts the committed %s 2.0.0 metadata with its fp16 check', (name) => {
+    const file = join(__dirname, '..', '..', '..', 'models', name, '2.0.0', 'metadata.json');
+    const parsed = parseModelMetadata(JSON.parse(readFileSync(file, 'utf8')), file, { name, version: '2.0.0' });
+    expect([parsed.fp16_ok, parsed.fp16?.file, parsed.fp16?.flips_outside_band]).toEqual([true, 'model.fp16.onnx', 0]);
+    expect(parsed.fp16?.max_diff).toBeLessThanOrEqual(0.01);
+  });
+
+  it.each([
+    ['not an object', { fp16: 'yes' }, 'fp16'],
+    ['a path outside the model directory', { fp16: { ...fp16, file: '../x.onnx' } }, 'fp16.file'],
+    ['no file while fp16_ok is true', { fp16: { ...fp16, file: null } }, 'fp16.file'],
+    ['a negative difference', { fp16: { ...fp16, max_diff: -1 } }, 'fp16.max_diff'],
+    ['an agreement above 1', { fp16: { ...fp16, decision_agreement: 2 } }, 'fp16.decision_agreement'],
+    ['a fractional flip count', { fp16: { ...fp16, decision_flips: 0.5 } }, 'fp16.decision_flips'],
+  ])('refuses an fp16 check with %s', (_what, change, field) => {
+    expect(() => parseModelMetadata({ ...anomaly, ...change }, 'm.json')).toThrow(`m.json: field "${field}"`);
   });
 
   it.each([

@@ -11,6 +11,8 @@ export interface ModelMetadata {
   file: string;
   operators: ModelOperators;
   fp16_ok: boolean;
+  /** The float16 check behind `fp16_ok` (models/training/fp16.py); absent on older or tree models. */
+  fp16?: ModelFp16Check;
   feature_schema: string;
   feature_names: string[];
   input: string;
@@ -21,6 +23,22 @@ export interface ModelMetadata {
   thresholds: { alert?: number; anomaly?: number };
   training?: unknown;
   metrics?: Record<string, unknown>;
+}
+
+/**
+ * metadata.fp16: measured on the model's test split against the float32 model, worst of ONNX Runtime
+ * CPU and the onnx reference evaluator. `file` is the sibling it checked (null when the check failed
+ * and none was written); `max_diff` is what the tolerance applies to (absolute for probabilities,
+ * relative to max(1, |score|) for scores); null where float16 overflowed.
+ */
+export interface ModelFp16Check {
+  file: string | null;
+  rows?: number;
+  max_abs_diff?: number | null;
+  max_diff?: number | null;
+  decision_agreement?: number;
+  decision_flips?: number;
+  flips_outside_band?: number;
 }
 
 /** registry.json: which model name serves which role. */
@@ -75,6 +93,7 @@ export function parseModelMetadata(raw: unknown, file: string, expected?: { name
   need(isString(m.file) && !m.file.includes('/') && !m.file.includes('\\'), file, 'file', 'must be a file name in the model directory');
   need(m.operators === 'tree-ensemble' || m.operators === 'tensor', file, 'operators', `must be "tree-ensemble" or "tensor", got ${JSON.stringify(m.operators)}`);
   need(typeof m.fp16_ok === 'boolean', file, 'fp16_ok', 'must be a boolean');
+  const fp16 = m.fp16 === undefined ? undefined : parseFp16Check(m.fp16, m.fp16_ok, file);
   need(isString(m.feature_schema), file, 'feature_schema', 'must be a non-empty string');
   need(isStringArray(m.feature_names) && m.feature_names.length > 0, file, 'feature_names', 'must be a non-empty array of strings');
   need(isString(m.input), file, 'input', 'must name the input tensor');
@@ -94,12 +113,37 @@ export function parseModelMetadata(raw: unknown, file: string, expected?: { name
   }
   return {
     name: m.name, version: m.version, role: m.role, file: m.file, operators: m.operators, fp16_ok: m.fp16_ok,
-    feature_schema: m.feature_schema, feature_names: m.feature_names, input: m.input,
+    ...(fp16 ? { fp16 } : {}), feature_schema: m.feature_schema, feature_names: m.feature_names, input: m.input,
     outputs: { probabilities: m.outputs.probabilities as string | undefined, score: m.outputs.score as string | undefined },
     classes: m.classes as string[] | undefined, families: families as Record<string, string>,
     thresholds: { alert: thresholds.alert as number | undefined, anomaly: thresholds.anomaly as number | undefined },
     training: m.training, metrics: isObject(m.metrics) ? m.metrics : undefined,
   };
+}
+
+const isFileName = (v: unknown): v is string => isString(v) && !v.includes('/') && !v.includes('\\');
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isDiff = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
+
+function parseFp16Check(raw: unknown, fp16Ok: boolean, file: string): ModelFp16Check {
+  need(isObject(raw), file, 'fp16', 'must be an object');
+  need(raw.file === null || isFileName(raw.file), file, 'fp16.file', 'must be a file name in the model directory or null');
+  need(!fp16Ok || raw.file !== null, file, 'fp16.file', 'is null but fp16_ok is true: no float16 file passed the check');
+  const optional = <T>(field: keyof ModelFp16Check, valid: (v: unknown) => v is T, reason: string): T | undefined => {
+    const v = raw[field];
+    need(v === undefined || valid(v), file, `fp16.${field}`, reason);
+    return v as T | undefined;
+  };
+  const check: ModelFp16Check = {
+    file: raw.file as string | null,
+    rows: optional('rows', isCount, 'must be a row count'),
+    max_abs_diff: optional('max_abs_diff', isDiff, 'must be a finite number >= 0 or null'),
+    max_diff: optional('max_diff', isDiff, 'must be a finite number >= 0 or null'),
+    decision_agreement: optional('decision_agreement', (v): v is number => typeof v === 'number' && v >= 0 && v <= 1, 'must be a number in [0, 1]'),
+    decision_flips: optional('decision_flips', isCount, 'must be a row count'),
+    flips_outside_band: optional('flips_outside_band', isCount, 'must be a row count'),
+  };
+  return Object.fromEntries(Object.entries(check).filter(([, v]) => v !== undefined)) as unknown as ModelFp16Check;
 }
 
 export function parseModelRoles(raw: unknown, file: string): ModelRoles {
