@@ -4,38 +4,12 @@ import type { FlowRecord, FlowStats } from '@ids/contracts';
 import { defaultMigrationsDir } from './migration-files';
 import { splitSqlScript } from './sql-script.splitter';
 import { toFlowRow, ZERO_FLOW_STATS, type FlowRow } from './flow-rows';
+import { sampleFlow } from './internal/sample-records';
 
 // Every stats field a distinct value (its position + 0.5), so a field copied into the wrong column shows.
 const stats = Object.fromEntries(Object.keys(ZERO_FLOW_STATS).map((k, i) => [k, i + 0.5])) as unknown as FlowStats;
 
-const tcpFlow: FlowRecord = {
-  uid: 'CwT1f9Xy3tAPGf0a',
-  flow_id: 1234567890123,
-  flow_key: 'tcp/0/10.0.0.1/51234/10.0.0.2/80',
-  ts_us: 1_700_000_000_123_456,
-  last_ts_us: 1_700_000_002_654_321,
-  duration_us: 2_530_865,
-  proto: 'tcp',
-  ip_proto: 6,
-  vlan: null,
-  orig_h: '10.0.0.1',
-  orig_p: 51234,
-  resp_h: '10.0.0.2',
-  resp_p: 80,
-  service: 'http',
-  orig_pkts: 6,
-  resp_pkts: 4,
-  orig_bytes: 420,
-  resp_bytes: 1380,
-  orig_ip_bytes: 740,
-  resp_ip_bytes: 1588,
-  orig_wire_bytes: 824,
-  resp_wire_bytes: 1644,
-  conn_state: 'SF',
-  history: 'ShADadFf',
-  close_reason: 'FIN',
-  stats,
-};
+const tcpFlow: FlowRecord = sampleFlow({ stats });
 
 describe('toFlowRow', () => {
   const cases: { name: string; flow: FlowRecord; expected: Partial<FlowRow> }[] = [
