@@ -1,8 +1,6 @@
-import argparse
 import json
 import os
 import shutil
-import tempfile
 import unittest
 from unittest import mock
 
@@ -10,9 +8,10 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from models.training import fp16, pipeline, synthetic
+from models.training import fp16, pipeline
 from models.training.autoencoder import export_autoencoder, train_autoencoder
 from models.training.equivalence import run_onnx
+from models.training.tests.synthetic_case import SyntheticPipelineCase
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 RNG = np.random.default_rng(0)
@@ -142,18 +141,7 @@ class CommittedFp16Test(unittest.TestCase):
                 self.assertEqual(verdict["decision_flips"], 0)
 
 
-class PipelineFp16Test(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.mkdtemp()
-        synthetic.main(["--out", self.dir, "--seed", "3", "--scale", "0.1"])
-        self.args = argparse.Namespace(
-            train=os.path.join(self.dir, "train.csv"), holdout=None, out=os.path.join(self.dir, "models"), version="1.0.0",
-            seed=3, train_fraction=0.75, instance_gap=600.0, nn_max_rows=1000, alert_threshold=0.5, alert_fpr=0.001, anomaly_fpr=0.005, anomaly_margin=1.5,
-        )
-
-    def tearDown(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
-
+class PipelineFp16Test(SyntheticPipelineCase):
     def _metadata(self, name):
         with open(os.path.join(self.args.out, name, "1.0.0", "metadata.json"), encoding="utf-8") as handle:
             return json.load(handle)
