@@ -12,17 +12,23 @@ import { decodePacket } from '@ids/packet';
 import { PcapFileReader } from '@ids/pcap';
 import { CliError, EXIT } from '../cli-error';
 
+/**
+ * Both layers by default, as the stages run them: the shipped rules as the models, each from the
+ * working directory when it is there (`-S` / `--models` point elsewhere, `--no-rules` leaves the
+ * signature engine out).
+ */
+const DEFAULT_RULES = 'rules';
+
 /** Rules of `-S`, or exit 2 when the path cannot be read; rules that do not load are printed and skipped. */
-function loadRulesOrExit(path: string): LoadedSignatureRules {
+function loadRulesOrExit(path: string, vars: Record<string, string>): LoadedSignatureRules {
   let loaded: LoadedSignatureRules;
   try {
-    loaded = loadSignatureRules(path);
+    loaded = loadSignatureRules(path, { vars });
   } catch (e) {
     if (e instanceof SignatureRulesUnreadableError) throw new CliError(e.message, EXIT.badInput);
     throw e;
   }
   for (const e of loaded.errors) process.stderr.write(`${formatRuleError(e)}\n`);
-  process.stderr.write(`rules: ${loaded.rules.length} loaded, ${loaded.errors.length} skipped (${loaded.files.length} file(s))\n`);
   return loaded;
 }
 
@@ -48,18 +54,34 @@ async function detectSignatures(capturePath: string, rules: LoadedSignatureRules
   return alerts;
 }
 
+interface AnalyzeOptions {
+  read?: string;
+  logDir?: string;
+  json?: boolean;
+  models: string;
+  /** A path, false with --no-rules, undefined for the default. */
+  rules?: string | false;
+  homeNet?: string;
+  externalNet?: string;
+}
+
 export function registerAnalyze(program: Command): void {
   program.command('analyze [file]')
     .description('Run the topology on a capture file on the embedded runtime (no Kafka, registry or ClickHouse) and print a summary.')
     .option('-r, --read <file>', 'capture file to read (pcap or pcapng); same as the positional argument')
-    .option('-l, --log-dir <dir>', 'write flows.json, features.json, ml-scores.json and alerts.json (fused alerts, EVE lines) into this folder; eve.json with -S')
-    .option('-S, --rules <file|dir>', 'signature rules: a file, or a directory whose *.rules are loaded in name order; alerts go to LOG_DIR/eve.json')
+    .option('-l, --log-dir <dir>', 'write flows.json, features.json, ml-scores.json and alerts.json (fused alerts, EVE lines) into this folder; eve.json when rules are loaded')
+    .option('-S, --rules <file|dir>', `signature rules: a file, or a directory whose *.rules are loaded in name order (default: ${DEFAULT_RULES}/ when it exists); their own alerts go to LOG_DIR/eve.json`)
+    .option('--no-rules', 'run without the signature engine (ML only)')
+    .option('--home-net <addresses>', 'HOME_NET rule variable, e.g. "[10.77.0.10/32]" (default: Suricata 7\'s, the private ranges); as IDS_HOME_NET for the stage')
+    .option('--external-net <addresses>', 'EXTERNAL_NET rule variable (default: !$HOME_NET)')
     .option('--models <dir>', 'models directory (registry.json); the inference stage runs when it exists', 'models')
     .option('--json', 'print the summary as JSON')
-    .action(async (file: string | undefined, opts: { read?: string; logDir?: string; json?: boolean; models: string; rules?: string }) => {
+    .action(async (file: string | undefined, opts: AnalyzeOptions) => {
       const path = opts.read ?? file;
       if (!path) throw Object.assign(new Error('no capture file given (ids analyze FILE or -r FILE)'), { code: 'CAPTURE_MISSING_ARGUMENT' });
-      const rules = opts.rules === undefined ? undefined : loadRulesOrExit(opts.rules);
+      const rulesPath = opts.rules === false ? undefined : opts.rules ?? (existsSync(DEFAULT_RULES) ? DEFAULT_RULES : undefined);
+      const vars = { ...(opts.homeNet === undefined ? {} : { HOME_NET: opts.homeNet }), ...(opts.externalNet === undefined ? {} : { EXTERNAL_NET: opts.externalNet }) };
+      const rules = rulesPath === undefined ? undefined : loadRulesOrExit(rulesPath, vars);
       let flowsOut: ReturnType<typeof createWriteStream> | undefined;
       let featuresOut: ReturnType<typeof createWriteStream> | undefined;
       let scoresOut: ReturnType<typeof createWriteStream> | undefined;
@@ -96,6 +118,8 @@ export function registerAnalyze(program: Command): void {
         const eveOut = opts.logDir ? createWriteStream(join(opts.logDir, 'eve.json')) : undefined;
         const alerts = await detectSignatures(path, rules, (line) => eveOut?.write(line));
         if (eveOut) await new Promise<void>((resolve) => eveOut.end(resolve));
+        // After the run: on unusable input the one line naming the problem stays the only one.
+        process.stderr.write(`rules: ${rules.rules.length} loaded from ${rulesPath}, ${rules.errors.length} skipped (${rules.files.length} file(s))\n`);
         process.stderr.write(`signatures: ${alerts} alert(s)${eveOut ? ` written to ${join(opts.logDir!, 'eve.json')}` : ''}\n`);
       }
       const summary = summarizeAnalysis(path, flowsOut ? { ...result, flows: collected, mlScores: collectedScores, alerts: collectedAlerts } : result, seconds);
