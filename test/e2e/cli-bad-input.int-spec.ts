@@ -29,6 +29,15 @@ describe('ids analyze on bad input', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it.each([
+    ['signatures', { IDS_RULES_PATH: '/nonexistent/rules' }, /^ids: ids-signatures: cannot read rules \/nonexistent\/rules/],
+    ['inference', { IDS_MODELS_DIR: '/nonexistent/models' }, /^ids: ids-inference: \/nonexistent\/models\/registry\.json: .*cannot be read/],
+  ])('ids run %s with an unusable input: exit 2 and one clear line', (stage, env, message) => {
+    const r = spawnSync(process.execPath, [IDS, 'run', stage], { encoding: 'utf8', env: { ...process.env, ...env, IDS_HTTP_PORT: '0' }, timeout: 60_000 });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 2, stderr: expect.stringMatching(message) });
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('a good capture exits 0 with a summary on stdout', () => {
     const r = spawnSync(process.execPath, [IDS, 'analyze', join(repoRoot(), 'test', 'cases', 'skeleton', 'capture.pcap'), '--json'], { encoding: 'utf8' });
     expect(r.status).toBe(0);

@@ -38,6 +38,11 @@ describe('dead letters on the Kafka runtime', () => {
         error_code: 'RECORD_DECODE_FAILED', reason: expect.stringContaining('ids.packets.v1: cannot decode 19 bytes'),
         key: marker, value: 'definitely not avro',
       });
+      // The failure and how far behind the stage is are on its metrics endpoint.
+      const url = /health and metrics on (\S+)\/health/.exec(flows.output())?.[1];
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toMatch(/^ids_records_failed_total\{stage="ids-flows",reason="RECORD_DECODE_FAILED"\} [1-9]/m);
+      expect(metrics).toMatch(/^ids_consumer_lag\{stage="ids-flows",topic="ids.packets.v1",partition="0"\} \d+$/m);
     } finally {
       await consumer.disconnect();
     }

@@ -13,6 +13,8 @@ export const EXIT = {
   badInput: 2,
   /** A dependency (Kafka, registry, ClickHouse) failed. */
   unavailable: 3,
+  /** (commander) A usage error: unknown command or option, a missing argument; the usage is printed. */
+  usage: 1,
   /** A bug: an unexpected error. */
   internal: 70,
 } as const;

@@ -109,6 +109,8 @@ export class KafkaStreamRunner {
       end();
     }
     resolveOffset(lastOffset);
+    // What is left after this batch, as the broker knew the partition's end when it was fetched.
+    this.o.metrics.lag.set({ stage: this.groupId, topic, partition: String(partition) }, Math.max(0, Number(batch.highWatermark) - Number(lastOffset) - 1));
     this.exportCounters(task);
     await heartbeat();
   }

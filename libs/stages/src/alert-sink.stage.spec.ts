@@ -46,6 +46,19 @@ describe('alert sink stage', () => {
     expect(written.map((a) => a.alert_id).sort()).toEqual(['a-1', 'a-2', 'a-3']);
   });
 
+  it('dead-letters an alert the port cannot write and writes the rest', async () => {
+    const written: AlertRecord[] = [];
+    const { log, runtime } = setup({
+      writeAlerts: async (b) => { written.push(...b); },
+      check: (a) => { if (a.alert_id === 'a-2') throw Object.assign(new Error('timestamp not ISO 8601'), { code: 'ALERT_ROW_INVALID' }); },
+    });
+    send(log, [alert(1), alert(2), alert(3)]);
+    await runtime.runUntilIdle();
+    expect(written.map((a) => a.alert_id).sort()).toEqual(['a-1', 'a-3']);
+    const letters = log.read(TOPICS.dlq.name, 0, 0, 10).map((r) => r.record.value as { error_code: string; stage: string });
+    expect(letters.map((l) => [l.stage, l.error_code])).toEqual([[ALERT_SINK_APP_ID, 'ALERT_ROW_INVALID']]);
+  });
+
   it('shouldReadTheAlertsTopicAsItsOwnConsumerGroup', () => {
     const topology = alertSinkTopology({ writeAlerts: async () => {} });
     expect([topology.applicationId, topology.sourceTopics, ALERT_SINK_APP_ID]).toEqual(['ids-sink-alerts', [TOPICS.alerts.name], 'ids-sink-alerts']);

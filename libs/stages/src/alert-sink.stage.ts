@@ -6,6 +6,12 @@ import { APP_IDS } from './stage-names';
 export interface AlertSinkPort {
   /** Must be durable when it resolves: the runtime commits the input offsets afterwards. */
   writeAlerts(alerts: AlertRecord[]): Promise<void>;
+  /**
+   * Throws for an alert `writeAlerts` could never write (a row it cannot map): checked as the
+   * record is read, so the runtime dead-letters that one record instead of failing its batch on
+   * every retry.
+   */
+  check?(alert: AlertRecord): void;
 }
 
 /** The sink app's second consumer group: alerts are committed apart from flows. */
@@ -17,7 +23,9 @@ export class AlertWriterProcessor implements Processor<string, AlertRecord> {
   constructor(private readonly port: AlertSinkPort, private readonly maxBatch: number) {}
 
   process(record: StreamRecord<string, AlertRecord>): void {
-    if (record.value) this.buffer.push(record.value);
+    if (!record.value) return;
+    this.port.check?.(record.value);
+    this.buffer.push(record.value);
   }
 
   async flush(): Promise<void> {

@@ -16,7 +16,7 @@ export const sinkStage: StageDefinition = {
       await migrate(client, clickhouse.database);
       return [
         sinkTopology({ writeFlows: (flows) => insertRows(client, `${clickhouse.database}.flows`, flows.map(toFlowRow)) }, runtime.sinkBatchRows),
-        alertSinkTopology({ writeAlerts: (alerts) => insertRows(client, `${clickhouse.database}.alerts`, alerts.map(toAlertRow)) }, runtime.sinkBatchRows),
+        alertSinkTopology({ writeAlerts: (alerts) => insertRows(client, `${clickhouse.database}.alerts`, alerts.map(toAlertRow)), check: (a) => { toAlertRow(a); } }, runtime.sinkBatchRows),
       ];
     }).create(deps);
     return { ...runnable, stop: async () => { await runnable.stop(); await client.close(); } };
