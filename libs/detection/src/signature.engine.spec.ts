@@ -166,6 +166,36 @@ describe('SignatureEngine', () => {
     });
   });
 
+  describe('parses HTTP only where some rule could read it', () => {
+    const exchange = () => conversation().handshake()
+      .sendAcked('client', Buffer.from('GET /admin HTTP/1.1\r\nHost: a\r\n\r\n'))
+      .sendAcked('server', Buffer.from('HTTP/1.1 401 No\r\nContent-Length: 0\r\n\r\n'))
+      .close('client');
+    // The conversation runs from 203.0.113.7:40000 to 10.0.5.10:80.
+    it.each([
+      ['no rule reads HTTP', 'alert tcp any any -> any any (msg:"m"; content:"GET /admin"; sid:1;)', 1, 0, 0],
+      ['a request-buffer rule: requests only', 'alert tcp any any -> any any (msg:"m"; http.uri; content:"/admin"; sid:1;)', 1, 1, 0],
+      ['an http_stat_code rule: responses only', 'alert tcp any any -> any any (msg:"m"; http.stat_code; content:"401"; sid:1;)', 1, 0, 1],
+      ['an http rule on pkt_data: both (it is admitted once HTTP was seen)', 'alert http any any -> any any (msg:"m"; content:"401"; sid:1;)', 1, 1, 1],
+      ['urilen reads http_uri', 'alert tcp any any -> any any (msg:"m"; urilen:>3; sid:1;)', 1, 1, 0],
+      ['the HTTP rule\'s port admits the connection', 'alert tcp any any -> any 80 (msg:"m"; http.uri; content:"/admin"; sid:1;)', 1, 1, 0],
+      ['...in the reversed orientation too', 'alert tcp any 80 -> any any (msg:"m"; http.stat_code; content:"401"; sid:1;)', 1, 0, 1],
+      ['the HTTP rule\'s port does not admit it', 'alert tcp any any -> any 8080 (msg:"m"; http.uri; content:"/admin"; sid:1;)', 0, 0, 0],
+      ['its address does not admit it', 'alert tcp any any -> 192.0.2.0/24 any (msg:"m"; http.uri; content:"/admin"; sid:1;)', 0, 0, 0],
+    ])('%s', (_name, rule, alerts, requests, responses) => {
+      const engine = engineOf(rule);
+      expect(count(run(engine, exchange().frames).perFrame)).toBe(alerts);
+      expect([engine.stats.httpRequests, engine.stats.httpResponses]).toEqual([requests, responses]);
+    });
+
+    it('parses every connection when the HTTP rules have too many distinct headers to try per connection', () => {
+      const rules = Array.from({ length: 40 }, (_, i) => `alert tcp any any -> any ${9000 + i} (msg:"m"; http.uri; content:"/admin"; sid:${i + 1};)`);
+      const engine = engineOf(rules.join('\n'));
+      expect(count(run(engine, exchange().frames).perFrame)).toBe(0);
+      expect(engine.stats.httpRequests).toBe(1);
+    });
+  });
+
   it.each([
     ['ports ignored for icmp', 1, true],
     ['ports checked for udp', 17, false],

@@ -110,6 +110,8 @@ interface ConnectionState {
   responses: HttpResponseStatusParser | null;
   /** HTTP seen on this connection: `http` rules apply to its packets. */
   http: boolean;
+  /** Whether this connection's bytes go through reassembly and the HTTP parsers: 0 not decided yet, 1 yes, -1 no. */
+  parse: number;
 }
 
 interface CompiledRule {
@@ -176,6 +178,50 @@ interface Prefilter {
   readonly rules: readonly CompiledRule[];
 }
 
+/**
+ * What of HTTP a rule set needs parsed. A rule needs HTTP when it reads an `http_*` buffer
+ * (content, pcre or urilen) or has protocol `http` (admitted only on connections where HTTP was
+ * parsed). Requests are parsed when some rule reads a request buffer or is an `http` rule,
+ * responses when some rule reads `http_stat_code` or is an `http` rule; a rule set with neither
+ * needs no reassembly at all. `headers`: one rule per distinct header of the rules that need
+ * HTTP; a connection none of them admits (addresses and ports, either orientation) is not
+ * parsed. Null when there are too many distinct headers to try per new connection: every TCP
+ * connection is parsed.
+ */
+interface HttpNeeds {
+  readonly requests: boolean;
+  readonly responses: boolean;
+  readonly headers: readonly Rule[] | null;
+}
+
+/** Beyond this many distinct headers among the HTTP rules, deciding per connection costs more than it saves. */
+const MAX_GATING_HEADERS = 32;
+
+function httpNeedsOf(rules: readonly Rule[]): HttpNeeds {
+  let requests = false;
+  let responses = false;
+  const headers = new Map<string, Rule>();
+  for (const rule of rules) {
+    let request = rule.protocol === 'http';
+    let response = rule.protocol === 'http';
+    const read = (buffer: BufferName) => {
+      if (buffer === 'http_stat_code') response = true;
+      else if (buffer !== 'pkt_data') request = true;
+    };
+    for (const chain of rule.chains) read(chain.buffer);
+    for (const o of rule.options) if (o.kind === 'urilen') read(o.buffer ?? 'http_uri');
+    if (!request && !response) continue;
+    requests ||= request;
+    responses ||= response;
+    // Rules of one file share their variables, so equal header text means equal address and port sets.
+    const open = rule.text.indexOf('(');
+    const header = rule.text.slice(0, open < 0 ? rule.text.length : open).trim().replace(/^\S+\s+\S+\s+/, '');
+    const key = `${rule.file}\0${header}`;
+    if (!headers.has(key)) headers.set(key, rule);
+  }
+  return { requests, responses, headers: headers.size <= MAX_GATING_HEADERS ? [...headers.values()] : null };
+}
+
 const NO_TRANSACTION: Transaction = Object.freeze({ request: null, statCode: null }) as Transaction;
 const EMPTY = new Uint8Array(0);
 /** The engine reads only each packet's own payload (no stream matching): no window to keep. */
@@ -208,6 +254,7 @@ export class SignatureEngine {
   };
   private readonly segment: { tsUs: number; seq: number; flags: number; payload: Uint8Array } = { tsUs: 0, seq: 0, flags: 0, payload: EMPTY };
   private readonly tuple: FlowTuple = { hash: 0, exact: false, a: 0, b: 0, ports: 0, protoVlan: 0 };
+  private readonly http: HttpNeeds;
 
   constructor(rules: readonly Rule[], private readonly options: SignatureEngineOptions = {}) {
     // Evaluation order, as Suricata sorts its signatures: pass rules first (a match ends the
@@ -230,8 +277,9 @@ export class SignatureEngine {
       this.prefilters.push({ buffer, matcher, rules: list });
     }
     this.stamp = new Int32Array(this.compiled.length);
+    this.http = httpNeedsOf(rules);
     this.flows = new DetectionFlowTracker<ConnectionState>(
-      () => ({ flowId: 0, stream: null, requests: null, responses: null, http: false }),
+      () => ({ flowId: 0, stream: null, requests: null, responses: null, http: false, parse: 0 }),
       { ...DEFAULT_DETECTION_FLOW_TRACKER_OPTIONS, ...options.flows },
       (key) => { this.flowbits.remove(key); },
     );
@@ -258,7 +306,7 @@ export class SignatureEngine {
 
     const transactions = this.txs;
     transactions.length = 0;
-    if (pkt.ipProto === TCP && !pkt.fragment) this.reassemble(conn, obs.toServer, pkt, payload, transactions);
+    if (pkt.ipProto === TCP && !pkt.fragment && this.parses(conn, pkt)) this.reassemble(conn, obs.toServer, pkt, payload, transactions);
     if (transactions.length === 0) transactions.push(NO_TRANSACTION);
 
     let flow: { toServer: boolean; established: boolean } | null = null;
@@ -312,6 +360,30 @@ export class SignatureEngine {
     return { ...this.flows.counters, open: this.flows.size };
   }
 
+  /**
+   * Whether the connection's bytes must be reassembled and parsed as HTTP: some rule needs HTTP
+   * and, when the rule set's HTTP rules have few distinct headers, one of them admits the
+   * connection's addresses and ports in one orientation or the other (a request completes on a
+   * client packet, a response on a server one). Decided on the connection's first TCP packet;
+   * its endpoints never change, so the answer would not either. Parsing nothing else is
+   * invisible to rules: no rule would read the buffers, and `conn.http` only admits `http`
+   * rules, which themselves need HTTP.
+   */
+  private parses(conn: ConnectionState, pkt: DecodedPacket): boolean {
+    if (conn.parse !== 0) return conn.parse > 0;
+    const { requests, responses, headers } = this.http;
+    let parse = requests || responses;
+    if (parse && headers !== null) {
+      parse = false;
+      const reversed = { src: pkt.dst, dst: pkt.src, srcPort: pkt.dstPort, dstPort: pkt.srcPort, ipProto: pkt.ipProto };
+      for (const rule of headers) {
+        if (headerMatches(rule, pkt) || headerMatches(rule, reversed)) { parse = true; break; }
+      }
+    }
+    conn.parse = parse ? 1 : -1;
+    return parse;
+  }
+
   private reassemble(conn: ConnectionState, toServer: boolean, pkt: DecodedPacket, payload: Uint8Array, out: Transaction[]): void {
     conn.stream ??= new TcpStreamReassembler(ENGINE_REASSEMBLY_OPTIONS);
     const seg = this.segment;
@@ -323,6 +395,7 @@ export class SignatureEngine {
     seg.payload = EMPTY;
     if (d === null || d.data.length === 0) return;
     if (d.toServer) {
+      if (!this.http.requests) return;
       conn.requests ??= new HttpRequestParser();
       for (const request of conn.requests.push(d.data)) {
         out.push({ request, statCode: null });
@@ -330,6 +403,7 @@ export class SignatureEngine {
         conn.http = true;
       }
     } else {
+      if (!this.http.responses) return;
       conn.responses ??= new HttpResponseStatusParser();
       let i = 0;
       for (const code of conn.responses.push(d.data)) {
