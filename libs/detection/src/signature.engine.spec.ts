@@ -56,6 +56,22 @@ describe('SignatureEngine', () => {
     expect(count(perFrame)).toBe(expected);
   });
 
+  it('packets that raise nothing share one frozen empty result; each alerting packet gets its own', () => {
+    const engine = engineOf('alert udp any any -> any any (msg:"m"; content:"evil"; sid:1;)');
+    const inspect = (f: TimedFrame) => {
+      const pkt = decodePacket(f.data, 1, f.tsUs, f.data.length);
+      if (!pkt.ok) throw new Error('fixture frame does not decode');
+      return engine.inspect(f.data, pkt, flowKey(pkt));
+    };
+    const quiet = [inspect(udp(T0, CLIENT.ip, 40000, SERVER.ip, 53, 'kind')), inspect(udp(T0 + 1, CLIENT.ip, 40000, SERVER.ip, 53, 'kind'))];
+    const loud = [inspect(udp(T0 + 2, CLIENT.ip, 40000, SERVER.ip, 53, 'evil')), inspect(udp(T0 + 3, CLIENT.ip, 40000, SERVER.ip, 53, 'evil'))];
+    expect(quiet[0]).toHaveLength(0);
+    expect(quiet[1]).toBe(quiet[0]);
+    expect(Object.isFrozen(quiet[0])).toBe(true);
+    expect(loud.map((m) => m.map((x) => x.rule.sid))).toEqual([[1], [1]]);
+    expect(loud[1]).not.toBe(loud[0]);
+  });
+
   it('udp is established from the first reply on, and the reply is to_client', () => {
     const engine = engineOf([
       'alert udp any any -> any any (msg:"est"; flow:established,to_client; content:"r"; sid:1;)',
