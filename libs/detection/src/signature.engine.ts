@@ -169,7 +169,7 @@ class PacketContext implements RuleMatchContext {
 }
 
 function bufferOf(name: BufferName, payload: Uint8Array, tx: Transaction): Uint8Array | null {
-  return name === 'pkt_data' ? payload : name === 'http_stat_code' ? tx.statCode : tx.request?.buffers[name] ?? null;
+  return name === 'pkt_data' ? payload : name === 'http_stat_code' ? tx.statCode : tx.request?.buffer(name) ?? null;
 }
 
 interface Prefilter {
@@ -462,7 +462,7 @@ export class SignatureEngine {
         matcher.scan(frame, this.onHit, payloadFrom, payloadTo);
         continue;
       }
-      const buf = buffer === 'http_stat_code' ? tx.statCode : tx.request === null ? null : tx.request.buffers[buffer];
+      const buf = buffer === 'http_stat_code' ? tx.statCode : tx.request === null ? null : tx.request.buffer(buffer);
       if (buf === null || buf.length === 0) continue;
       this.hitRules = rules;
       matcher.scan(buf, this.onHit);
