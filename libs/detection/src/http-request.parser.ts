@@ -543,8 +543,8 @@ class ParsedHttpRequest implements HttpRequest {
       }
       // The block as sent, its ending empty line included; a request without header lines has none.
       case 'http_raw_header': return req.rawHeaderLines > 0 ? req.rawHeader.slice(0, req.rawHeaderBytes) : null;
-      case 'http_cookie': return nullable(this.cookie, bytesOf);
-      case 'http_user_agent': return nullable(this.userAgent, bytesOf);
+      case 'http_cookie': return this.valueBytes('cookie');
+      case 'http_user_agent': return this.valueBytes('user-agent');
       case 'http_host': {
         // As Suricata 7 (libhtp) fills http_host: the URI's host, lower-cased, else the (merged)
         // Host value cut at its port separator, case kept ("A.B:81, C.d" gives "A.B").
@@ -562,8 +562,35 @@ class ParsedHttpRequest implements HttpRequest {
     return (this.mergedList ??= mergeHeaders(this.headers));
   }
 
+  /** The value of the headers named `name` (lower case), merged with ", " as libhtp does. */
   private value(name: string): string | null {
+    if (this.mergedList === null) {
+      // One header of that name (the common case) needs no merging of the others.
+      const only = this.onlyHeader(name);
+      if (only === -1) return null;
+      if (only >= 0) return this.req.header(only).value;
+    }
     return this.merged().find((h) => h.name.toLowerCase() === name)?.value ?? null;
+  }
+
+  /** value(name) as bytes: a copy of the raw block's bytes when one header has that name. */
+  private valueBytes(name: string): Uint8Array | null {
+    const only = this.onlyHeader(name);
+    if (only === -1) return null;
+    const req = this.req;
+    if (only >= 0 && req.eager?.has(only) !== true) return req.rawHeader.slice(req.spans[only * 4 + 2], req.spans[only * 4 + 3]);
+    return nullable(this.value(name), bytesOf);
+  }
+
+  /** The index of the one header named `name`; -1 when none is, -2 when several are. */
+  private onlyHeader(name: string): number {
+    let found = -1;
+    for (let i = 0; i < this.req.headerCount; i++) {
+      if (!this.req.nameIs(i, name)) continue;
+      if (found >= 0) return -2;
+      found = i;
+    }
+    return found;
   }
 }
 
@@ -646,7 +673,9 @@ function latin1(b: Uint8Array): string {
 }
 
 function bytesOf(s: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(s, 'latin1'));
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
