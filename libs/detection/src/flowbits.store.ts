@@ -75,11 +75,6 @@ export class FlowbitsStore {
     return [...(this.flows.get(flow) ?? [])].sort();
   }
 
-  /** Flows with bits. */
-  get size(): number {
-    return this.flows.size;
-  }
-
   remove(flow: string): boolean {
     // Most rule sets set no bits: then no hash of the key string per new or dropped flow.
     return this.flows.size > 0 && this.flows.delete(flow);
