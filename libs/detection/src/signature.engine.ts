@@ -262,6 +262,8 @@ export class SignatureEngine {
   private readonly segment: { tsUs: number; seq: number; flags: number; payload: Uint8Array } = { tsUs: 0, seq: 0, flags: 0, payload: EMPTY };
   private readonly tuple: FlowTuple = { hash: 0, exact: false, a: 0, b: 0, ports: 0, protoVlan: 0 };
   private readonly http: HttpNeeds;
+  /** `http_stat_code` buffers by code: three digits, so at most 1,000; rules only read them. */
+  private readonly statCodes = new Map<string, Uint8Array>();
 
   constructor(rules: readonly Rule[], private readonly options: SignatureEngineOptions = {}) {
     // Evaluation order, as Suricata sorts its signatures: pass rules first (a match ends the
@@ -426,7 +428,7 @@ export class SignatureEngine {
       conn.responses ??= new HttpResponseStatusParser();
       let i = 0;
       for (const code of conn.responses.push(d.data)) {
-        const statCode = Buffer.from(code, 'latin1');
+        const statCode = this.statCodeBytes(code);
         if (i < this.txCount) out[i].statCode = statCode;
         else out[this.txCount++] = { request: null, statCode };
         i++;
@@ -434,6 +436,15 @@ export class SignatureEngine {
         conn.http = true;
       }
     }
+  }
+
+  private statCodeBytes(code: string): Uint8Array {
+    let b = this.statCodes.get(code);
+    if (b === undefined) {
+      b = Uint8Array.from(Buffer.from(code, 'latin1'));
+      this.statCodes.set(code, b);
+    }
+    return b;
   }
 
   /**
@@ -505,6 +516,7 @@ export class SignatureEngine {
 }
 
 const NO_RULES: readonly CompiledRule[] = [];
+
 
 /** frame[from, to): the packet's payload as a view (EMPTY when there is none). */
 function payloadOf(frame: Buffer, from: number, to: number): Uint8Array {
