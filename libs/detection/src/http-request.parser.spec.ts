@@ -93,6 +93,8 @@ describe('HttpRequestParser', () => {
     { name: 'folded header value (Suricata 7.0.10)', headers: 'X-Long: a\r\n  b\r\n', buffer: 'http_header', expected: 'X-Long: a  b\r\n' },
     { name: 'User-Agent blanks trimmed (Suricata 7.0.10)', headers: 'User-Agent:   x  \r\n', buffer: 'http_user_agent', expected: 'x' },
     { name: 'blanks around value', headers: 'X:\t v \t\r\n', buffer: 'http_header', expected: 'X: v\r\n' },
+    { name: 'names merged as toLowerCase folds them, latin1 letters too', headers: 'X-\xc0: 1\r\nA: 2\r\nx-\xe0: 3\r\n', buffer: 'http_header', expected: 'X-\xc0: 1, 3\r\nA: 2\r\n' },
+    { name: 'http_header without merging keeps order and drops Cookie', headers: 'B: 1\r\nCookie: c\r\nA:2\r\n', buffer: 'http_header', expected: 'B: 1\r\nA: 2\r\n' },
   ])('$name', ({ headers, buffer, expected }) => {
     const { reqs } = parse(`GET / HTTP/1.1\r\n${headers}\r\n`);
     expect(text(reqs[0].buffers[buffer as HttpBufferName])).toBe(expected);

@@ -538,6 +538,8 @@ class ParsedHttpRequest implements HttpRequest {
       case 'http_raw_uri': return req.rawUri.length > 0 ? req.rawUri : null;
       case 'http_header': {
         // Suricata's http_header: "Name: value\r\n" per header, trailing blanks removed, Cookie left to http_cookie.
+        const direct = headerBlockOf(req);
+        if (direct !== undefined) return direct;
         const lines = this.merged().filter((h) => h.name.toLowerCase() !== 'cookie').map((h) => `${h.name}: ${h.value}\r\n`).join('');
         return lines.length > 0 ? bytesOf(lines) : null;
       }
@@ -592,6 +594,50 @@ class ParsedHttpRequest implements HttpRequest {
     }
     return found;
   }
+}
+
+/**
+ * http_header straight from the spans when no merging is involved (no two headers of one name,
+ * no header kept as strings, names all ASCII so ASCII case folding is toLowerCase's): the common
+ * request. Undefined when the string path must build it.
+ */
+function headerBlockOf(req: RequestBuilder): Uint8Array | null | undefined {
+  if (req.eager !== null) return undefined;
+  const raw = req.rawHeader;
+  const spans = req.spans;
+  const n = req.headerCount;
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    const ns = spans[i * 4];
+    const ne = spans[i * 4 + 1];
+    for (let k = ns; k < ne; k++) if (raw[k] >= 0x80) return undefined;
+    for (let j = 0; j < i; j++) if (sameName(raw, ns, ne, spans[j * 4], spans[j * 4 + 1])) return undefined;
+    if (!req.nameIs(i, 'cookie')) size += ne - ns + 2 + spans[i * 4 + 3] - spans[i * 4 + 2] + 2;
+  }
+  if (size === 0) return null;
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    if (req.nameIs(i, 'cookie')) continue;
+    for (let k = spans[i * 4], e = spans[i * 4 + 1]; k < e; k++) out[o++] = raw[k];
+    out[o++] = COLON;
+    out[o++] = SP;
+    for (let k = spans[i * 4 + 2], e = spans[i * 4 + 3]; k < e; k++) out[o++] = raw[k];
+    out[o++] = CR;
+    out[o++] = LF;
+  }
+  return out;
+}
+
+/** ASCII names `b[as, ae)` and `b[bs, be)` equal but for ASCII case. */
+function sameName(b: Uint8Array, as: number, ae: number, bs: number, be: number): boolean {
+  if (ae - as !== be - bs) return false;
+  for (let k = 0; k < ae - as; k++) {
+    const x = b[as + k];
+    const y = b[bs + k];
+    if (x !== y && (x >= 0x41 && x <= 0x5a ? x | 0x20 : x) !== (y >= 0x41 && y <= 0x5a ? y | 0x20 : y)) return false;
+  }
+  return true;
 }
 
 /** Headers of one name joined with ", " at the first one's place, as libhtp does. */
