@@ -20,6 +20,20 @@ describe('DetectionFlowTracker', () => {
     expect(got).toEqual(expected);
   });
 
+  it('observe into a reused object gives what a fresh one gives, and returns that object', () => {
+    const fresh = new DetectionFlowTracker(() => ({}));
+    const reused = new DetectionFlowTracker(() => ({}));
+    const out = { flow: null!, toServer: false, established: false, started: false };
+    const packets = [[C, SYN], [S, SYN | ACK], [C, ACK], [C, PSH | ACK], [S, FIN | ACK]] as const;
+    packets.forEach(([ep, flags], i) => {
+      const pkt = { tsUs: i, ipProto: 6, tcpFlags: flags, ...ep };
+      const a = fresh.observe('k', pkt);
+      const b = reused.observe('k', pkt, undefined, out);
+      expect(b).toBe(out);
+      expect([b.toServer, b.established, b.started, b.flow.firstTsUs]).toEqual([a.toServer, a.established, a.started, a.flow.firstTsUs]);
+    });
+  });
+
   it('udp: established from the first reply', () => {
     const t = new DetectionFlowTracker(() => ({}));
     const got = [C, C, S, C].map((ep, i) => t.observe('u', { tsUs: i, ipProto: 17, tcpFlags: 0, ...ep })).map((o) => [o.toServer, o.established]);

@@ -232,9 +232,11 @@ export class DetectionFlowTracker<S> {
 
   /**
    * The flow of this packet, created when new. `tuple` (flowTupleOf) spares hashing the key;
-   * a given key must always come with the same kind of tuple (with or without one).
+   * a given key must always come with the same kind of tuple (with or without one). With `out`,
+   * the observation is written there and `out` returned (no object per packet; read it before the
+   * next call).
    */
-  observe(key: string, pkt: FlowPacketView, tuple: FlowTuple = keyTuple(key, this.scratch)): FlowObservation<S> {
+  observe(key: string, pkt: FlowPacketView, tuple: FlowTuple = keyTuple(key, this.scratch), out?: FlowObservation<S>): FlowObservation<S> {
     if (this.head !== null && pkt.tsUs - this.head.lastSeenUs >= this.options.idleTimeoutUs) this.expire(pkt.tsUs);
     const tcp = pkt.ipProto === TCP;
     const syn = tcp && (pkt.tcpFlags & SYN) !== 0;
@@ -282,7 +284,12 @@ export class DetectionFlowTracker<S> {
     } else {
       established = flow.seenToServer && flow.seenToClient;
     }
-    return { flow, toServer, established, started };
+    if (out === undefined) return { flow, toServer, established, started };
+    out.flow = flow;
+    out.toServer = toServer;
+    out.established = established;
+    out.started = started;
+    return out;
   }
 
   /** The flow of `key`; pass the tuple its packets were observed with, if they were. */

@@ -76,7 +76,8 @@ export class FlowbitsStore {
   }
 
   remove(flow: string): boolean {
-    return this.flows.delete(flow);
+    // Most rule sets set no bits: then no hash of the key string per new or dropped flow.
+    return this.flows.size > 0 && this.flows.delete(flow);
   }
 
   private bitsForWrite(flow: string): Set<string> {

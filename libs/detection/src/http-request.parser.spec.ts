@@ -93,6 +93,8 @@ describe('HttpRequestParser', () => {
     { name: 'folded header value (Suricata 7.0.10)', headers: 'X-Long: a\r\n  b\r\n', buffer: 'http_header', expected: 'X-Long: a  b\r\n' },
     { name: 'User-Agent blanks trimmed (Suricata 7.0.10)', headers: 'User-Agent:   x  \r\n', buffer: 'http_user_agent', expected: 'x' },
     { name: 'blanks around value', headers: 'X:\t v \t\r\n', buffer: 'http_header', expected: 'X: v\r\n' },
+    { name: 'names merged as toLowerCase folds them, latin1 letters too', headers: 'X-\xc0: 1\r\nA: 2\r\nx-\xe0: 3\r\n', buffer: 'http_header', expected: 'X-\xc0: 1, 3\r\nA: 2\r\n' },
+    { name: 'http_header without merging keeps order and drops Cookie', headers: 'B: 1\r\nCookie: c\r\nA:2\r\n', buffer: 'http_header', expected: 'B: 1\r\nA: 2\r\n' },
   ])('$name', ({ headers, buffer, expected }) => {
     const { reqs } = parse(`GET / HTTP/1.1\r\n${headers}\r\n`);
     expect(text(reqs[0].buffers[buffer as HttpBufferName])).toBe(expected);
@@ -139,6 +141,40 @@ describe('HttpRequestParser', () => {
     expect(reqs.map((r) => r.rawUri)).toEqual(['/ok']);
     expect(parser.counters['invalid-request-line']).toBe(1);
     expect(parser.counters.requests).toBe(1);
+  });
+
+  it.each([
+    ['a header past a full raw block is still a header', 'GET / HTTP/1.1\r\nA: 0123456789\r\nB: 0123456789\r\n\r\n', { maxHeaderBytes: 20 },
+      [['A', '0123456789'], ['B', '0123456789']], 'A: 0123456789\r\nB: 0123456789\r\n'],
+    ['a folded line continues a header kept in the block, then merging sees the whole value', 'GET / HTTP/1.1\r\nX: a\r\n\tb \r\nY: 1\r\nx: c\r\n\r\n', {},
+      [['X', 'a\tb'], ['Y', '1'], ['x', 'c']], 'X: a\tb, c\r\nY: 1\r\n'],
+    ['framing header names match in any case, blanks before the colon trimmed', 'POST / HTTP/1.1\r\nCONTENT-LENGTH : 2\r\n\r\nok', {},
+      [['CONTENT-LENGTH', '2']], 'CONTENT-LENGTH: 2\r\n'],
+  ])('headers: %s', (_name, stream, options, headers, httpHeader) => {
+    for (const step of [1, 6, stream.length]) {
+      const { reqs } = parse(stream, step, options);
+      expect(reqs).toHaveLength(1);
+      expect(reqs[0].headers.map((h) => [h.name, h.value])).toEqual(headers);
+      expect(text(reqs[0].buffers.http_header)).toBe(httpHeader);
+    }
+  });
+
+  it('builds each buffer once, on first read, and buffer(name) is buffers[name]', () => {
+    const { reqs } = parse(SIMPLE);
+    const uri = reqs[0].buffer('http_uri');
+    expect(text(uri)).toBe('/c?x=A');
+    expect(reqs[0].buffer('http_uri')).toBe(uri);
+    expect(reqs[0].buffers.http_uri).toBe(uri);
+    expect(reqs[0].buffers.http_cookie).toBe(reqs[0].buffer('http_cookie'));
+  });
+
+  it('parses a request whose line ends fall at every offset of the pushes the same way', () => {
+    const stream = 'POST /p?q=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nX: y\r\n\r\nabcGET /next HTTP/1.0\n\n';
+    const whole = parse(stream).reqs.map((r) => [r.method, r.rawUri, r.version, r.headers.map((h) => h.value), text(r.buffers.http_client_body)]);
+    expect(whole).toEqual([['POST', '/p?q=1', 'HTTP/1.1', ['h', '3', 'y'], 'abc'], ['GET', '/next', 'HTTP/1.0', [], null]]);
+    for (let step = 1; step < stream.length; step++) {
+      expect(parse(stream, step).reqs.map((r) => [r.method, r.rawUri, r.version, r.headers.map((h) => h.value), text(r.buffers.http_client_body)])).toEqual(whole);
+    }
   });
 
   it('keeps a raw header block of many lines whole, across pieces', () => {

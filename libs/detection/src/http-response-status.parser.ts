@@ -57,11 +57,10 @@ export class HttpResponseStatusParser {
       i = lf + 1;
       let n = this.lineLength;
       if (n > 0 && this.line[n - 1] === CR) n--;
-      const text = latin1(this.line, n);
       this.lineLength = 0;
       const overflow = this.lineOverflow;
       this.lineOverflow = false;
-      const code = overflow ? null : this.onLine(text);
+      const code = overflow ? null : this.onLine(n);
       if (code !== null) {
         if (codes === NO_CODES) codes = [];
         codes.push(code);
@@ -76,14 +75,23 @@ export class HttpResponseStatusParser {
     this.line = grown;
   }
 
-  private onLine(text: string): string | null {
+  /**
+   * The line `line[0, n)`. Most lines (headers other than the two framing ones, body lines
+   * while seeking a status line) are told apart by their bytes and never become strings.
+   */
+  private onLine(n: number): string | null {
+    const line = this.line;
     switch (this.state) {
       case 'status':
       case 'seek': {
-        const m = /^HTTP\/1\.\d\s+(\d{3})(?:\s|$)/.exec(text);
+        if (!startsWith(line, n, HTTP_1)) {
+          if (n > 0) this.state = 'seek';
+          return null;
+        }
+        const m = /^HTTP\/1\.\d\s+(\d{3})(?:\s|$)/.exec(latin1(line, n));
         if (m === null) {
           // Blank lines between responses are tolerated; anything else waits for a status line.
-          if (text !== '') this.state = 'seek';
+          if (n > 0) this.state = 'seek';
           return null;
         }
         this.code = Number(m[1]);
@@ -94,10 +102,12 @@ export class HttpResponseStatusParser {
         return m[1];
       }
       case 'headers': {
-        if (text === '') {
+        if (n === 0) {
           this.startBody();
           return null;
         }
+        if (!framingHeader(line, n)) return null;
+        const text = latin1(line, n);
         const colon = text.indexOf(':');
         if (colon < 0) return null;
         const name = text.slice(0, colon).trim().toLowerCase();
@@ -107,7 +117,7 @@ export class HttpResponseStatusParser {
         return null;
       }
       case 'chunk-size': {
-        const size = parseInt(text.split(';')[0].trim(), 16);
+        const size = parseInt(latin1(line, n).split(';')[0].trim(), 16);
         if (!Number.isFinite(size) || size < 0) {
           this.state = 'seek';
           return null;
@@ -123,7 +133,7 @@ export class HttpResponseStatusParser {
         this.state = 'chunk-size';
         return null;
       case 'trailers':
-        if (text === '') this.state = 'status';
+        if (n === 0) this.state = 'status';
         return null;
       default:
         return null;
@@ -141,6 +151,43 @@ export class HttpResponseStatusParser {
       this.state = 'seek';
     }
   }
+}
+
+const HTTP_1 = 'HTTP/1.';
+
+function startsWith(b: Uint8Array, n: number, prefix: string): boolean {
+  if (n < prefix.length) return false;
+  for (let j = 0; j < prefix.length; j++) if (b[j] !== prefix.charCodeAt(j)) return false;
+  return true;
+}
+
+/** What String.prototype.trim removes, among latin1 characters. */
+function isTrimmed(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
+}
+
+/**
+ * Whether the header line `b[0, n)` is named Content-Length or Transfer-Encoding as
+ * `text.slice(0, colon).trim().toLowerCase()` reads it (only A-Z lower-case to ASCII in latin1).
+ */
+function framingHeader(b: Uint8Array, n: number): boolean {
+  let colon = -1;
+  for (let k = 0; k < n; k++) if (b[k] === 0x3a) { colon = k; break; }
+  if (colon < 0) return false;
+  let start = 0;
+  let end = colon;
+  while (start < end && isTrimmed(b[start])) start++;
+  while (end > start && isTrimmed(b[end - 1])) end--;
+  return nameIs(b, start, end, 'content-length') || nameIs(b, start, end, 'transfer-encoding');
+}
+
+function nameIs(b: Uint8Array, start: number, end: number, lower: string): boolean {
+  if (end - start !== lower.length) return false;
+  for (let j = 0; j < lower.length; j++) {
+    const c = b[start + j];
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== lower.charCodeAt(j)) return false;
+  }
+  return true;
 }
 
 function latin1(bytes: Uint8Array, length: number): string {

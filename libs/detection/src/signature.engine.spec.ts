@@ -56,6 +56,22 @@ describe('SignatureEngine', () => {
     expect(count(perFrame)).toBe(expected);
   });
 
+  it('packets that raise nothing share one frozen empty result; each alerting packet gets its own', () => {
+    const engine = engineOf('alert udp any any -> any any (msg:"m"; content:"evil"; sid:1;)');
+    const inspect = (f: TimedFrame) => {
+      const pkt = decodePacket(f.data, 1, f.tsUs, f.data.length);
+      if (!pkt.ok) throw new Error('fixture frame does not decode');
+      return engine.inspect(f.data, pkt, flowKey(pkt));
+    };
+    const quiet = [inspect(udp(T0, CLIENT.ip, 40000, SERVER.ip, 53, 'kind')), inspect(udp(T0 + 1, CLIENT.ip, 40000, SERVER.ip, 53, 'kind'))];
+    const loud = [inspect(udp(T0 + 2, CLIENT.ip, 40000, SERVER.ip, 53, 'evil')), inspect(udp(T0 + 3, CLIENT.ip, 40000, SERVER.ip, 53, 'evil'))];
+    expect(quiet[0]).toHaveLength(0);
+    expect(quiet[1]).toBe(quiet[0]);
+    expect(Object.isFrozen(quiet[0])).toBe(true);
+    expect(loud.map((m) => m.map((x) => x.rule.sid))).toEqual([[1], [1]]);
+    expect(loud[1]).not.toBe(loud[0]);
+  });
+
   it('udp is established from the first reply on, and the reply is to_client', () => {
     const engine = engineOf([
       'alert udp any any -> any any (msg:"est"; flow:established,to_client; content:"r"; sid:1;)',
@@ -163,6 +179,36 @@ describe('SignatureEngine', () => {
     expect(toSignatureHitRecord(matches[0])).toEqual({
       ts_us: T0 + 5, flow_id: flowNumericId(key, T0), flow_key: key, src_ip: CLIENT.ip, src_port: 40000, dest_ip: SERVER.ip, dest_port: 53,
       proto: 'UDP', gid: 1, sid: 13, rev: 2, msg: 'm x', classtype: 'attempted-dos', priority: 2, family: 'dos', label: 'udp-flood',
+    });
+  });
+
+  describe('parses HTTP only where some rule could read it', () => {
+    const exchange = () => conversation().handshake()
+      .sendAcked('client', Buffer.from('GET /admin HTTP/1.1\r\nHost: a\r\n\r\n'))
+      .sendAcked('server', Buffer.from('HTTP/1.1 401 No\r\nContent-Length: 0\r\n\r\n'))
+      .close('client');
+    // The conversation runs from 203.0.113.7:40000 to 10.0.5.10:80.
+    it.each([
+      ['no rule reads HTTP', 'alert tcp any any -> any any (msg:"m"; content:"GET /admin"; sid:1;)', 1, 0, 0],
+      ['a request-buffer rule: requests only', 'alert tcp any any -> any any (msg:"m"; http.uri; content:"/admin"; sid:1;)', 1, 1, 0],
+      ['an http_stat_code rule: responses only', 'alert tcp any any -> any any (msg:"m"; http.stat_code; content:"401"; sid:1;)', 1, 0, 1],
+      ['an http rule on pkt_data: both (it is admitted once HTTP was seen)', 'alert http any any -> any any (msg:"m"; content:"401"; sid:1;)', 1, 1, 1],
+      ['urilen reads http_uri', 'alert tcp any any -> any any (msg:"m"; urilen:>3; sid:1;)', 1, 1, 0],
+      ['the HTTP rule\'s port admits the connection', 'alert tcp any any -> any 80 (msg:"m"; http.uri; content:"/admin"; sid:1;)', 1, 1, 0],
+      ['...in the reversed orientation too', 'alert tcp any 80 -> any any (msg:"m"; http.stat_code; content:"401"; sid:1;)', 1, 0, 1],
+      ['the HTTP rule\'s port does not admit it', 'alert tcp any any -> any 8080 (msg:"m"; http.uri; content:"/admin"; sid:1;)', 0, 0, 0],
+      ['its address does not admit it', 'alert tcp any any -> 192.0.2.0/24 any (msg:"m"; http.uri; content:"/admin"; sid:1;)', 0, 0, 0],
+    ])('%s', (_name, rule, alerts, requests, responses) => {
+      const engine = engineOf(rule);
+      expect(count(run(engine, exchange().frames).perFrame)).toBe(alerts);
+      expect([engine.stats.httpRequests, engine.stats.httpResponses]).toEqual([requests, responses]);
+    });
+
+    it('parses every connection when the HTTP rules have too many distinct headers to try per connection', () => {
+      const rules = Array.from({ length: 40 }, (_, i) => `alert tcp any any -> any ${9000 + i} (msg:"m"; http.uri; content:"/admin"; sid:${i + 1};)`);
+      const engine = engineOf(rules.join('\n'));
+      expect(count(run(engine, exchange().frames).perFrame)).toBe(0);
+      expect(engine.stats.httpRequests).toBe(1);
     });
   });
 

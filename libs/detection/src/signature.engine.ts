@@ -21,7 +21,7 @@ import type { SignatureHitRecord } from '@ids/contracts';
 import { flowNumericId } from '@ids/flow';
 import type { DecodedPacket } from '@ids/packet';
 import { matchPacketOptions, type BufferName, type Rule, type RuleMatchContext, type ThresholdSpec as RuleThresholdSpec } from '@ids/rules';
-import { DEFAULT_DETECTION_FLOW_TRACKER_OPTIONS, DetectionFlowTracker, flowTupleOf, type DetectionFlowTrackerOptions, type FlowTuple } from './detection-flow.tracker';
+import { DEFAULT_DETECTION_FLOW_TRACKER_OPTIONS, DetectionFlowTracker, flowTupleOf, type DetectionFlowTrackerOptions, type FlowObservation, type FlowTuple } from './detection-flow.tracker';
 import { FlowbitsStore } from './flowbits.store';
 import { HttpRequestParser, type HttpRequest } from './http-request.parser';
 import { HttpResponseStatusParser } from './http-response-status.parser';
@@ -110,6 +110,8 @@ interface ConnectionState {
   responses: HttpResponseStatusParser | null;
   /** HTTP seen on this connection: `http` rules apply to its packets. */
   http: boolean;
+  /** Whether this connection's bytes go through reassembly and the HTTP parsers: 0 not decided yet, 1 yes, -1 no. */
+  parse: number;
 }
 
 interface CompiledRule {
@@ -167,7 +169,7 @@ class PacketContext implements RuleMatchContext {
 }
 
 function bufferOf(name: BufferName, payload: Uint8Array, tx: Transaction): Uint8Array | null {
-  return name === 'pkt_data' ? payload : name === 'http_stat_code' ? tx.statCode : tx.request?.buffers[name] ?? null;
+  return name === 'pkt_data' ? payload : name === 'http_stat_code' ? tx.statCode : tx.request?.buffer(name) ?? null;
 }
 
 interface Prefilter {
@@ -176,7 +178,53 @@ interface Prefilter {
   readonly rules: readonly CompiledRule[];
 }
 
+/**
+ * What of HTTP a rule set needs parsed. A rule needs HTTP when it reads an `http_*` buffer
+ * (content, pcre or urilen) or has protocol `http` (admitted only on connections where HTTP was
+ * parsed). Requests are parsed when some rule reads a request buffer or is an `http` rule,
+ * responses when some rule reads `http_stat_code` or is an `http` rule; a rule set with neither
+ * needs no reassembly at all. `headers`: one rule per distinct header of the rules that need
+ * HTTP; a connection none of them admits (addresses and ports, either orientation) is not
+ * parsed. Null when there are too many distinct headers to try per new connection: every TCP
+ * connection is parsed.
+ */
+interface HttpNeeds {
+  readonly requests: boolean;
+  readonly responses: boolean;
+  readonly headers: readonly Rule[] | null;
+}
+
+/** Beyond this many distinct headers among the HTTP rules, deciding per connection costs more than it saves. */
+const MAX_GATING_HEADERS = 32;
+
+function httpNeedsOf(rules: readonly Rule[]): HttpNeeds {
+  let requests = false;
+  let responses = false;
+  const headers = new Map<string, Rule>();
+  for (const rule of rules) {
+    let request = rule.protocol === 'http';
+    let response = rule.protocol === 'http';
+    const read = (buffer: BufferName) => {
+      if (buffer === 'http_stat_code') response = true;
+      else if (buffer !== 'pkt_data') request = true;
+    };
+    for (const chain of rule.chains) read(chain.buffer);
+    for (const o of rule.options) if (o.kind === 'urilen') read(o.buffer ?? 'http_uri');
+    if (!request && !response) continue;
+    requests ||= request;
+    responses ||= response;
+    // Rules of one file share their variables, so equal header text means equal address and port sets.
+    const open = rule.text.indexOf('(');
+    const header = rule.text.slice(0, open < 0 ? rule.text.length : open).trim().replace(/^\S+\s+\S+\s+/, '');
+    const key = `${rule.file}\0${header}`;
+    if (!headers.has(key)) headers.set(key, rule);
+  }
+  return { requests, responses, headers: headers.size <= MAX_GATING_HEADERS ? [...headers.values()] : null };
+}
+
 const NO_TRANSACTION: Transaction = Object.freeze({ request: null, statCode: null }) as Transaction;
+/** What inspect returns for a packet that raises nothing (most packets): one frozen array, no allocation. */
+const NO_MATCHES: readonly SignatureMatch[] = Object.freeze([]);
 const EMPTY = new Uint8Array(0);
 /** The engine reads only each packet's own payload (no stream matching): no window to keep. */
 const ENGINE_REASSEMBLY_OPTIONS: TcpReassemblyOptions = { ...DEFAULT_TCP_REASSEMBLY_OPTIONS, windowBytes: 0 };
@@ -191,8 +239,12 @@ export class SignatureEngine {
   private readonly thresholds = new ThresholdTracker();
   private readonly flowbits = new FlowbitsStore();
   // Per-packet scratch, reused so the common packet (no candidate rule) allocates next to nothing.
+  /** This packet's transactions are txs[0, txCount). */
   private readonly txs: Transaction[] = [];
+  private txCount = 0;
+  /** The candidates are picked[0, pickedCount): counts, not `length = 0`, which is a runtime call. */
   private readonly picked: CompiledRule[] = [];
+  private pickedCount = 0;
   /** picked[] membership: stamp[rule index] === generation. */
   private readonly stamp: Int32Array;
   private generation = 0;
@@ -203,11 +255,15 @@ export class SignatureEngine {
     const c = this.hitRules[id];
     if (this.stamp[c.index] !== this.generation && admits(c, this.hitProto, this.hitHttp)) {
       this.stamp[c.index] = this.generation;
-      this.picked.push(c);
+      this.picked[this.pickedCount++] = c;
     }
   };
+  private readonly observation: FlowObservation<ConnectionState> = { flow: null!, toServer: false, established: false, started: false };
   private readonly segment: { tsUs: number; seq: number; flags: number; payload: Uint8Array } = { tsUs: 0, seq: 0, flags: 0, payload: EMPTY };
   private readonly tuple: FlowTuple = { hash: 0, exact: false, a: 0, b: 0, ports: 0, protoVlan: 0 };
+  private readonly http: HttpNeeds;
+  /** `http_stat_code` buffers by code: three digits, so at most 1,000; rules only read them. */
+  private readonly statCodes = new Map<string, Uint8Array>();
 
   constructor(rules: readonly Rule[], private readonly options: SignatureEngineOptions = {}) {
     // Evaluation order, as Suricata sorts its signatures: pass rules first (a match ends the
@@ -230,8 +286,9 @@ export class SignatureEngine {
       this.prefilters.push({ buffer, matcher, rules: list });
     }
     this.stamp = new Int32Array(this.compiled.length);
+    this.http = httpNeedsOf(rules);
     this.flows = new DetectionFlowTracker<ConnectionState>(
-      () => ({ flowId: 0, stream: null, requests: null, responses: null, http: false }),
+      () => ({ flowId: 0, stream: null, requests: null, responses: null, http: false, parse: 0 }),
       { ...DEFAULT_DETECTION_FLOW_TRACKER_OPTIONS, ...options.flows },
       (key) => { this.flowbits.remove(key); },
     );
@@ -248,41 +305,51 @@ export class SignatureEngine {
    * other key for the same 5-tuple would share one flow between its keys (IPv6 flows compare the
    * key strings too).
    */
-  inspect(frame: Buffer, pkt: DecodedPacket, flowKey: string): SignatureMatch[] {
+  inspect(frame: Buffer, pkt: DecodedPacket, flowKey: string): readonly SignatureMatch[] {
     this.stats.packets++;
-    const obs = this.flows.observe(flowKey, pkt, flowTupleOf(frame, pkt, this.tuple));
+    const obs = this.flows.observe(flowKey, pkt, flowTupleOf(frame, pkt, this.tuple), this.observation);
     if (obs.started) this.flowbits.remove(flowKey);
     const conn = obs.flow.state;
-    const available = Math.max(0, Math.min(pkt.payloadLength, frame.length - pkt.payloadOffset));
-    const payload = available > 0 ? frame.subarray(pkt.payloadOffset, pkt.payloadOffset + available) : EMPTY;
+    const payloadFrom = pkt.payloadOffset;
+    const payloadTo = payloadFrom + Math.max(0, Math.min(pkt.payloadLength, frame.length - payloadFrom));
+    // The prefilter scans pkt_data inside the frame; a view of it is made only for reassembly
+    // and for packets with candidate rules.
+    let payload: Uint8Array | null = null;
 
     const transactions = this.txs;
-    transactions.length = 0;
-    if (pkt.ipProto === TCP && !pkt.fragment) this.reassemble(conn, obs.toServer, pkt, payload, transactions);
-    if (transactions.length === 0) transactions.push(NO_TRANSACTION);
+    this.txCount = 0;
+    if (pkt.ipProto === TCP && !pkt.fragment && this.parses(conn, pkt)) {
+      payload = payloadOf(frame, payloadFrom, payloadTo);
+      this.reassemble(conn, obs.toServer, pkt, payload);
+    }
+    if (this.txCount === 0) transactions[this.txCount++] = NO_TRANSACTION;
+    const txCount = this.txCount;
 
     let flow: { toServer: boolean; established: boolean } | null = null;
-    const out: SignatureMatch[] = [];
-    for (let t = 0; t < transactions.length; t++) {
+    let out: SignatureMatch[] | null = null;
+    for (let t = 0; t < txCount; t++) {
       const tx = transactions[t];
-      const candidates = this.candidates(pkt.ipProto, payload, tx, t === 0, conn.http);
-      if (candidates.length === 0) continue;
+      const count = this.candidates(pkt.ipProto, frame, payloadFrom, payloadTo, tx, t === 0, conn.http);
+      if (count === 0) continue;
       flow ??= { toServer: obs.toServer, established: obs.established };
+      payload ??= payloadOf(frame, payloadFrom, payloadTo);
       const ctx = new PacketContext(pkt, flow, payload, tx);
-      for (const c of candidates) {
+      const candidates = this.picked;
+      for (let k = 0; k < count; k++) {
+        const c = candidates[k];
         if (t > 0 && !c.readsHttp) continue;
         this.stats.evaluated++;
         if (!headerMatches(c.rule, pkt) || !matchPacketOptions(c.rule, ctx)) continue;
         if (!this.flowbitsAllow(c.rule, flowKey)) continue;
         this.stats.matched++;
         this.applyFlowbits(c.rule, flowKey);
-        if (c.rule.action === 'pass') return out;
+        if (c.rule.action === 'pass') return out ?? NO_MATCHES;
         if (c.rule.noalert) continue;
         if (conn.flowId === 0) conn.flowId = flowNumericId(flowKey, obs.flow.firstTsUs);
         const flowId = conn.flowId;
         const counted = c.threshold ?? c.detectionFilter;
         if (this.options.deferThresholds && counted !== null) {
-          out.push({
+          (out ??= []).push({
             rule: c.rule, tsUs: pkt.tsUs, src: pkt.src, srcPort: pkt.srcPort, dst: pkt.dst, dstPort: pkt.dstPort,
             proto: EVE_PROTO[pkt.ipProto] ?? String(pkt.ipProto), flowKey, flowId, deferredTrack: counted.track === 'by_dst' ? pkt.dst : pkt.src,
           });
@@ -293,13 +360,13 @@ export class SignatureEngine {
           continue;
         }
         this.stats.alerts++;
-        out.push({
+        (out ??= []).push({
           rule: c.rule, tsUs: pkt.tsUs, src: pkt.src, srcPort: pkt.srcPort, dst: pkt.dst, dstPort: pkt.dstPort,
           proto: EVE_PROTO[pkt.ipProto] ?? String(pkt.ipProto), flowKey, flowId,
         });
       }
     }
-    return out;
+    return out ?? NO_MATCHES;
   }
 
   /** Forgets flows idle at event time `nowUs` and threshold windows that are over. */
@@ -312,7 +379,32 @@ export class SignatureEngine {
     return { ...this.flows.counters, open: this.flows.size };
   }
 
-  private reassemble(conn: ConnectionState, toServer: boolean, pkt: DecodedPacket, payload: Uint8Array, out: Transaction[]): void {
+  /**
+   * Whether the connection's bytes must be reassembled and parsed as HTTP: some rule needs HTTP
+   * and, when the rule set's HTTP rules have few distinct headers, one of them admits the
+   * connection's addresses and ports in one orientation or the other (a request completes on a
+   * client packet, a response on a server one). Decided on the connection's first TCP packet;
+   * its endpoints never change, so the answer would not either. Parsing nothing else is
+   * invisible to rules: no rule would read the buffers, and `conn.http` only admits `http`
+   * rules, which themselves need HTTP.
+   */
+  private parses(conn: ConnectionState, pkt: DecodedPacket): boolean {
+    if (conn.parse !== 0) return conn.parse > 0;
+    const { requests, responses, headers } = this.http;
+    let parse = requests || responses;
+    if (parse && headers !== null) {
+      parse = false;
+      const reversed = { src: pkt.dst, dst: pkt.src, srcPort: pkt.dstPort, dstPort: pkt.srcPort, ipProto: pkt.ipProto };
+      for (const rule of headers) {
+        if (headerMatches(rule, pkt) || headerMatches(rule, reversed)) { parse = true; break; }
+      }
+    }
+    conn.parse = parse ? 1 : -1;
+    return parse;
+  }
+
+  /** Feeds the segment to the connection's parsers; the transactions it completed go to txs[0, txCount). */
+  private reassemble(conn: ConnectionState, toServer: boolean, pkt: DecodedPacket, payload: Uint8Array): void {
     conn.stream ??= new TcpStreamReassembler(ENGINE_REASSEMBLY_OPTIONS);
     const seg = this.segment;
     seg.tsUs = pkt.tsUs;
@@ -322,20 +414,23 @@ export class SignatureEngine {
     const d = conn.stream.accept(toServer, seg as TcpSegment);
     seg.payload = EMPTY;
     if (d === null || d.data.length === 0) return;
+    const out = this.txs;
     if (d.toServer) {
+      if (!this.http.requests) return;
       conn.requests ??= new HttpRequestParser();
       for (const request of conn.requests.push(d.data)) {
-        out.push({ request, statCode: null });
+        out[this.txCount++] = { request, statCode: null };
         this.stats.httpRequests++;
         conn.http = true;
       }
     } else {
+      if (!this.http.responses) return;
       conn.responses ??= new HttpResponseStatusParser();
       let i = 0;
       for (const code of conn.responses.push(d.data)) {
-        const statCode = Buffer.from(code, 'latin1');
-        if (i < out.length) out[i].statCode = statCode;
-        else out.push({ request: null, statCode });
+        const statCode = this.statCodeBytes(code);
+        if (i < this.txCount) out[i].statCode = statCode;
+        else out[this.txCount++] = { request: null, statCode };
         i++;
         this.stats.httpResponses++;
         conn.http = true;
@@ -343,37 +438,56 @@ export class SignatureEngine {
     }
   }
 
+  private statCodeBytes(code: string): Uint8Array {
+    let b = this.statCodes.get(code);
+    if (b === undefined) {
+      b = Uint8Array.from(Buffer.from(code, 'latin1'));
+      this.statCodes.set(code, b);
+    }
+    return b;
+  }
+
   /**
    * Rules that may match: protocol admits the packet and the fast pattern occurs (or there is
-   * none), in evaluation order. The returned array is reused by the next call.
+   * none), in evaluation order: `picked[0, count)`, the count returned. `frame[payloadFrom,
+   * payloadTo)` is pkt_data. The array is reused by the next call.
    */
-  private candidates(ipProto: number, payload: Uint8Array, tx: Transaction, firstTransaction: boolean, http: boolean): CompiledRule[] {
+  private candidates(ipProto: number, frame: Uint8Array, payloadFrom: number, payloadTo: number, tx: Transaction, firstTransaction: boolean, http: boolean): number {
     const picked = this.picked;
-    picked.length = 0;
+    this.pickedCount = 0;
     if (++this.generation === 0x7fffffff) { this.generation = 1; this.stamp.fill(0); }
     const generation = this.generation;
-    for (const c of this.always) {
-      if (admits(c, ipProto, http)) { this.stamp[c.index] = generation; picked.push(c); }
+    const always = this.always;
+    for (let k = 0; k < always.length; k++) {
+      const c = always[k];
+      if (admits(c, ipProto, http)) { this.stamp[c.index] = generation; picked[this.pickedCount++] = c; }
     }
     this.hitProto = ipProto;
     this.hitHttp = http;
-    for (let p = 0; p < this.prefilters.length; p++) {
-      const { buffer, matcher, rules } = this.prefilters[p];
-      if (buffer === 'pkt_data' && !firstTransaction) continue;
-      const buf = bufferOf(buffer, payload, tx);
+    const prefilters = this.prefilters;
+    for (let p = 0; p < prefilters.length; p++) {
+      const { buffer, matcher, rules } = prefilters[p];
+      if (buffer === 'pkt_data') {
+        if (!firstTransaction || payloadTo <= payloadFrom) continue;
+        this.hitRules = rules;
+        matcher.scan(frame, this.onHit, payloadFrom, payloadTo);
+        continue;
+      }
+      const buf = buffer === 'http_stat_code' ? tx.statCode : tx.request === null ? null : tx.request.buffer(buffer);
       if (buf === null || buf.length === 0) continue;
       this.hitRules = rules;
       matcher.scan(buf, this.onHit);
     }
-    this.hitRules = [];
+    this.hitRules = NO_RULES;
+    const count = this.pickedCount;
     // Evaluation order is rule index order; the list is short, so an insertion sort.
-    for (let i = 1; i < picked.length; i++) {
+    for (let i = 1; i < count; i++) {
       const c = picked[i];
       let j = i - 1;
       while (j >= 0 && picked[j].index > c.index) { picked[j + 1] = picked[j]; j--; }
       picked[j + 1] = c;
     }
-    return picked;
+    return count;
   }
 
   private flowbitsAllow(rule: Rule, flowKey: string): boolean {
@@ -399,6 +513,14 @@ export class SignatureEngine {
     if (c.threshold !== null && !this.thresholds.shouldAlert(c.threshold, sid, gid, pkt.src, pkt.dst, pkt.tsUs)) return false;
     return true;
   }
+}
+
+const NO_RULES: readonly CompiledRule[] = [];
+
+
+/** frame[from, to): the packet's payload as a view (EMPTY when there is none). */
+function payloadOf(frame: Buffer, from: number, to: number): Uint8Array {
+  return to > from ? frame.subarray(from, to) : EMPTY;
 }
 
 function admits(c: CompiledRule, ipProto: number, http: boolean): boolean {

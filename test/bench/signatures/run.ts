@@ -10,13 +10,15 @@
 //   suricata       suricata -r PCAP -S RULES -k none --runmode single (wall time, start-up included);
 //                  suricata -T -S RULES (start-up + rule loading alone) beside it
 //
-//   node dist/test/bench/signatures/run.js [--quick] [--repeat 3] [--rules 10,1000,10000] [--payload-bytes N]
+//   node dist/test/bench/signatures/run.js [--quick] [--repeat 3] [--rules 10,1000,10000] [--http-rules N] [--payload-bytes N]
 //                                          [--only engine,decode-engine,prefilter,ac,grep,suricata] [--cpu 0] [--out FILE]
 //
 // Every measured process is started fresh and pinned to one CPU with taskset; each round runs every
 // figure of every rule set (the order of figures rotated per round), the median of the rounds is
 // reported. The workload (.local/bench/signatures.pcap + .payloads.txt) and the rule files
-// (.local/bench/signature-rules/) are generated deterministically. No figure is asserted:
+// (.local/bench/signature-rules/) are generated deterministically. --http-rules N appends N rules
+// reading HTTP buffers to each rule set (content-R+httpN.rules): the engine then parses HTTP, which
+// the content rules alone do not make it do; grep's patterns stay the content ones. No figure is asserted:
 // out/bench/signatures-bench.json holds them with the issue's target beside them (met true/false).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -26,7 +28,7 @@ import { repoRoot } from '@ids/contracts';
 import { Pinning } from '../reference-tools';
 import { figure, si, type Figure } from '../sample-stats';
 import type { ChildSample } from './signature-child';
-import { generateRuleSet, indicatorCount } from './signature-rules.generator';
+import { generateHttpRules, generateRuleSet, indicatorCount } from './signature-rules.generator';
 import { ensureSignatureWorkload } from './signature-workload.cache';
 import { SIGNATURE_WORKLOAD_DEFAULTS } from './signature-workload.generator';
 import { parseSignaturesBenchArgs, type SignatureFigure } from './signatures-bench-args';
@@ -95,11 +97,12 @@ async function main(): Promise<void> {
   mkdirSync(ruleDir, { recursive: true });
   const sets = args.rules.map((n) => {
     const set = generateRuleSet(n);
-    const rules = join(ruleDir, `content-${n}.rules`);
+    const name = args.httpRules > 0 ? `content-${n}+http${args.httpRules}` : `content-${n}`;
+    const rules = join(ruleDir, `${name}.rules`);
     const patterns = join(ruleDir, `content-${n}.patterns.txt`);
-    writeFileSync(rules, set.text);
+    writeFileSync(rules, set.text + generateHttpRules(args.httpRules));
     writeFileSync(patterns, set.patterns);
-    return { n, rules, patterns, nocase: set.rules.filter((r) => r.nocase).length, indicators: indicatorCount(n), udp: set.rules.filter((r) => r.protocol === 'udp').length };
+    return { n, httpRules: args.httpRules, rules, patterns, nocase: set.rules.filter((r) => r.nocase).length, indicators: indicatorCount(n), udp: set.rules.filter((r) => r.protocol === 'udp').length };
   });
   const wants = (f: SignatureFigure) => args.only.includes(f);
   const suricataVersion = wants('suricata') ? versionOf('suricata', ['-V']) : null;
@@ -225,7 +228,7 @@ async function main(): Promise<void> {
       generated: workload.generated, generationSeconds: workload.generationSeconds,
       correspondence: 'payload file: one line per frame with a TCP/UDP payload, in capture order, its bytes with LF replaced by CR, then LF; no pattern contains CR or LF. grep MB/s is of the file (payload bytes + one LF per payload); the others of payload bytes',
     },
-    ruleSets: sets.map((s) => ({ rules: s.n, file: s.rules, patterns: s.patterns, nocase: s.nocase, udpRules: s.udp, indicatorRules: s.indicators })),
+    ruleSets: sets.map((s) => ({ rules: s.n, httpRules: s.httpRules, file: s.rules, patterns: s.patterns, nocase: s.nocase, udpRules: s.udp, indicatorRules: s.indicators })),
     method: {
       figures: TITLES,
       repeat: args.repeat,

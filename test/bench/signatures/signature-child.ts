@@ -115,7 +115,7 @@ async function measure(mode: ChildMode, pcap: string, rulesPath: string): Promis
   const engine = new SignatureEngine(rules);
   const loadSeconds = loaded().seconds;
   let packets = 0;
-  const count = (pkt: DecodedPacket, found: { rule: Rule }[]) => {
+  const count = (pkt: DecodedPacket, found: readonly { rule: Rule }[]) => {
     packets++;
     if (carriesPayload(pkt)) {
       payloadPackets++;

@@ -100,3 +100,28 @@ export function generateRuleSet(count: number, seed: number = SIGNATURE_RULES_SE
   const patterns = rules.map((r) => r.pattern).join('\n') + '\n';
   return { rules, text, patterns };
 }
+
+/** Buffers the HTTP rules of `--http-rules` read, in turn (the one response buffer included). */
+export const HTTP_RULE_BUFFERS: readonly string[] = ['http.uri', 'http.user_agent', 'http.header', 'http.cookie', 'http.host', 'http.stat_code'];
+/** First sid of the HTTP rules: after any content rule set's sids. */
+export const FIRST_HTTP_SID = FIRST_SID + 100_000;
+
+/**
+ * `count` rules reading HTTP buffers, appended to a content rule set by `--http-rules`: with them
+ * the engine reassembles TCP and parses every request and response, as a real rule set makes it
+ * do (the content sets alone need no HTTP parsing). Their contents never occur in the workload
+ * (a random suffix), so they add parsing and buffer building, not alerts.
+ */
+export function generateHttpRules(count: number, seed: number = SIGNATURE_RULES_SEED): string {
+  if (!Number.isInteger(count) || count < 0) throw new Error(`HTTP rule count must be a non-negative integer, got ${count}`);
+  const random = prng(seed ^ (count + 0x5eed));
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const buffer = HTTP_RULE_BUFFERS[i % HTTP_RULE_BUFFERS.length];
+    let suffix = '';
+    while (suffix.length < 8) suffix += SUFFIX_ALPHABET[Math.floor(random() * SUFFIX_ALPHABET.length)];
+    const content = buffer === 'http.stat_code' ? `9${String(i % 100).padStart(2, '0')}` : `zq-${suffix}`;
+    lines.push(`alert http any any -> any any (msg:"bench http ${i}"; ${buffer}; content:"${content}"; sid:${FIRST_HTTP_SID + i}; rev:1;)`);
+  }
+  return lines.length === 0 ? '' : lines.join('\n') + '\n';
+}

@@ -8,6 +8,8 @@ export interface SignaturesBenchArgs {
   repeat: number;
   /** Rule-set sizes. */
   rules: number[];
+  /** HTTP-buffer rules appended to each rule set (0: the content rules alone). */
+  httpRules: number;
   /** Payload bytes of the generated workload. */
   payloadBytes: number;
   capture: string;
@@ -16,7 +18,7 @@ export interface SignaturesBenchArgs {
   out: string;
 }
 
-const USAGE = 'options: [--quick] [--repeat N] [--rules 10,1000,10000] [--payload-bytes N] [--capture FILE] [--only engine,decode-engine,prefilter,ac,grep,suricata] [--cpu N] [--out FILE]';
+const USAGE = 'options: [--quick] [--repeat N] [--rules 10,1000,10000] [--http-rules N] [--payload-bytes N] [--capture FILE] [--only engine,decode-engine,prefilter,ac,grep,suricata] [--cpu N] [--out FILE]';
 
 export function parseSignaturesBenchArgs(argv: string[]): SignaturesBenchArgs {
   const quick = argv.includes('--quick');
@@ -25,6 +27,7 @@ export function parseSignaturesBenchArgs(argv: string[]): SignaturesBenchArgs {
     quick,
     repeat: quick ? 1 : 3,
     rules: [10, 1000, 10000],
+    httpRules: 0,
     payloadBytes: quick ? 8 * 1024 * 1024 : 128 * 1024 * 1024,
     capture: quick ? '.local/bench/signatures-quick.pcap' : '.local/bench/signatures.pcap',
     only: quick ? SIGNATURE_FIGURES.filter((f) => f !== 'suricata') : [...SIGNATURE_FIGURES],
@@ -44,6 +47,7 @@ export function parseSignaturesBenchArgs(argv: string[]): SignaturesBenchArgs {
     switch (name) {
       case '--repeat': args.repeat = positiveInt(name, value); break;
       case '--rules': args.rules = value.split(',').map((v) => positiveInt(name, v)); break;
+      case '--http-rules': args.httpRules = value === '0' ? 0 : positiveInt(name, value); break;
       case '--payload-bytes': args.payloadBytes = positiveInt(name, value); break;
       case '--capture': args.capture = value; break;
       case '--cpu': args.cpu = Number(value); if (!Number.isInteger(args.cpu) || args.cpu < 0) throw new Error(`--cpu wants a CPU number, got ${value}`); break;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodePacket } from '@ids/packet';
 import { parseRuleFile } from '@ids/rules';
-import { FIRST_SID, INDICATORS, generateRuleSet, indicatorCount } from './signature-rules.generator';
+import { FIRST_HTTP_SID, FIRST_SID, HTTP_RULE_BUFFERS, INDICATORS, generateHttpRules, generateRuleSet, indicatorCount } from './signature-rules.generator';
 import { payloadLine, writeSignatureWorkload } from './signature-workload.generator';
 import { parseSignaturesBenchArgs } from './signatures-bench-args';
 
@@ -42,6 +42,23 @@ describe('generateRuleSet', () => {
   it('differs between seeds and refuses a count below 1', () => {
     expect(generateRuleSet(100, 1).text).not.toBe(generateRuleSet(100, 2).text);
     expect(() => generateRuleSet(0)).toThrow(/positive integer/);
+  });
+});
+
+describe('generateHttpRules', () => {
+  it('gives rules that parse, read each HTTP buffer in turn, keep clear of the content sids, and are the same each time', () => {
+    const text = generateHttpRules(12);
+    expect(generateHttpRules(12)).toBe(text);
+    const { rules, errors } = parseRuleFile(text, { file: 'http.rules' });
+    expect(errors).toEqual([]);
+    expect(rules.map((r) => r.sid)).toEqual(Array.from({ length: 12 }, (_, i) => FIRST_HTTP_SID + i));
+    expect(rules.map((r) => r.fastPattern?.buffer)).toEqual([...HTTP_RULE_BUFFERS, ...HTTP_RULE_BUFFERS].map((b) => b.replace('.', '_')));
+    expect(FIRST_HTTP_SID).toBeGreaterThan(FIRST_SID + 10000);
+  });
+
+  it('gives nothing for 0 and refuses a negative count', () => {
+    expect(generateHttpRules(0)).toBe('');
+    expect(() => generateHttpRules(-1)).toThrow(/non-negative/);
   });
 });
 
@@ -97,12 +114,13 @@ describe('parseSignaturesBenchArgs', () => {
   it.each([
     [[], { repeat: 3, rules: [10, 1000, 10000], quick: false }],
     [['--quick'], { repeat: 1, quick: true, capture: '.local/bench/signatures-quick.pcap' }],
-    [['--rules', '5,50', '--repeat', '2', '--only', 'grep,ac'], { rules: [5, 50], repeat: 2, only: ['grep', 'ac'] }],
+    [['--rules', '5,50', '--repeat', '2', '--only', 'grep,ac'], { rules: [5, 50], repeat: 2, only: ['grep', 'ac'], httpRules: 0 }],
+    [['--http-rules', '6'], { httpRules: 6 }],
   ])('%j', (argv, expected) => {
     expect(parseSignaturesBenchArgs(argv as string[])).toMatchObject(expected);
   });
 
-  it.each([[['--repeat', '0']], [['--only', 'bogus']], [['--nope', '1']], [['--rules']]])('refuses %j', (argv) => {
+  it.each([[['--repeat', '0']], [['--only', 'bogus']], [['--nope', '1']], [['--rules']], [['--http-rules', '-1']]])('refuses %j', (argv) => {
     expect(() => parseSignaturesBenchArgs(argv)).toThrow();
   });
 });
