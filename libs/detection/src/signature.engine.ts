@@ -274,6 +274,8 @@ export class SignatureEngine {
   private readonly streamRules: CompiledRule[];
   private readonly streamPrefilter: WuManberMatcher | null;
   private readonly reassembly: TcpReassemblyOptions;
+  /** Scratch for a packet's stream boundary: the tail and as many bytes after it. */
+  private readonly boundary: Uint8Array;
   /** The last delivery of in-order stream bytes (null when this packet delivered none). */
   private delivery: TcpStreamDelivery | null = null;
   /** Rules that matched this packet: stamp === packet number. */
@@ -307,6 +309,7 @@ export class SignatureEngine {
     this.streamPrefilter = this.streamRules.length === 0 ? null
       : new WuManberMatcher(this.streamRules.map((c) => ({ bytes: c.rule.fastPattern!.bytes, nocase: c.rule.fastPattern!.nocase })));
     this.reassembly = { ...DEFAULT_TCP_REASSEMBLY_OPTIONS, windowBytes: streamWindowBytes(this.streamRules.map((c) => c.stream)) };
+    this.boundary = new Uint8Array(2 * this.reassembly.windowBytes);
     this.flows = new DetectionFlowTracker<ConnectionState>(
       () => ({ flowId: 0, stream: null, requests: null, responses: null, http: false, parse: 0, streamScan: 0 }),
       { ...DEFAULT_DETECTION_FLOW_TRACKER_OPTIONS, ...options.flows },
@@ -424,7 +427,7 @@ export class SignatureEngine {
   private inspectStream(d: TcpStreamDelivery, pkt: DecodedPacket, flow: { toServer: boolean; established: boolean }, flowKey: string, conn: ConnectionState, firstTsUs: number, out: SignatureMatch[] | null): SignatureMatch[] | null | typeof PASS {
     const reach = this.reassembly.windowBytes;
     const head = d.data.length > reach ? d.data.subarray(0, reach) : d.data;
-    const chunk = new Uint8Array(d.tail.length + head.length);
+    const chunk = this.boundary.subarray(0, d.tail.length + head.length);
     chunk.set(d.tail, 0);
     chunk.set(head, d.tail.length);
     const count = this.streamCandidates(chunk, conn.http);
