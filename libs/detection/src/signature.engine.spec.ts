@@ -110,10 +110,30 @@ describe('SignatureEngine', () => {
     expect(perFrame[4]).toEqual([4]);
   });
 
-  it('a pkt_data content split across segments does not match (single-packet inspection, as Suricata counts it)', () => {
+  it('a pkt_data content split across segments matches once, on the packet that completes it (test/cases/stream-split: as Suricata)', () => {
     const engine = engineOf('alert tcp any any -> any any (msg:"m"; content:"/admin"; sid:5;)');
     const c = conversation().handshake().segment('client', 0x18, Buffer.from('GET /ad')).segment('client', 0x18, Buffer.from('min HTTP/1.0\r\n\r\n'));
+    const { perFrame } = run(engine, c.frames);
+    expect(count(perFrame)).toBe(1);
+    expect(perFrame[4]).toEqual([5]);
+  });
+
+  it.each([
+    ['dsize keeps it on single packets', 'content:"/admin"; dsize:>0;'],
+    ['a pcre has no bounded reach', 'pcre:"/\\/admin/";'],
+    ['depth counts from the stream start, which the pattern is not at', 'content:"/admin"; depth:6;'],
+  ])('a split pattern does not match where %s', (_what, options) => {
+    const engine = engineOf(`alert tcp any any -> any any (msg:"m"; ${options} sid:5;)`);
+    const c = conversation().handshake().segment('client', 0x18, Buffer.from('GET /ad')).segment('client', 0x18, Buffer.from('min HTTP/1.0\r\n\r\n'));
     expect(count(run(engine, c.frames).perFrame)).toBe(0);
+  });
+
+  it('alerts a split pattern once although the window holds it on later packets, and keeps per-packet matches', () => {
+    const engine = engineOf('alert tcp any any -> any any (msg:"m"; content:"/admin"; sid:5;)');
+    const c = conversation().handshake()
+      .segment('client', 0x18, Buffer.from('GET /ad')).segment('client', 0x18, Buffer.from('min'))
+      .segment('client', 0x18, Buffer.from(' x')).segment('client', 0x18, Buffer.from('GET /admin'));
+    expect(run(engine, c.frames).perFrame.slice(3)).toEqual([[], [5], [], [5]]);
   });
 
   it.each([

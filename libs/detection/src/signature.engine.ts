@@ -8,8 +8,10 @@
  * threshold/detection_filter.
  *
  * What a rule sees (see README "Signature engine"):
- * - `pkt_data` is the packet's own payload, never the reassembled stream (rules/README.md: that
- *   is how the shipped rules are counted).
+ * - `pkt_data` is the packet's own payload. Rules whose reach is bounded (stream-scope.ts: TCP,
+ *   positive contents only, no dsize) also match across segment boundaries of the in-order
+ *   stream: a match that needs bytes from before this packet and from it alerts on this packet,
+ *   once; a match inside one packet is that packet's, as before.
  * - The `http_*` request buffers of a request are visible on the packet whose bytes completed it
  *   (headers, and the body when it has one); `http_stat_code` on the packet that completed a
  *   response's status line. One alert per request or response, as Suricata alerts once per
@@ -25,7 +27,8 @@ import { DEFAULT_DETECTION_FLOW_TRACKER_OPTIONS, DetectionFlowTracker, flowTuple
 import { FlowbitsStore } from './flowbits.store';
 import { HttpRequestParser, type HttpRequest } from './http-request.parser';
 import { HttpResponseStatusParser } from './http-response-status.parser';
-import { DEFAULT_TCP_REASSEMBLY_OPTIONS, TcpStreamReassembler, type TcpReassemblyOptions, type TcpSegment } from './tcp-stream.reassembler';
+import { DEFAULT_TCP_REASSEMBLY_OPTIONS, TcpStreamReassembler, type TcpReassemblyOptions, type TcpSegment, type TcpStreamDelivery } from './tcp-stream.reassembler';
+import { streamScope, streamWindowBytes, type StreamScope } from './stream-scope';
 import { ThresholdTracker, validateThresholdSpec, type ThresholdSpec } from './threshold.tracker';
 import { WuManberMatcher } from './wu-manber.matcher';
 
@@ -112,6 +115,8 @@ interface ConnectionState {
   http: boolean;
   /** Whether this connection's bytes go through reassembly and the HTTP parsers: 0 not decided yet, 1 yes, -1 no. */
   parse: number;
+  /** Whether some stream-scope rule admits this connection's endpoints: 0 not decided yet, 1 yes, -1 no. */
+  streamScan: number;
 }
 
 interface CompiledRule {
@@ -123,6 +128,8 @@ interface CompiledRule {
   readonly readsHttp: boolean;
   readonly threshold: ThresholdSpec | null;
   readonly detectionFilter: ThresholdSpec | null;
+  /** Also matched across TCP segment boundaries (null: single packets only). */
+  readonly stream: StreamScope | null;
 }
 
 const PROTO_NUMBERS: Readonly<Record<string, number[] | null>> = {
@@ -227,7 +234,6 @@ const NO_TRANSACTION: Transaction = Object.freeze({ request: null, statCode: nul
 const NO_MATCHES: readonly SignatureMatch[] = Object.freeze([]);
 const EMPTY = new Uint8Array(0);
 /** The engine reads only each packet's own payload (no stream matching): no window to keep. */
-const ENGINE_REASSEMBLY_OPTIONS: TcpReassemblyOptions = { ...DEFAULT_TCP_REASSEMBLY_OPTIONS, windowBytes: 0 };
 
 export class SignatureEngine {
   readonly stats: SignatureEngineStats = { packets: 0, evaluated: 0, matched: 0, alerts: 0, thresholded: 0, httpRequests: 0, httpResponses: 0 };
@@ -264,6 +270,17 @@ export class SignatureEngine {
   private readonly http: HttpNeeds;
   /** `http_stat_code` buffers by code: three digits, so at most 1,000; rules only read them. */
   private readonly statCodes = new Map<string, Uint8Array>();
+  /** Rules matched across segment boundaries, their prefilter, and the stream bytes they need. */
+  private readonly streamRules: CompiledRule[];
+  private readonly streamPrefilter: WuManberMatcher | null;
+  private readonly reassembly: TcpReassemblyOptions;
+  /** Scratch for a packet's stream boundary: the tail and as many bytes after it. */
+  private readonly boundary: Uint8Array;
+  /** The last delivery of in-order stream bytes (null when this packet delivered none). */
+  private delivery: TcpStreamDelivery | null = null;
+  /** Rules that matched this packet: stamp === packet number. */
+  private readonly matchedOn: Int32Array;
+  private packetNo = 0;
 
   constructor(rules: readonly Rule[], private readonly options: SignatureEngineOptions = {}) {
     // Evaluation order, as Suricata sorts its signatures: pass rules first (a match ends the
@@ -286,9 +303,15 @@ export class SignatureEngine {
       this.prefilters.push({ buffer, matcher, rules: list });
     }
     this.stamp = new Int32Array(this.compiled.length);
+    this.matchedOn = new Int32Array(this.compiled.length);
     this.http = httpNeedsOf(rules);
+    this.streamRules = this.compiled.filter((c) => c.stream !== null);
+    this.streamPrefilter = this.streamRules.length === 0 ? null
+      : new WuManberMatcher(this.streamRules.map((c) => ({ bytes: c.rule.fastPattern!.bytes, nocase: c.rule.fastPattern!.nocase })));
+    this.reassembly = { ...DEFAULT_TCP_REASSEMBLY_OPTIONS, windowBytes: streamWindowBytes(this.streamRules.map((c) => c.stream)) };
+    this.boundary = new Uint8Array(2 * this.reassembly.windowBytes);
     this.flows = new DetectionFlowTracker<ConnectionState>(
-      () => ({ flowId: 0, stream: null, requests: null, responses: null, http: false, parse: 0 }),
+      () => ({ flowId: 0, stream: null, requests: null, responses: null, http: false, parse: 0, streamScan: 0 }),
       { ...DEFAULT_DETECTION_FLOW_TRACKER_OPTIONS, ...options.flows },
       (key) => { this.flowbits.remove(key); },
     );
@@ -318,9 +341,15 @@ export class SignatureEngine {
 
     const transactions = this.txs;
     this.txCount = 0;
-    if (pkt.ipProto === TCP && !pkt.fragment && this.parses(conn, pkt)) {
-      payload = payloadOf(frame, payloadFrom, payloadTo);
-      this.reassemble(conn, obs.toServer, pkt, payload);
+    this.delivery = null;
+    if (++this.packetNo === 0x7fffffff) { this.packetNo = 1; this.matchedOn.fill(0); }
+    if (pkt.ipProto === TCP && !pkt.fragment) {
+      // Both decided on the connection's first packet: a parsed connection can be scanned too.
+      const parse = this.parses(conn, pkt);
+      if (this.scansStream(conn, pkt) || parse) {
+        payload = payloadOf(frame, payloadFrom, payloadTo);
+        this.reassemble(conn, obs.toServer, pkt, payload);
+      }
     }
     if (this.txCount === 0) transactions[this.txCount++] = NO_TRANSACTION;
     const txCount = this.txCount;
@@ -340,33 +369,118 @@ export class SignatureEngine {
         if (t > 0 && !c.readsHttp) continue;
         this.stats.evaluated++;
         if (!headerMatches(c.rule, pkt) || !matchPacketOptions(c.rule, ctx)) continue;
-        if (!this.flowbitsAllow(c.rule, flowKey)) continue;
-        this.stats.matched++;
-        this.applyFlowbits(c.rule, flowKey);
-        if (c.rule.action === 'pass') return out ?? NO_MATCHES;
-        if (c.rule.noalert) continue;
-        if (conn.flowId === 0) conn.flowId = flowNumericId(flowKey, obs.flow.firstTsUs);
-        const flowId = conn.flowId;
-        const counted = c.threshold ?? c.detectionFilter;
-        if (this.options.deferThresholds && counted !== null) {
-          (out ??= []).push({
-            rule: c.rule, tsUs: pkt.tsUs, src: pkt.src, srcPort: pkt.srcPort, dst: pkt.dst, dstPort: pkt.dstPort,
-            proto: EVE_PROTO[pkt.ipProto] ?? String(pkt.ipProto), flowKey, flowId, deferredTrack: counted.track === 'by_dst' ? pkt.dst : pkt.src,
-          });
-          continue;
-        }
-        if (!this.thresholdsAllow(c, pkt)) {
-          this.stats.thresholded++;
-          continue;
-        }
-        this.stats.alerts++;
-        (out ??= []).push({
-          rule: c.rule, tsUs: pkt.tsUs, src: pkt.src, srcPort: pkt.srcPort, dst: pkt.dst, dstPort: pkt.dstPort,
-          proto: EVE_PROTO[pkt.ipProto] ?? String(pkt.ipProto), flowKey, flowId,
-        });
+        this.matchedOn[c.index] = this.packetNo;
+        const step = this.onMatch(c, pkt, flowKey, conn, obs.flow.firstTsUs, out);
+        if (step === PASS) return out ?? NO_MATCHES;
+        out = step;
       }
     }
+    const d = this.delivery as TcpStreamDelivery | null; // set by reassemble()
+    if (d !== null && d.tail.length > 0 && conn.streamScan > 0) {
+      flow ??= { toServer: obs.toServer, established: obs.established };
+      const step = this.inspectStream(d, pkt, flow, flowKey, conn, obs.flow.firstTsUs, out);
+      if (step === PASS) return out ?? NO_MATCHES;
+      out = step;
+    }
     return out ?? NO_MATCHES;
+  }
+
+  /**
+   * A rule that matched: flowbits, then the alert (or the deferred match), thresholds applied.
+   * Returns the packet's matches so far, or PASS when a pass rule ends the packet's inspection.
+   */
+  private onMatch(c: CompiledRule, pkt: DecodedPacket, flowKey: string, conn: ConnectionState, firstTsUs: number, out: SignatureMatch[] | null): SignatureMatch[] | null | typeof PASS {
+    if (!this.flowbitsAllow(c.rule, flowKey)) return out;
+    this.stats.matched++;
+    this.applyFlowbits(c.rule, flowKey);
+    if (c.rule.action === 'pass') return PASS;
+    if (c.rule.noalert) return out;
+    if (conn.flowId === 0) conn.flowId = flowNumericId(flowKey, firstTsUs);
+    const flowId = conn.flowId;
+    const counted = c.threshold ?? c.detectionFilter;
+    if (this.options.deferThresholds && counted !== null) {
+      (out ??= []).push({
+        rule: c.rule, tsUs: pkt.tsUs, src: pkt.src, srcPort: pkt.srcPort, dst: pkt.dst, dstPort: pkt.dstPort,
+        proto: EVE_PROTO[pkt.ipProto] ?? String(pkt.ipProto), flowKey, flowId, deferredTrack: counted.track === 'by_dst' ? pkt.dst : pkt.src,
+      });
+      return out;
+    }
+    if (!this.thresholdsAllow(c, pkt)) {
+      this.stats.thresholded++;
+      return out;
+    }
+    this.stats.alerts++;
+    (out ??= []).push({
+      rule: c.rule, tsUs: pkt.tsUs, src: pkt.src, srcPort: pkt.srcPort, dst: pkt.dst, dstPort: pkt.dstPort,
+      proto: EVE_PROTO[pkt.ipProto] ?? String(pkt.ipProto), flowKey, flowId,
+    });
+    return out;
+  }
+
+  /**
+   * Stream-scope rules over the boundary between the bytes delivered before this packet (`tail`,
+   * as many as the widest rule needs) and those it delivered: a rule alerts here when it matches
+   * across the boundary, that is on `tail + data` but neither on `tail` alone (those bytes had
+   * their turn) nor on `data` alone (this packet's own inspection). offset/depth count from the
+   * stream's first byte, so anchored rules are tried only while `tail` starts there.
+   */
+  private inspectStream(d: TcpStreamDelivery, pkt: DecodedPacket, flow: { toServer: boolean; established: boolean }, flowKey: string, conn: ConnectionState, firstTsUs: number, out: SignatureMatch[] | null): SignatureMatch[] | null | typeof PASS {
+    const reach = this.reassembly.windowBytes;
+    const head = d.data.length > reach ? d.data.subarray(0, reach) : d.data;
+    const chunk = this.boundary.subarray(0, d.tail.length + head.length);
+    chunk.set(d.tail, 0);
+    chunk.set(head, d.tail.length);
+    const count = this.streamCandidates(chunk, conn.http);
+    if (count === 0) return out;
+    const atStreamStart = d.offset === d.tail.length;
+    const whole = new PacketContext(pkt, flow, chunk, NO_TRANSACTION);
+    let before: PacketContext | null = null;
+    let after: PacketContext | null = null;
+    for (let k = 0; k < count; k++) {
+      const c = this.picked[k];
+      if (this.matchedOn[c.index] === this.packetNo) continue;
+      if (c.stream!.anchored && !atStreamStart) continue;
+      this.stats.evaluated++;
+      if (!headerMatches(c.rule, pkt) || !matchPacketOptions(c.rule, whole)) continue;
+      before ??= new PacketContext(pkt, flow, d.tail, NO_TRANSACTION);
+      after ??= new PacketContext(pkt, flow, d.data, NO_TRANSACTION);
+      if (matchPacketOptions(c.rule, before) || matchPacketOptions(c.rule, after)) continue;
+      this.matchedOn[c.index] = this.packetNo;
+      const step = this.onMatch(c, pkt, flowKey, conn, firstTsUs, out);
+      if (step === PASS) return PASS;
+      out = step;
+    }
+    return out;
+  }
+
+  /** Stream-scope rules whose fast pattern occurs in `chunk`, in evaluation order: picked[0, count). */
+  private streamCandidates(chunk: Uint8Array, http: boolean): number {
+    this.pickedCount = 0;
+    if (++this.generation === 0x7fffffff) { this.generation = 1; this.stamp.fill(0); }
+    this.hitProto = TCP;
+    this.hitHttp = http;
+    this.hitRules = this.streamRules;
+    this.streamPrefilter!.scan(chunk, this.onHit);
+    this.hitRules = NO_RULES;
+    sortByIndex(this.picked, this.pickedCount);
+    return this.pickedCount;
+  }
+
+  /**
+   * Whether the connection's bytes must be reassembled for stream-scope rules: one of them admits
+   * its endpoints in one orientation or the other. Decided on its first TCP packet, as `parses`.
+   */
+  private scansStream(conn: ConnectionState, pkt: DecodedPacket): boolean {
+    if (conn.streamScan !== 0) return conn.streamScan > 0;
+    let scan = false;
+    if (this.streamRules.length > 0) {
+      const reversed = { src: pkt.dst, dst: pkt.src, srcPort: pkt.dstPort, dstPort: pkt.srcPort, ipProto: pkt.ipProto };
+      for (const c of this.streamRules) {
+        if (headerMatches(c.rule, pkt) || headerMatches(c.rule, reversed)) { scan = true; break; }
+      }
+    }
+    conn.streamScan = scan ? 1 : -1;
+    return scan;
   }
 
   /** Forgets flows idle at event time `nowUs` and threshold windows that are over. */
@@ -405,7 +519,7 @@ export class SignatureEngine {
 
   /** Feeds the segment to the connection's parsers; the transactions it completed go to txs[0, txCount). */
   private reassemble(conn: ConnectionState, toServer: boolean, pkt: DecodedPacket, payload: Uint8Array): void {
-    conn.stream ??= new TcpStreamReassembler(ENGINE_REASSEMBLY_OPTIONS);
+    conn.stream ??= new TcpStreamReassembler(this.reassembly);
     const seg = this.segment;
     seg.tsUs = pkt.tsUs;
     seg.seq = pkt.tcpSeq;
@@ -414,6 +528,8 @@ export class SignatureEngine {
     const d = conn.stream.accept(toServer, seg as TcpSegment);
     seg.payload = EMPTY;
     if (d === null || d.data.length === 0) return;
+    this.delivery = d;
+    if (conn.parse <= 0) return;
     const out = this.txs;
     if (d.toServer) {
       if (!this.http.requests) return;
@@ -480,13 +596,7 @@ export class SignatureEngine {
     }
     this.hitRules = NO_RULES;
     const count = this.pickedCount;
-    // Evaluation order is rule index order; the list is short, so an insertion sort.
-    for (let i = 1; i < count; i++) {
-      const c = picked[i];
-      let j = i - 1;
-      while (j >= 0 && picked[j].index > c.index) { picked[j + 1] = picked[j]; j--; }
-      picked[j + 1] = c;
-    }
+    sortByIndex(picked, count);
     return count;
   }
 
@@ -516,6 +626,18 @@ export class SignatureEngine {
 }
 
 const NO_RULES: readonly CompiledRule[] = [];
+/** onMatch's answer when a pass rule matched: the packet's inspection ends. */
+const PASS = Symbol('pass');
+
+/** Evaluation order is rule index order; the list is short, so an insertion sort of picked[0, count). */
+function sortByIndex(picked: CompiledRule[], count: number): void {
+  for (let i = 1; i < count; i++) {
+    const c = picked[i];
+    let j = i - 1;
+    while (j >= 0 && picked[j].index > c.index) { picked[j + 1] = picked[j]; j--; }
+    picked[j + 1] = c;
+  }
+}
 
 
 /** frame[from, to): the packet's payload as a view (EMPTY when there is none). */
@@ -533,7 +655,8 @@ function compileRule(rule: Rule, index: number): CompiledRule {
     || rule.options.some((o) => o.kind === 'urilen');
   return {
     index, rule, protos: protos === null ? null : new Set(protos), http: rule.protocol === 'http', readsHttp,
-    threshold: toTrackerSpec(rule, rule.threshold), detectionFilter: toTrackerSpec(rule, rule.detectionFilter)
+    threshold: toTrackerSpec(rule, rule.threshold), detectionFilter: toTrackerSpec(rule, rule.detectionFilter),
+    stream: streamScope(rule),
   };
 }
 

@@ -51,7 +51,10 @@ export interface TcpStreamDelivery {
    * fresh buffer; read it before the next call.
    */
   readonly data: Uint8Array;
-  /** Up to `windowBytes` bytes delivered in this direction before `data` (a copy). */
+  /**
+   * Up to `windowBytes` bytes delivered in this direction before `data`: a copy, reused by the
+   * next delivery in the same direction (read it before then).
+   */
   readonly tail: Uint8Array;
   /** Stream offset of `data[0]` (bytes delivered before it in this direction). */
   readonly offset: number;
@@ -82,14 +85,26 @@ class DirectionState {
   /** Out-of-order segments, sorted by sequence, never overlapping each other. */
   pending: Pending[] = [];
   pendingBytes = 0;
-  readonly window: Uint8Array;
+  /** Allocated on the first bytes delivered: most directions of most connections carry none. */
+  window: Uint8Array = NO_TAIL;
   windowLength = 0;
+  /** Where a delivery's tail is copied: one allocation per direction, not one per segment. */
+  private tailCopy: Uint8Array = NO_TAIL;
 
-  constructor(windowBytes: number) { this.window = new Uint8Array(windowBytes); }
+  constructor(private readonly windowBytes: number) {}
+
+  /** The window as it stands, copied before `remember` moves it on. */
+  tail(): Uint8Array {
+    if (this.windowLength === 0) return NO_TAIL;
+    if (this.tailCopy.length === 0) this.tailCopy = new Uint8Array(this.windowBytes);
+    this.tailCopy.set(this.window.subarray(0, this.windowLength));
+    return this.tailCopy.subarray(0, this.windowLength);
+  }
 
   remember(data: Uint8Array): void {
-    const cap = this.window.length;
-    if (cap === 0) return;
+    const cap = this.windowBytes;
+    if (cap === 0 || data.length === 0) return;
+    if (this.window.length === 0) this.window = new Uint8Array(cap);
     if (data.length >= cap) { this.window.set(data.subarray(data.length - cap)); this.windowLength = cap; return; }
     const keep = Math.min(this.windowLength, cap - data.length);
     this.window.copyWithin(0, this.windowLength - keep, this.windowLength);
@@ -187,7 +202,7 @@ export class TcpStreamReassembler {
       return null;
     }
     // In order: deliver it, then whatever buffered data it made contiguous.
-    const tail = d.windowLength === 0 ? NO_TAIL : d.window.slice(0, d.windowLength);
+    const tail = d.tail();
     const offset = d.delivered;
     d.nextSeq = (d.nextSeq + data.length) >>> 0;
     if (d.pending.length === 0 || seqDiff(d.pending[0].seq, d.nextSeq) > 0) {
