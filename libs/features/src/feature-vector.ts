@@ -12,7 +12,15 @@ export class FeatureMissingError extends Error {
 
 /** The values in FEATURE_NAMES order; every feature must be present and finite. */
 export function toFeatureVector(flowUid: string, values: FeatureValues): number[] {
-  const missing = FEATURE_NAMES.filter((n) => typeof values[n] !== 'number' || !Number.isFinite(values[n]));
-  if (missing.length > 0) throw new FeatureMissingError(flowUid, missing);
-  return FEATURE_NAMES.map((n) => values[n]);
+  // One pass, one lookup per name: a lookup by name in a ~100-key object is what this costs, and
+  // it runs once per flow.
+  const out: number[] = [];
+  let missing: string[] | undefined;
+  for (let i = 0; i < FEATURE_NAMES.length; i++) {
+    const value = values[FEATURE_NAMES[i]];
+    if (typeof value !== 'number' || !Number.isFinite(value)) (missing ??= []).push(FEATURE_NAMES[i]);
+    out.push(value);
+  }
+  if (missing) throw new FeatureMissingError(flowUid, missing);
+  return out;
 }

@@ -7,3 +7,8 @@ export * from './host-window';
 export * from './service-window';
 export * from './feature-vector';
 export * from './flow-labels';
+export * from './tally';
+export * from './connection-queue';
+export * from './window-tracker';
+export * from './host-window.tracker';
+export * from './service-window.tracker';

@@ -1,7 +1,7 @@
 import { TOPICS, type FeatureVectorRecord, type FeatureWorkRecord, type FlowRecord } from '@ids/contracts';
 import {
-  compareConnections, DEFAULT_WINDOW_OPTIONS, FEATURE_SCHEMA, flowFeatures, observeHost, observeService, toFeatureVector, windowConnection,
-  type HostWindowState, type WindowConnection, type WindowOptions, type WindowStep,
+  compareConnections, DEFAULT_WINDOW_OPTIONS, FEATURE_SCHEMA, flowFeatures, HostWindowTracker, ServiceWindowTracker, toFeatureVector, windowConnection,
+  type WindowConnection, type WindowOptions, type WindowSnapshot, type WindowTracker,
 } from '@ids/features';
 import { TopologyBuilder, type KeyValueStore, type Processor, type ProcessorContext, type StreamRecord, type Topology } from '@ids/topology';
 import { APP_IDS } from './stage-names';
@@ -53,7 +53,14 @@ export class FlowFeaturesProcessor implements Processor<string, FlowRecord> {
   }
 }
 
-type WindowState = HostWindowState;
+/**
+ * What the window store holds per key: the live tracker once the key has been seen, a snapshot
+ * (the tracker's JSON, from the changelog) until then. The store keeps the tracker object itself,
+ * mutated in place: the changelog writes its snapshot at the flush.
+ */
+type WindowState = WindowTracker | WindowSnapshot;
+
+const isTracker = (state: WindowState): state is WindowTracker => typeof (state as Partial<WindowTracker>).observe === 'function';
 
 /**
  * Holds connections until the watermark passes their end time, then feeds them to the window in
@@ -76,7 +83,7 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
   }
 
   protected abstract keyOf(work: FeatureWorkRecord): string;
-  protected abstract observe(state: WindowState | null, conn: WindowConnection): WindowStep;
+  protected abstract track(snapshot: WindowSnapshot | null): WindowTracker;
   protected abstract emit(work: FeatureWorkRecord): void;
 
   init(context: ProcessorContext): void {
@@ -127,8 +134,10 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
       endUs: work.end_us, uid: work.flow_uid, origH: work.orig_h, origP: work.orig_p, respH: work.resp_h,
       service: work.service, serror: work.serror, rerror: work.rerror,
     };
-    const step = this.observe(this.windows.get(key) ?? null, conn);
-    this.windows.put(key, step.state);
+    const state = this.windows.get(key);
+    const tracker = state && isTracker(state) ? state : this.track(state ?? null);
+    const step = tracker.observe(conn);
+    this.windows.put(key, tracker);
     if (step.evicted > 0) this.context.count('window-evicted', step.evicted);
     try {
       this.emit({ ...work, features: { ...work.features, ...step.features } });
@@ -140,15 +149,15 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
 
   private sweep(beforeUs: number): void {
     for (const [key, state] of [...this.windows.entries()]) {
-      const last = state.conns[state.conns.length - 1];
-      if (!last || last.endUs < beforeUs) this.windows.delete(key);
+      const newestEndUs = isTracker(state) ? state.newestEndUs : state.conns[state.conns.length - 1]?.endUs;
+      if (newestEndUs === undefined || newestEndUs < beforeUs) this.windows.delete(key);
     }
   }
 }
 
 export class HostWindowProcessor extends WindowProcessor {
   protected keyOf(work: FeatureWorkRecord): string { return work.resp_h; }
-  protected observe(state: WindowState | null, conn: WindowConnection): WindowStep { return observeHost(state, conn, this.windowOptions); }
+  protected track(snapshot: WindowSnapshot | null): WindowTracker { return new HostWindowTracker(this.windowOptions, snapshot); }
   protected emit(work: FeatureWorkRecord): void {
     this.context.forward({ key: work.service, value: work, timestampUs: work.end_us });
   }
@@ -156,7 +165,7 @@ export class HostWindowProcessor extends WindowProcessor {
 
 export class ServiceWindowProcessor extends WindowProcessor {
   protected keyOf(work: FeatureWorkRecord): string { return work.service; }
-  protected observe(state: WindowState | null, conn: WindowConnection): WindowStep { return observeService(state, conn, this.windowOptions); }
+  protected track(snapshot: WindowSnapshot | null): WindowTracker { return new ServiceWindowTracker(this.windowOptions, snapshot); }
   protected emit(work: FeatureWorkRecord): void {
     const vector: FeatureVectorRecord = {
       flow_uid: work.flow_uid, flow_id: work.flow_id, ts_us: work.ts_us, feature_schema: FEATURE_SCHEMA,
