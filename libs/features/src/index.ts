@@ -12,3 +12,4 @@ export * from './connection-queue';
 export * from './window-tracker';
 export * from './host-window.tracker';
 export * from './service-window.tracker';
+export * from './feature-merge';

@@ -1,7 +1,7 @@
 import { TOPICS, type FeatureVectorRecord, type FeatureWorkRecord, type FlowRecord } from '@ids/contracts';
 import {
-  compareConnections, DEFAULT_WINDOW_OPTIONS, FEATURE_SCHEMA, flowFeatures, HostWindowTracker, ServiceWindowTracker, toFeatureVector, windowConnection,
-  type WindowConnection, type WindowOptions, type WindowSnapshot, type WindowTracker,
+  compareConnections, DEFAULT_WINDOW_OPTIONS, FEATURE_SCHEMA, flowFeatures, HostWindowTracker, mergeFeatures, ServiceWindowTracker, toFeatureVector,
+  windowConnection, type FeatureValues, type WindowConnection, type WindowOptions, type WindowSnapshot, type WindowTracker,
 } from '@ids/features';
 import { TopologyBuilder, type KeyValueStore, type Processor, type ProcessorContext, type StreamRecord, type Topology } from '@ids/topology';
 import { APP_IDS } from './stage-names';
@@ -84,7 +84,8 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
 
   protected abstract keyOf(work: FeatureWorkRecord): string;
   protected abstract track(snapshot: WindowSnapshot | null): WindowTracker;
-  protected abstract emit(work: FeatureWorkRecord): void;
+  /** Sends `work` on with the window's `features` added to its own. */
+  protected abstract emit(work: FeatureWorkRecord, features: FeatureValues): void;
 
   init(context: ProcessorContext): void {
     this.context = context;
@@ -140,7 +141,7 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
     this.windows.put(key, tracker);
     if (step.evicted > 0) this.context.count('window-evicted', step.evicted);
     try {
-      this.emit({ ...work, features: { ...work.features, ...step.features } });
+      this.emit(work, step.features);
     } catch (error) {
       // Released on a watermark, not from an input record: there is no offset to dead-letter.
       this.context.count(`feature-error:${(error as { code?: string }).code ?? 'UNKNOWN'}`);
@@ -158,18 +159,19 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
 export class HostWindowProcessor extends WindowProcessor {
   protected keyOf(work: FeatureWorkRecord): string { return work.resp_h; }
   protected track(snapshot: WindowSnapshot | null): WindowTracker { return new HostWindowTracker(this.windowOptions, snapshot); }
-  protected emit(work: FeatureWorkRecord): void {
-    this.context.forward({ key: work.service, value: work, timestampUs: work.end_us });
+  protected emit(work: FeatureWorkRecord, features: FeatureValues): void {
+    const value: FeatureWorkRecord = { ...work, features: mergeFeatures(work.features, features) };
+    this.context.forward({ key: work.service, value, timestampUs: work.end_us });
   }
 }
 
 export class ServiceWindowProcessor extends WindowProcessor {
   protected keyOf(work: FeatureWorkRecord): string { return work.service; }
   protected track(snapshot: WindowSnapshot | null): WindowTracker { return new ServiceWindowTracker(this.windowOptions, snapshot); }
-  protected emit(work: FeatureWorkRecord): void {
+  protected emit(work: FeatureWorkRecord, features: FeatureValues): void {
     const vector: FeatureVectorRecord = {
       flow_uid: work.flow_uid, flow_id: work.flow_id, ts_us: work.ts_us, feature_schema: FEATURE_SCHEMA,
-      values: toFeatureVector(work.flow_uid, work.features),
+      values: toFeatureVector(work.flow_uid, work.features, features),
       src_ip: work.orig_h, src_port: work.orig_p, dest_ip: work.resp_h, dest_port: work.resp_p, proto: work.proto,
     };
     this.context.forward({ key: work.flow_key, value: vector, timestampUs: work.end_us });
