@@ -1,6 +1,6 @@
 import { FEATURE_NAMES } from './feature-catalog';
 import { FeatureMissingError, toFeatureVector } from './feature-vector';
-import { mergeFeatures } from './feature-merge';
+import { FeatureMerger, mergeFeatures } from './feature-merge';
 import type { FeatureValues } from './flow-features';
 
 const cases: [string, FeatureValues, FeatureValues][] = [
@@ -44,5 +44,36 @@ describe('toFeatureVector with overrides is the vector of the merged values', ()
   ])('names what is missing: %s', (_name, values, overrides, missing) => {
     expect(() => toFeatureVector('C2', values, overrides)).toThrow(new FeatureMissingError('C2', missing));
     expect(() => toFeatureVector('C2', { ...values, ...overrides })).toThrow(new FeatureMissingError('C2', missing));
+  });
+});
+
+describe('FeatureMerger gives { ...base, ...extra } merge after merge', () => {
+  it('over inputs that keep a layout, change it, and come back to it', () => {
+    const merger = new FeatureMerger();
+    const inputs: [FeatureValues, FeatureValues][] = [
+      [{ a: 1, b: 2 }, { c: 3 }],
+      [{ a: 4, b: 5.5 }, { c: 6 }],
+      [{ a: 7, b: 8 }, { b: 9, c: 10 }],
+      [{ b: 1, a: 2 }, { c: 3 }],
+      [{ a: 1, b: 2, x: 0 }, { c: 3 }],
+      [{ a: 11, b: 12 }, { c: 13 }],
+      ...cases.map(([, base, extra]) => [base, extra] as [FeatureValues, FeatureValues]),
+      [{ a: 21, b: 22 }, { c: 23 }],
+    ];
+    const results = inputs.map(([base, extra]) => merger.merge(base, extra));
+    results.forEach((merged, i) => {
+      const [base, extra] = inputs[i];
+      expect(Object.entries(merged)).toEqual(Object.entries({ ...base, ...extra }));
+    });
+    expect(new Set(results).size).toBe(results.length);
+  });
+
+  it('hands out a new object every time, never its template', () => {
+    const merger = new FeatureMerger();
+    const [first, second, third] = [1, 2, 3].map((n) => merger.merge({ a: n }, { b: n }));
+    first.a = 99;
+    second.a = 98;
+    expect([first, second, third].map((o) => o.a)).toEqual([99, 98, 3]);
+    expect(merger.merge({ a: 4 }, { b: 4 })).toEqual({ a: 4, b: 4 });
   });
 });

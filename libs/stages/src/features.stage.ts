@@ -1,6 +1,6 @@
 import { TOPICS, type FeatureVectorRecord, type FeatureWorkRecord, type FlowRecord } from '@ids/contracts';
 import {
-  compareConnections, DEFAULT_WINDOW_OPTIONS, FEATURE_SCHEMA, flowFeatures, HostWindowTracker, mergeFeatures, ServiceWindowTracker, toFeatureVector,
+  compareConnections, DEFAULT_WINDOW_OPTIONS, FEATURE_SCHEMA, FeatureMerger, flowFeatures, HostWindowTracker, ServiceWindowTracker, toFeatureVector,
   windowConnection, type FeatureValues, type WindowConnection, type WindowOptions, type WindowSnapshot, type WindowTracker,
 } from '@ids/features';
 import { TopologyBuilder, type KeyValueStore, type Processor, type ProcessorContext, type StreamRecord, type Topology } from '@ids/topology';
@@ -157,10 +157,11 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
 }
 
 export class HostWindowProcessor extends WindowProcessor {
+  private readonly merger = new FeatureMerger();
   protected keyOf(work: FeatureWorkRecord): string { return work.resp_h; }
   protected track(snapshot: WindowSnapshot | null): WindowTracker { return new HostWindowTracker(this.windowOptions, snapshot); }
   protected emit(work: FeatureWorkRecord, features: FeatureValues): void {
-    const value: FeatureWorkRecord = { ...work, features: mergeFeatures(work.features, features) };
+    const value: FeatureWorkRecord = { ...work, features: this.merger.merge(work.features, features) };
     this.context.forward({ key: work.service, value, timestampUs: work.end_us });
   }
 }
