@@ -13,3 +13,4 @@ export * from './window-tracker';
 export * from './host-window.tracker';
 export * from './service-window.tracker';
 export * from './feature-merge';
+export * from './connection-heap';

@@ -1,6 +1,6 @@
 import { TOPICS, type FeatureVectorRecord, type FeatureWorkRecord, type FlowRecord } from '@ids/contracts';
 import {
-  compareConnections, DEFAULT_WINDOW_OPTIONS, FEATURE_SCHEMA, FeatureMerger, flowFeatures, HostWindowTracker, ServiceWindowTracker, toFeatureVector,
+  ConnectionHeap, DEFAULT_WINDOW_OPTIONS, FEATURE_SCHEMA, FeatureMerger, flowFeatures, HostWindowTracker, ServiceWindowTracker, toFeatureVector,
   windowConnection, type FeatureValues, type WindowConnection, type WindowOptions, type WindowSnapshot, type WindowTracker,
 } from '@ids/features';
 import { TopologyBuilder, type KeyValueStore, type Processor, type ProcessorContext, type StreamRecord, type Topology } from '@ids/topology';
@@ -62,6 +62,9 @@ type WindowState = WindowTracker | WindowSnapshot;
 
 const isTracker = (state: WindowState): state is WindowTracker => typeof (state as Partial<WindowTracker>).observe === 'function';
 
+/** A pending connection's place in the release order, and its key in the pending store. */
+interface PendingEntry { endUs: number; uid: string; key: string }
+
 /**
  * Holds connections until the watermark passes their end time, then feeds them to the window in
  * (end time, uid) order: records of several upstream tasks interleave differently on every run,
@@ -72,6 +75,11 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
   protected context!: ProcessorContext;
   private pending!: KeyValueStore<FeatureWorkRecord>;
   private windows!: KeyValueStore<WindowState>;
+  /**
+   * The pending store's keys in release order, so a watermark takes the due ones off the top
+   * instead of sorting the whole store. Built on first use: the store is restored after init.
+   */
+  private releaseOrder: ConnectionHeap<PendingEntry> | undefined;
   private watermarkUs = Number.NEGATIVE_INFINITY;
   private lastSweepUs = Number.NEGATIVE_INFINITY;
   protected readonly windowOptions: WindowOptions;
@@ -103,13 +111,16 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
       this.apply(work);
       return;
     }
-    this.pending.put(`${String(work.end_us).padStart(17, '0')}|${work.flow_uid}`, work);
+    const key = `${String(work.end_us).padStart(17, '0')}|${work.flow_uid}`;
+    const order = this.pendingOrder();
+    this.pending.put(key, work);
+    this.enqueue(order, key, work);
   }
 
   onWatermark(watermarkUs: number): void {
     this.watermarkUs = watermarkUs;
     // Strictly before: an upstream task at watermark W can still emit a flow that ends at W.
-    this.release((w) => w.end_us < watermarkUs);
+    this.release((endUs) => endUs < watermarkUs);
     if (watermarkUs - this.lastSweepUs >= SWEEP_EVERY_US) {
       this.lastSweepUs = watermarkUs;
       this.sweep(watermarkUs - this.retentionUs);
@@ -117,16 +128,32 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
   }
 
   onEndOfInput(untilUs: number): void {
-    this.release((w) => w.end_us <= untilUs);
+    this.release((endUs) => endUs <= untilUs);
   }
 
-  private release(due: (w: FeatureWorkRecord) => boolean): void {
-    const ready = [...this.pending.entries()].filter(([, w]) => due(w));
-    ready.sort(([, a], [, b]) => compareConnections({ endUs: a.end_us, uid: a.flow_uid }, { endUs: b.end_us, uid: b.flow_uid }));
-    for (const [k, work] of ready) {
-      this.pending.delete(k);
+  /** Applies the pending connections whose end time is due, in (end time, uid) order. */
+  private release(due: (endUs: number) => boolean): void {
+    const order = this.pendingOrder();
+    for (let next = order.peek(); next !== undefined && due(next.endUs); next = order.peek()) {
+      order.pop();
+      const work = this.pending.get(next.key);
+      // Gone: a key put twice is in the order twice, and the first release took it.
+      if (work === undefined) continue;
+      this.pending.delete(next.key);
       this.apply(work);
     }
+  }
+
+  private pendingOrder(): ConnectionHeap<PendingEntry> {
+    if (this.releaseOrder) return this.releaseOrder;
+    const order = new ConnectionHeap<PendingEntry>();
+    for (const [key, work] of this.pending.entries()) this.enqueue(order, key, work);
+    return (this.releaseOrder = order);
+  }
+
+  private enqueue(order: ConnectionHeap<PendingEntry>, key: string, work: FeatureWorkRecord): void {
+    // A NaN end time is never due (no comparison holds), so it has no place in the order either.
+    if (!Number.isNaN(work.end_us)) order.push({ endUs: work.end_us, uid: work.flow_uid, key });
   }
 
   private apply(work: FeatureWorkRecord): void {
