@@ -1,7 +1,7 @@
 import { ALL_TOPICS, TOPICS, type FeatureVectorRecord, type FlowRecord } from '@ids/contracts';
 import { FEATURE_NAMES, FEATURE_SCHEMA } from '@ids/features';
-import { EmbeddedRuntime, InMemoryLog, endOfInput, partitionForKey, watermark, type StreamRecord } from '@ids/topology';
-import { featuresTopologies } from './features.stage';
+import { EmbeddedRuntime, InMemoryLog, changelogTopicName, endOfInput, partitionForKey, watermark, type StreamRecord } from '@ids/topology';
+import { FEATURES_APP_IDS, featuresTopologies, WINDOW_STORE } from './features.stage';
 
 // The features stage as a specification: flows in on ids.flows.v1, vectors out on ids.features.v1,
 // through both repartition topics, on the embedded runtime.
@@ -114,5 +114,21 @@ describe('features stage', () => {
     await second.run();
     expect(second.vectors()).toEqual(once.vectors());
     expect(second.vectors().size).toBe(12);
+  });
+
+  it('shouldWriteWindowsToTheChangelogAsSnapshotsOfTheirConnections', async () => {
+    const d = driver();
+    const flows = [flow(20), flow(20.5, { conn_state: 'S0' }), flow(21, { resp_h: '10.0.0.3' })];
+    flows.forEach((f) => d.send(f));
+    d.broadcast(endOfInput(30 * S));
+    await d.run();
+    const topic = changelogTopicName(FEATURES_APP_IDS.hosts, WINDOW_STORE);
+    const latest = new Map<string, string | null>();
+    for (let p = 0; p < d.log.partitions(topic); p++) {
+      for (const { record } of d.log.read(topic, p, 0, 1e6)) latest.set(record.key as string, record.value as string | null);
+    }
+    const snapshot = (key: string) => JSON.parse(latest.get(key)!) as { v: number; conns: { uid: string; serror: boolean }[] };
+    expect(snapshot('10.0.0.2')).toEqual({ v: 1, conns: [expect.objectContaining({ uid: flows[0].uid, serror: false }), expect.objectContaining({ uid: flows[1].uid, serror: true })] });
+    expect(snapshot('10.0.0.3').conns.map((c) => c.uid)).toEqual([flows[2].uid]);
   });
 });

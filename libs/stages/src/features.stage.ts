@@ -1,7 +1,7 @@
 import { TOPICS, type FeatureVectorRecord, type FeatureWorkRecord, type FlowRecord } from '@ids/contracts';
 import {
-  compareConnections, DEFAULT_WINDOW_OPTIONS, FEATURE_SCHEMA, flowFeatures, observeHost, observeService, toFeatureVector, windowConnection,
-  type HostWindowState, type WindowConnection, type WindowOptions, type WindowStep,
+  ConnectionHeap, DEFAULT_WINDOW_OPTIONS, FEATURE_SCHEMA, FeatureMerger, flowFeatures, HostWindowTracker, ServiceWindowTracker, toFeatureVector,
+  windowConnection, type FeatureValues, type WindowConnection, type WindowOptions, type WindowSnapshot, type WindowTracker,
 } from '@ids/features';
 import { TopologyBuilder, type KeyValueStore, type Processor, type ProcessorContext, type StreamRecord, type Topology } from '@ids/topology';
 import { APP_IDS } from './stage-names';
@@ -53,7 +53,17 @@ export class FlowFeaturesProcessor implements Processor<string, FlowRecord> {
   }
 }
 
-type WindowState = HostWindowState;
+/**
+ * What the window store holds per key: the live tracker once the key has been seen, a snapshot
+ * (the tracker's JSON, from the changelog) until then. The store keeps the tracker object itself,
+ * mutated in place: the changelog writes its snapshot at the flush.
+ */
+type WindowState = WindowTracker | WindowSnapshot;
+
+const isTracker = (state: WindowState): state is WindowTracker => typeof (state as Partial<WindowTracker>).observe === 'function';
+
+/** A pending connection's place in the release order, and its key in the pending store. */
+interface PendingEntry { endUs: number; uid: string; key: string }
 
 /**
  * Holds connections until the watermark passes their end time, then feeds them to the window in
@@ -65,6 +75,11 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
   protected context!: ProcessorContext;
   private pending!: KeyValueStore<FeatureWorkRecord>;
   private windows!: KeyValueStore<WindowState>;
+  /**
+   * The pending store's keys in release order, so a watermark takes the due ones off the top
+   * instead of sorting the whole store. Built on first use: the store is restored after init.
+   */
+  private releaseOrder: ConnectionHeap<PendingEntry> | undefined;
   private watermarkUs = Number.NEGATIVE_INFINITY;
   private lastSweepUs = Number.NEGATIVE_INFINITY;
   protected readonly windowOptions: WindowOptions;
@@ -76,8 +91,9 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
   }
 
   protected abstract keyOf(work: FeatureWorkRecord): string;
-  protected abstract observe(state: WindowState | null, conn: WindowConnection): WindowStep;
-  protected abstract emit(work: FeatureWorkRecord): void;
+  protected abstract track(snapshot: WindowSnapshot | null): WindowTracker;
+  /** Sends `work` on with the window's `features` added to its own. */
+  protected abstract emit(work: FeatureWorkRecord, features: FeatureValues): void;
 
   init(context: ProcessorContext): void {
     this.context = context;
@@ -95,13 +111,16 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
       this.apply(work);
       return;
     }
-    this.pending.put(`${String(work.end_us).padStart(17, '0')}|${work.flow_uid}`, work);
+    const key = `${String(work.end_us).padStart(17, '0')}|${work.flow_uid}`;
+    const order = this.pendingOrder();
+    this.pending.put(key, work);
+    this.enqueue(order, key, work);
   }
 
   onWatermark(watermarkUs: number): void {
     this.watermarkUs = watermarkUs;
     // Strictly before: an upstream task at watermark W can still emit a flow that ends at W.
-    this.release((w) => w.end_us < watermarkUs);
+    this.release((endUs) => endUs < watermarkUs);
     if (watermarkUs - this.lastSweepUs >= SWEEP_EVERY_US) {
       this.lastSweepUs = watermarkUs;
       this.sweep(watermarkUs - this.retentionUs);
@@ -109,16 +128,32 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
   }
 
   onEndOfInput(untilUs: number): void {
-    this.release((w) => w.end_us <= untilUs);
+    this.release((endUs) => endUs <= untilUs);
   }
 
-  private release(due: (w: FeatureWorkRecord) => boolean): void {
-    const ready = [...this.pending.entries()].filter(([, w]) => due(w));
-    ready.sort(([, a], [, b]) => compareConnections({ endUs: a.end_us, uid: a.flow_uid }, { endUs: b.end_us, uid: b.flow_uid }));
-    for (const [k, work] of ready) {
-      this.pending.delete(k);
+  /** Applies the pending connections whose end time is due, in (end time, uid) order. */
+  private release(due: (endUs: number) => boolean): void {
+    const order = this.pendingOrder();
+    for (let next = order.peek(); next !== undefined && due(next.endUs); next = order.peek()) {
+      order.pop();
+      const work = this.pending.get(next.key);
+      // Gone: a key put twice is in the order twice, and the first release took it.
+      if (work === undefined) continue;
+      this.pending.delete(next.key);
       this.apply(work);
     }
+  }
+
+  private pendingOrder(): ConnectionHeap<PendingEntry> {
+    if (this.releaseOrder) return this.releaseOrder;
+    const order = new ConnectionHeap<PendingEntry>();
+    for (const [key, work] of this.pending.entries()) this.enqueue(order, key, work);
+    return (this.releaseOrder = order);
+  }
+
+  private enqueue(order: ConnectionHeap<PendingEntry>, key: string, work: FeatureWorkRecord): void {
+    // A NaN end time is never due (no comparison holds), so it has no place in the order either.
+    if (!Number.isNaN(work.end_us)) order.push({ endUs: work.end_us, uid: work.flow_uid, key });
   }
 
   private apply(work: FeatureWorkRecord): void {
@@ -127,11 +162,13 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
       endUs: work.end_us, uid: work.flow_uid, origH: work.orig_h, origP: work.orig_p, respH: work.resp_h,
       service: work.service, serror: work.serror, rerror: work.rerror,
     };
-    const step = this.observe(this.windows.get(key) ?? null, conn);
-    this.windows.put(key, step.state);
+    const state = this.windows.get(key);
+    const tracker = state && isTracker(state) ? state : this.track(state ?? null);
+    const step = tracker.observe(conn);
+    this.windows.put(key, tracker);
     if (step.evicted > 0) this.context.count('window-evicted', step.evicted);
     try {
-      this.emit({ ...work, features: { ...work.features, ...step.features } });
+      this.emit(work, step.features);
     } catch (error) {
       // Released on a watermark, not from an input record: there is no offset to dead-letter.
       this.context.count(`feature-error:${(error as { code?: string }).code ?? 'UNKNOWN'}`);
@@ -140,27 +177,29 @@ abstract class WindowProcessor implements Processor<string, FeatureWorkRecord> {
 
   private sweep(beforeUs: number): void {
     for (const [key, state] of [...this.windows.entries()]) {
-      const last = state.conns[state.conns.length - 1];
-      if (!last || last.endUs < beforeUs) this.windows.delete(key);
+      const newestEndUs = isTracker(state) ? state.newestEndUs : state.conns[state.conns.length - 1]?.endUs;
+      if (newestEndUs === undefined || newestEndUs < beforeUs) this.windows.delete(key);
     }
   }
 }
 
 export class HostWindowProcessor extends WindowProcessor {
+  private readonly merger = new FeatureMerger();
   protected keyOf(work: FeatureWorkRecord): string { return work.resp_h; }
-  protected observe(state: WindowState | null, conn: WindowConnection): WindowStep { return observeHost(state, conn, this.windowOptions); }
-  protected emit(work: FeatureWorkRecord): void {
-    this.context.forward({ key: work.service, value: work, timestampUs: work.end_us });
+  protected track(snapshot: WindowSnapshot | null): WindowTracker { return new HostWindowTracker(this.windowOptions, snapshot); }
+  protected emit(work: FeatureWorkRecord, features: FeatureValues): void {
+    const value: FeatureWorkRecord = { ...work, features: this.merger.merge(work.features, features) };
+    this.context.forward({ key: work.service, value, timestampUs: work.end_us });
   }
 }
 
 export class ServiceWindowProcessor extends WindowProcessor {
   protected keyOf(work: FeatureWorkRecord): string { return work.service; }
-  protected observe(state: WindowState | null, conn: WindowConnection): WindowStep { return observeService(state, conn, this.windowOptions); }
-  protected emit(work: FeatureWorkRecord): void {
+  protected track(snapshot: WindowSnapshot | null): WindowTracker { return new ServiceWindowTracker(this.windowOptions, snapshot); }
+  protected emit(work: FeatureWorkRecord, features: FeatureValues): void {
     const vector: FeatureVectorRecord = {
       flow_uid: work.flow_uid, flow_id: work.flow_id, ts_us: work.ts_us, feature_schema: FEATURE_SCHEMA,
-      values: toFeatureVector(work.flow_uid, work.features),
+      values: toFeatureVector(work.flow_uid, work.features, features),
       src_ip: work.orig_h, src_port: work.orig_p, dest_ip: work.resp_h, dest_port: work.resp_p, proto: work.proto,
     };
     this.context.forward({ key: work.flow_key, value: vector, timestampUs: work.end_us });
