@@ -62,7 +62,7 @@ async function stageEvents(apps: ReturnType<typeof startApp>[]): Promise<string[
     const url = /health and metrics on (\S+)\/health/.exec(output)?.[1];
     if (url && app.child.exitCode === null) {
       const text = await (await fetch(`${url}/metrics`)).text().catch(() => '');
-      lines.push(...text.split('\n').filter((l) => l.startsWith('ids_task_events_total') && !l.includes('event="match:')));
+      lines.push(...text.split('\n').filter((l) => l.startsWith('ids_task_events_total') && !l.includes('event="match"')));
     }
     lines.push(...output.split('\n').filter((l) => /restored state store|rebalanc|"level":50/.test(l) && !l.includes('CONCURRENT_TRANSACTIONS') && !l.includes('another concurrent operation')).map((l) => l.slice(0, 300)));
   }

@@ -5,6 +5,7 @@ import type { TopicSerdes } from '@ids/serdes';
 import type { Logger, StageMetrics } from '@ids/observability';
 import { fromKafkaMessage, toKafkaMessage } from './kafka-message.codec';
 import { restoreFromChangelog } from './changelog-restorer';
+import { taskEventLabel } from './task-event.label';
 
 export interface KafkaStreamRunnerOptions {
   kafka: Kafka;
@@ -120,7 +121,7 @@ export class KafkaStreamRunner {
     const seen = this.exported.get(task) ?? new Map<string, number>();
     for (const [event, n] of task.counters) {
       const delta = n - (seen.get(event) ?? 0);
-      if (delta > 0) this.o.metrics.taskEvents.inc({ stage: this.groupId, event }, delta);
+      if (delta > 0) this.o.metrics.taskEvents.inc({ stage: this.groupId, event: taskEventLabel(event) }, delta);
       seen.set(event, n);
     }
     this.exported.set(task, seen);
