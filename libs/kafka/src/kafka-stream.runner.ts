@@ -32,8 +32,23 @@ export class KafkaStreamRunner {
   private readonly restoring = new Map<number, Promise<StreamTask>>();
   /** Per task: the counter values already exported. */
   private readonly exported = new WeakMap<StreamTask, Map<string, number>>();
+  private crash: Error | null = null;
+  private crashed!: (error: Error) => void;
+  /**
+   * Rejects when the consumer stops for good (KafkaJS gave up: a crash it does not restart from).
+   * Never resolves: the process should exit, so that its supervisor starts a fresh one, rather
+   * than stay up consuming nothing.
+   */
+  readonly failed = new Promise<never>((_resolve, reject) => { this.crashed = reject; });
 
-  constructor(private readonly o: KafkaStreamRunnerOptions) {}
+  constructor(private readonly o: KafkaStreamRunnerOptions) {
+    this.failed.catch(() => undefined); // observed by the stage host; never an unhandled rejection here
+  }
+
+  /** Why the consumer stopped for good, or null while it runs. */
+  get crashError(): Error | null {
+    return this.crash;
+  }
 
   get groupId(): string { return this.o.topology.applicationId; }
 
@@ -46,6 +61,12 @@ export class KafkaStreamRunner {
     // A rebalance may hand a partition to another instance: drop local tasks so that a partition
     // coming back is restored from its changelog, which holds every committed change.
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => { this.tasks.clear(); this.restoring.clear(); });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) return; // KafkaJS restarts the consumer itself
+      this.crash = payload.error;
+      this.o.logger.error({ group: this.groupId, err: payload.error.message }, 'consumer stopped for good');
+      this.crashed(new Error(`${this.groupId}: consumer stopped: ${payload.error.message}`));
+    });
     await this.consumer.subscribe({ topics: topology.sourceTopics, fromBeginning: true });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
     this.o.logger.info({ group: this.groupId, topics: topology.sourceTopics }, 'stage consuming');

@@ -20,10 +20,17 @@ export function topologyStage(name: string, build: (config: IdsConfig) => Promis
       const runners = topologies.map((topology) => new KafkaStreamRunner({
         kafka, serdes, topology, instanceId: config.runtime.instanceId, logger, metrics, partitions: DATA_PARTITIONS,
       }));
+      const failed = Promise.race(runners.map((r) => r.failed));
+      failed.catch(() => undefined); // awaited by the stage host once it is up; not unhandled before
       return {
         start: async () => { for (const r of runners) await r.start(); },
         stop: async () => { await Promise.all(runners.map((r) => r.stop())); },
-        health: () => ({ groups: runners.map((r) => r.groupId), topics: topologies.flatMap((t) => t.sourceTopics) }),
+        // Rejects when a consumer stops for good: the app exits non-zero instead of idling.
+        done: failed,
+        health: () => ({
+          groups: runners.map((r) => r.groupId), topics: topologies.flatMap((t) => t.sourceTopics),
+          crashed: runners.filter((r) => r.crashError !== null).map((r) => ({ group: r.groupId, error: r.crashError!.message })),
+        }),
       };
     },
   };
