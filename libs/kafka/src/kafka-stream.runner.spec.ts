@@ -28,7 +28,7 @@ describe('KafkaStreamRunner on a consumer crash', () => {
   it('fails when KafkaJS gives the consumer up, naming the group and the error', async () => {
     const { runner, consumer } = await startedRunner();
     consumer.emit('consumer.crash', { payload: { error: new Error('coordinator gone'), groupId: 'ids-test', restart: false } });
-    await expect(runner.failed).rejects.toThrow('ids-test: consumer stopped: coordinator gone');
+    await expect(runner.failed).rejects.toMatchObject({ code: 'CONSUMER_STOPPED', groupId: 'ids-test', message: 'ids-test: consumer stopped: coordinator gone' });
     expect(runner.crashError?.message).toBe('coordinator gone');
   });
 

@@ -7,6 +7,15 @@ import { fromKafkaMessage, toKafkaMessage } from './kafka-message.codec';
 import { restoreFromChangelog } from './changelog-restorer';
 import { taskEventLabel } from './task-event.label';
 
+/** KafkaJS gave a stage's consumer up: the stage consumes nothing any more. */
+export class ConsumerStoppedError extends Error {
+  readonly code = 'CONSUMER_STOPPED';
+  constructor(readonly groupId: string, override readonly cause: Error) {
+    super(`${groupId}: consumer stopped: ${cause.message}`);
+    this.name = 'ConsumerStoppedError';
+  }
+}
+
 export interface KafkaStreamRunnerOptions {
   kafka: Kafka;
   serdes: TopicSerdes;
@@ -65,7 +74,7 @@ export class KafkaStreamRunner {
       if (payload.restart) return; // KafkaJS restarts the consumer itself
       this.crash = payload.error;
       this.o.logger.error({ group: this.groupId, err: payload.error.message }, 'consumer stopped for good');
-      this.crashed(new Error(`${this.groupId}: consumer stopped: ${payload.error.message}`));
+      this.crashed(new ConsumerStoppedError(this.groupId, payload.error));
     });
     await this.consumer.subscribe({ topics: topology.sourceTopics, fromBeginning: true });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ModelLoadError, ModelMetadataInvalidError, ModelNotAvailableError } from '@ids/inference';
+import { ConsumerStoppedError } from '@ids/kafka';
 import { bootstrapStage, STAGES } from '@ids/stage-host';
 import { SignatureRulesUnreadableError } from '@ids/stages';
 import { CliError, EXIT } from '../cli-error';
@@ -17,6 +18,7 @@ export function registerRun(program: Command): void {
         await bootstrapStage(definition);
       } catch (error) {
         if (START_INPUT_ERRORS.some((type) => error instanceof type)) throw new CliError(`ids-${stage}: ${(error as Error).message}`, EXIT.badInput);
+        if (error instanceof ConsumerStoppedError) throw new CliError(`ids-${stage}: ${error.message}`, EXIT.unavailable);
         throw error;
       }
     });
