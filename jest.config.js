@@ -14,10 +14,12 @@ const common = {
   testEnvironment: 'node',
 };
 module.exports = {
-  // Tests run in a child process, never in jest's own: onnxruntime-node can abort a process from
-  // a finalizer (`terminate called after throwing an instance of 'Napi::Error'`), which in band
-  // ended the whole run with no summary; in a worker, jest retries that file in a new process.
-  // The worker is also replaced once it holds more than this after a file.
+  // Tests run in a child process, never in jest's own: onnxruntime-node can abort a process while
+  // a thread holding it is torn down (`terminate called after throwing an instance of
+  // 'Napi::Error'`), which in band ended the whole run with no summary; in a child it fails one
+  // file. The worker pool's fault scenarios run in processes of their own
+  // (libs/inference/src/worker-pool.faults.int-spec.ts). The child is also replaced once it holds
+  // more than this after a file.
   workerIdleMemoryLimit: '1GB',
   reporters: ['default', '<rootDir>/test/summary.reporter.js'],
   projects: [

@@ -17,6 +17,22 @@ const sessions = new Map<string, Loaded>();
 const port = parentPort!;
 let runs: Promise<void> = Promise.resolve();
 
+/**
+ * Ends this thread with `code` after releasing its sessions. A thread that exits with ONNX Runtime
+ * sessions alive runs their native finalizers during its teardown, and onnxruntime-node can then
+ * throw (a Napi::Error nobody catches) and abort the whole process, pool and stage included: the
+ * pool could not replace a crashed worker, the process would be gone.
+ */
+function die(code: number): void {
+  const open = [...sessions.values()];
+  sessions.clear();
+  void Promise.allSettled(open.map((l) => l.session.release())).finally(() => process.exit(code));
+}
+
+// An error nothing else caught still ends the thread (the pool replaces it), but cleanly.
+process.on('uncaughtException', () => die(70));
+process.on('unhandledRejection', () => die(70));
+
 function reply(msg: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port.postMessage(msg, transfer);
 }
@@ -57,7 +73,7 @@ function owned(data: Float32Array): Float32Array {
 }
 
 async function run(id: number, key: string, data: Float32Array, rows: number, cols: number): Promise<void> {
-  if (boot.testFaults && boot.crashOnRun === key) process.exit(70);
+  if (boot.testFaults && boot.crashOnRun === key) return die(70);
   const loaded = sessions.get(key);
   if (!loaded) throw new Error(`no session for ${key} in this worker`);
   const feeds = { [loaded.spec.input]: new ort.Tensor('float32', owned(data), [rows, cols]) };
@@ -94,7 +110,7 @@ port.on('message', (msg: WorkerRequest) => {
       runs = runs.then(() => run(msg.id, msg.key, msg.data, msg.rows, msg.cols)).catch((err: Error) => reply({ type: 'error', id: msg.id, kind: 'run', message: err.message }));
       return;
     case 'crash':
-      if (boot.testFaults) process.exit(70);
+      if (boot.testFaults) return die(70);
       reply({ type: 'error', id: msg.id, kind: 'protocol', message: 'fault injection is off' });
       return;
     case 'hang':

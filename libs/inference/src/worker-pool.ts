@@ -221,11 +221,14 @@ export class WorkerPool {
 
   private replace(slot: Slot, reason: string): void {
     if (!this.retire(slot, reason) || this.closed) return;
-    void slot.worker.terminate();
     this.restartCount++;
     this.options.logger?.error({ worker: slot.index, reason }, 'inference worker replaced');
     this.options.onRestart?.(reason);
-    this.slots[slot.index] = this.spawn(slot.index);
+    // The replacement starts once the old thread is gone: onnxruntime-node initialising in a new
+    // thread while another tears its environment down can abort the whole process.
+    void slot.worker.terminate().catch(() => undefined).then(() => {
+      if (!this.closed) this.slots[slot.index] = this.spawn(slot.index);
+    });
   }
 
   private post(slot: Slot, msg: WorkerRequest, transfer: ArrayBuffer[]): void {
