@@ -208,7 +208,16 @@ describe('live capture on a veth link between two network namespaces', () => {
         wrongLinkFilter: { interface: a.veth, filter: 'vpi 1' },
         down: { interface: net!.downInterface },
       };
-      errors = JSON.parse(net!.execSync(a.ns, NODE, '-e', OPEN_ERRORS_JS, PCAP_LIB, JSON.stringify(cases)));
+      const open = () => JSON.parse(net!.execSync(a.ns, NODE, '-e', OPEN_ERRORS_JS, PCAP_LIB, JSON.stringify(cases))) as typeof errors;
+      try {
+        errors = open();
+      } catch (first) {
+        // Seen once in CI (2026-11-22), not reproduced in 9 runs since: the helper process ended
+        // abnormally with only libpcap's warning on stderr. Tried once more; the first failure,
+        // with its status and signal, stays visible in the output.
+        console.warn(`opening-errors helper failed once, trying again: ${(first as Error).message}`);
+        errors = open();
+      }
     });
 
     it('an unknown interface lists the interfaces of the namespace', () => {

@@ -57,9 +57,14 @@ export class VethNamespaces {
     }
   }
 
-  /** Runs a command inside a namespace and returns its stdout. */
+  /** Runs a command inside a namespace and returns its stdout; a failure says how it ended. */
   execSync(ns: string, command: string, ...args: string[]): string {
-    return execFileSync('ip', ['netns', 'exec', ns, command, ...args], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      return execFileSync('ip', ['netns', 'exec', ns, command, ...args], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      const e = error as { status?: number | null; signal?: string | null; stdout?: string; stderr?: string; message: string };
+      throw new Error(`in ${ns}: ${command} ended with status ${e.status ?? '-'} signal ${e.signal ?? '-'}; stdout: ${(e.stdout ?? '').slice(-1000)}; stderr: ${(e.stderr ?? '').slice(-1000)}`);
+    }
   }
 
   /** Starts a command inside a namespace; it is killed by `destroy` if still running. */
