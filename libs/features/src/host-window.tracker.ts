@@ -1,12 +1,10 @@
 import type { FeatureValues } from './flow-features';
-import { ConnectionQueue } from './connection-queue';
 import { observeHost } from './host-window';
 import { Tally } from './tally';
 import type { WindowConnection } from './window-connection';
 import { DEFAULT_WINDOW_OPTIONS, type WindowOptions } from './window-options';
-import { inEndTimeOrder, type WindowSnapshot, type WindowTracker } from './window-tracker';
-
-const share = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
+import { RunningWindowTracker, type WindowSnapshot } from './window-tracker';
+import { share } from './window-rate';
 
 /** Counts over the last-N connections that share one service. */
 interface ServiceCounts {
@@ -20,13 +18,10 @@ interface ServiceCounts {
  * `observeHost` with running counts. The held connections are a suffix of what the host has seen
  * (in end-time order), and both windows are suffixes of them: the 2-second one starts at `timeFrom`,
  * the last-N one at `lastFrom`. A connection enters both at the back; each cursor only moves
- * forward, taking what it passes out of its counts. A connection out of end-time order (late, after
- * a rebalance) makes the windows no longer suffixes: the tracker then answers with `observeHost`
- * itself until what it holds is in order again.
+ * forward, taking what it passes out of its counts. A connection out of end-time order makes the
+ * windows no longer suffixes (RunningWindowTracker then answers with `observeHost`).
  */
-export class HostWindowTracker implements WindowTracker {
-  private readonly queue = new ConnectionQueue();
-  private ordered = true;
+export class HostWindowTracker extends RunningWindowTracker {
   private timeFrom = 0;
   private timeSerror = 0;
   private timeRerror = 0;
@@ -36,29 +31,18 @@ export class HostWindowTracker implements WindowTracker {
   private lastRerror = 0;
   private readonly lastOrigP = new Tally<number>();
   private readonly lastServices = new Map<string, ServiceCounts>();
-  private readonly fast: boolean;
 
-  constructor(private readonly options: WindowOptions = DEFAULT_WINDOW_OPTIONS, snapshot: WindowSnapshot | null = null) {
+  constructor(options: WindowOptions = DEFAULT_WINDOW_OPTIONS, snapshot: WindowSnapshot | null = null) {
     const { hostWindowConnections: n, maxConnectionsPerKey: max, timeWindowUs } = options;
-    this.fast = Number.isInteger(n) && n >= 1 && Number.isInteger(max) && max >= 1 && !Number.isNaN(timeWindowUs);
+    super(options, Number.isInteger(n) && n >= 1 && Number.isInteger(max) && max >= 1 && !Number.isNaN(timeWindowUs));
     this.load(snapshot?.conns ?? []);
   }
 
-  get newestEndUs(): number | undefined {
-    return this.queue.newest?.endUs;
+  protected reference(snapshot: WindowSnapshot, conn: WindowConnection) {
+    return observeHost(snapshot, conn, this.options);
   }
 
-  toJSON(): WindowSnapshot {
-    return { v: 1, conns: this.queue.toArray() };
-  }
-
-  observe(conn: WindowConnection): { features: FeatureValues; evicted: number } {
-    const newest = this.queue.newest;
-    if (!this.fast || !this.ordered || !Number.isFinite(conn.endUs) || (newest !== undefined && conn.endUs < newest.endUs)) {
-      const step = observeHost(this.toJSON(), conn, this.options);
-      this.load(step.state.conns);
-      return { features: step.features, evicted: step.evicted };
-    }
+  protected observeInOrder(conn: WindowConnection): { features: FeatureValues; evicted: number } {
     const q = this.queue;
     q.push(conn);
     this.enterTime(conn);
@@ -101,22 +85,18 @@ export class HostWindowTracker implements WindowTracker {
     return { features, evicted };
   }
 
-  /** Starts over from `conns`: both windows hold all of them until the next connection moves the cursors. */
-  private load(conns: readonly WindowConnection[]): void {
-    this.queue.dropBefore(this.queue.end);
+  /** Both windows hold everything loaded until the next connection moves the cursors. */
+  protected resetCounts(): void {
     this.timeFrom = this.lastFrom = this.queue.end;
     this.timeSerror = this.timeRerror = this.lastSerror = this.lastRerror = 0;
     this.timeServices.clear();
     this.lastOrigP.clear();
     this.lastServices.clear();
-    this.ordered = inEndTimeOrder(conns);
-    for (const c of conns) {
-      this.queue.push(c);
-      if (this.ordered) {
-        this.enterTime(c);
-        this.enterLast(c);
-      }
-    }
+  }
+
+  protected enterLoaded(c: WindowConnection): void {
+    this.enterTime(c);
+    this.enterLast(c);
   }
 
   private enterTime(c: WindowConnection): void {

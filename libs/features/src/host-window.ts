@@ -1,6 +1,7 @@
 import type { FeatureValues } from './flow-features';
 import { DEFAULT_WINDOW_OPTIONS, type WindowOptions } from './window-options';
 import type { WindowConnection } from './window-connection';
+import { share } from './window-rate';
 
 /** Recent connections to one responder host, oldest first. */
 export interface HostWindowState {
@@ -14,8 +15,6 @@ export interface WindowStep {
   /** Connections dropped because the window hit `maxConnectionsPerKey`. */
   evicted: number;
 }
-
-const share = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
 
 /**
  * NSL-KDD's same-host features for `conn`, the connection ending now, given the earlier

@@ -1,14 +1,13 @@
 import { DEFAULT_WINDOW_OPTIONS, type WindowOptions } from './window-options';
 import type { WindowConnection } from './window-connection';
 import type { WindowStep } from './host-window';
+import { share } from './window-rate';
 
 /** Recent connections to one service (protocol and responder port) on any host, oldest first. */
 export interface ServiceWindowState {
   v: 1;
   conns: WindowConnection[];
 }
-
-const share = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
 
 /**
  * NSL-KDD's same-service time features for `conn` (srv_count, srv_serror_rate, srv_rerror_rate,

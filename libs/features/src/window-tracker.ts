@@ -1,5 +1,7 @@
+import { ConnectionQueue } from './connection-queue';
 import type { FeatureValues } from './flow-features';
 import type { WindowConnection } from './window-connection';
+import type { WindowOptions } from './window-options';
 
 /** What a window remembers, as stored: the connections it keeps, oldest first. */
 export interface WindowSnapshot {
@@ -24,4 +26,56 @@ export interface WindowTracker {
 export function inEndTimeOrder(conns: readonly WindowConnection[]): boolean {
   for (let i = 1; i < conns.length; i++) if (!(conns[i].endUs >= conns[i - 1].endUs)) return false;
   return conns.every((c) => Number.isFinite(c.endUs));
+}
+
+/**
+ * What both trackers share: the held connections (a suffix of what the key has seen, in end-time
+ * order), the snapshot, and the choice between the running counts and the pure function. A
+ * connection out of end-time order (late, after a rebalance), a non-finite end time, or options
+ * the running counts do not cover make it answer with `reference` itself, reloading what that
+ * returns, until what it holds is in order again.
+ */
+export abstract class RunningWindowTracker implements WindowTracker {
+  protected readonly queue = new ConnectionQueue();
+  private ordered = true;
+
+  protected constructor(protected readonly options: WindowOptions, private readonly fast: boolean) {}
+
+  get newestEndUs(): number | undefined {
+    return this.queue.newest?.endUs;
+  }
+
+  toJSON(): WindowSnapshot {
+    return { v: 1, conns: this.queue.toArray() };
+  }
+
+  observe(conn: WindowConnection): { features: FeatureValues; evicted: number } {
+    const newest = this.queue.newest;
+    if (!this.fast || !this.ordered || !Number.isFinite(conn.endUs) || (newest !== undefined && conn.endUs < newest.endUs)) {
+      const step = this.reference(this.toJSON(), conn);
+      this.load(step.state.conns);
+      return { features: step.features, evicted: step.evicted };
+    }
+    return this.observeInOrder(conn);
+  }
+
+  /** The pure function this tracker keeps running counts of (observeHost / observeService). */
+  protected abstract reference(snapshot: WindowSnapshot, conn: WindowConnection): { state: WindowSnapshot; features: FeatureValues; evicted: number };
+  /** One connection in end-time order, on the running counts. */
+  protected abstract observeInOrder(conn: WindowConnection): { features: FeatureValues; evicted: number };
+  /** Counts back to zero; the queue is already empty (its positions keep counting). */
+  protected abstract resetCounts(): void;
+  /** Takes a connection of a loaded, ordered snapshot into the counts. */
+  protected abstract enterLoaded(conn: WindowConnection): void;
+
+  /** Starts over from `conns`. */
+  protected load(conns: readonly WindowConnection[]): void {
+    this.queue.dropBefore(this.queue.end);
+    this.resetCounts();
+    this.ordered = inEndTimeOrder(conns);
+    for (const c of conns) {
+      this.queue.push(c);
+      if (this.ordered) this.enterLoaded(c);
+    }
+  }
 }
