@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { InferenceEngine } from '@ids/inference';
+import { ruleVariablesFrom } from '@ids/stage-host';
 import { analyzeCapture, DefragmentingFrameKeyer, formatRuleError, loadSignatureRules, SignatureRulesUnreadableError, summarizeAnalysis, type LoadedSignatureRules } from '@ids/stages';
 import type { AlertRecord, FlowRecord, MlScoreRecord } from '@ids/contracts';
 import { SignatureEngine, toSignatureHitRecord } from '@ids/detection';
@@ -80,7 +81,7 @@ export function registerAnalyze(program: Command): void {
       const path = opts.read ?? file;
       if (!path) throw Object.assign(new Error('no capture file given (ids analyze FILE or -r FILE)'), { code: 'CAPTURE_MISSING_ARGUMENT' });
       const rulesPath = opts.rules === false ? undefined : opts.rules ?? (existsSync(DEFAULT_RULES) ? DEFAULT_RULES : undefined);
-      const vars = { ...(opts.homeNet === undefined ? {} : { HOME_NET: opts.homeNet }), ...(opts.externalNet === undefined ? {} : { EXTERNAL_NET: opts.externalNet }) };
+      const vars = ruleVariablesFrom({ homeNet: opts.homeNet, externalNet: opts.externalNet });
       const rules = rulesPath === undefined ? undefined : loadRulesOrExit(rulesPath, vars);
       let flowsOut: ReturnType<typeof createWriteStream> | undefined;
       let featuresOut: ReturnType<typeof createWriteStream> | undefined;

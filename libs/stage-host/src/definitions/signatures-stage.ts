@@ -4,9 +4,8 @@ import { RuleSetHolder, RulesPathWatcher, signaturesTopology, type RuleReloadRes
 import type { StageDefinition } from '../stage-definition';
 import { topologyStage } from './topology-stage';
 
-/** HOME_NET / EXTERNAL_NET overrides of the configuration, as rule variables. */
-export function ruleVariablesFrom(config: IdsConfig): Record<string, string> {
-  const { homeNet, externalNet } = config.signatures;
+/** HOME_NET / EXTERNAL_NET overrides (IDS_HOME_NET / IDS_EXTERNAL_NET, or `ids analyze --home-net`), as rule variables. */
+export function ruleVariablesFrom({ homeNet, externalNet }: Pick<IdsConfig['signatures'], 'homeNet' | 'externalNet'>): Record<string, string> {
   return { ...(homeNet === undefined ? {} : { HOME_NET: homeNet }), ...(externalNet === undefined ? {} : { EXTERNAL_NET: externalNet }) };
 }
 
@@ -105,7 +104,7 @@ export function signaturesStage(reloader: Omit<SignatureRulesReloaderOptions, 'l
     name: 'signatures',
     async create(deps) {
       const path = deps.config.signatures.rulesPath;
-      const holder = new RuleSetHolder(path, { vars: ruleVariablesFrom(deps.config) });
+      const holder = new RuleSetHolder(path, { vars: ruleVariablesFrom(deps.config.signatures) });
       const loaded = holder.current;
       for (const e of loaded.errors) deps.logger.warn({ file: e.file, line: e.line, sid: e.sid, code: e.code, reason: e.reason }, 'rule skipped');
       deps.logger.info({ files: loaded.files, rules: loaded.rules.length, skipped: loaded.errors.length }, 'rules loaded');
