@@ -90,6 +90,22 @@ describe('InferenceEngine (real onnxruntime-node)', () => {
     expect(await metrics.getSingleMetricAsString('ids_inference_failures_total')).toContain('reason="FEATURE_SCHEMA_MISMATCH"} 1');
   });
 
+  it('with valuesChecked still refuses a wrong schema or length, and scores checked vectors as an unchecked call does', async () => {
+    engine = await start({ cacheSize: 0 });
+    const [good, other] = vectors();
+    expect(engine.check(good)).toBeNull();
+    const plain = (await engine.score([good, other])).map(ok);
+    const [schema, length, x, y] = await engine.score([
+      { ...good, key: 's', featureSchema: 'cic+kdd/1' },
+      { ...good, key: 'l', values: good.values.slice(1) },
+      good,
+      other,
+    ], { valuesChecked: true });
+    expect(!schema.ok && schema.error).toBeInstanceOf(FeatureSchemaMismatchError);
+    expect(!length.ok && length.error).toBeInstanceOf(FeatureVectorLengthError);
+    expect([ok(x).scores, ok(y).scores]).toEqual(plain.map((r) => r.scores));
+  });
+
   it('refuses a non-finite value met while packing a batch, scores its neighbours as if alone, and counts no cache miss for it', async () => {
     engine = await start({ cacheSize: 0 });
     const [a, b] = vectors();

@@ -21,6 +21,26 @@ describe('interpretClassifier', () => {
   });
 });
 
+// benign not in the first column, and a class the families map leaves out
+const reordered = {
+  name: 'r', version: '3.0.0', role: 'classifier', classes: ['syn-flood', 'benign', 'new-attack', 'port-scan'],
+  families: { benign: 'benign', 'syn-flood': 'dos', 'port-scan': 'scan' }, thresholds: { alert: 0.3 },
+} as unknown as ModelMetadata;
+
+describe('interpretClassifier, benign column elsewhere (the reading worked out once per batch)', () => {
+  it.each([
+    ['benign in the middle, most probable', [0.1, 0.6, 0.2, 0.1], 'benign', 'benign', 0.6, false],
+    ['two attack classes tied: the first one', [0.35, 0.3, 0, 0.35], 'syn-flood', 'dos', 0.35, true],
+    ['benign tied with an attack at the top: confidence is that probability', [0.45, 0.45, 0.1, 0], 'syn-flood', 'dos', 0.45, true],
+    ['a class without a family', [0.1, 0.2, 0.7, 0], 'new-attack', 'unknown', 0.7, true],
+    ['every attack under the threshold', [0.29, 0.2, 0.25, 0.26], 'benign', 'benign', 0.29, false],
+  ])('%s', (_name, probs, label, family, confidence, alert) => {
+    expect(interpretClassifier(reordered, Float32Array.from(probs), false)).toEqual({
+      model: 'r', version: '3.0.0', role: 'classifier', shadow: false, label, family, confidence: Math.fround(confidence), anomalyScore: null, alert,
+    });
+  });
+});
+
 describe('interpretClassifier on a whole batch output', () => {
   it('reads the row at `offset` alone, as the same probabilities in their own array do', () => {
     const rows = [[0.8, 0.15, 0.05], [0.2, 0.7, 0.1], [0.3, 0.25, 0.45], [0.1, 0.1, 0.8]];

@@ -20,26 +20,60 @@ export interface ModelScore {
 const BENIGN = 'benign';
 
 /**
+ * What a classifier's metadata says about reading its output, worked out once per batch rather
+ * than per row: which column is benign, each class's label and family, the alert threshold.
+ */
+export interface ClassifierReading {
+  readonly model: string;
+  readonly version: string;
+  readonly benign: number;
+  readonly labels: readonly string[];
+  readonly families: readonly string[];
+  readonly benignFamily: string;
+  readonly threshold: number;
+}
+
+export function classifierReading(meta: ModelMetadata): ClassifierReading {
+  const labels = meta.classes!;
+  return {
+    model: meta.name, version: meta.version, benign: labels.indexOf(BENIGN), labels,
+    families: labels.map((l) => meta.families[l] ?? (l === BENIGN ? BENIGN : 'unknown')),
+    benignFamily: meta.families[BENIGN] ?? BENIGN,
+    threshold: meta.thresholds.alert ?? 0.5,
+  };
+}
+
+/**
  * A classifier calls the most probable non-benign class when its probability reaches
  * thresholds.alert; otherwise the vector is benign. Confidence stays the highest probability,
  * which is what the fusion stage weighs.
  */
 export function interpretClassifier(meta: ModelMetadata, probabilities: ArrayLike<number>, shadow: boolean, offset = 0): ModelScore {
-  // `offset`: this row's first class in a whole batch's output, so no per-row subarray is made
-  const classes = meta.classes!;
-  let best = offset;
+  return readClassifierRow(classifierReading(meta), probabilities, shadow, offset);
+}
+
+/** interpretClassifier for one row of a batch's output (`offset`: its first class), no subarray made. */
+export function readClassifierRow(reading: ClassifierReading, probabilities: ArrayLike<number>, shadow: boolean, offset: number): ModelScore {
+  const width = reading.labels.length;
+  const benign = reading.benign;
+  // the first maximum, and the first maximum among attack classes, as strict > keeps them
+  let bestP = probabilities[offset];
   let attack = -1;
-  for (let c = 0; c < classes.length; c++) {
+  let attackP = 0;
+  for (let c = 0; c < width; c++) {
     const p = probabilities[offset + c];
-    if (p > probabilities[best]) best = offset + c;
-    if (classes[c] !== BENIGN && (attack < 0 || p > probabilities[attack])) attack = offset + c;
+    if (p > bestP) bestP = p;
+    if (c !== benign && (attack < 0 || p > attackP)) {
+      attack = c;
+      attackP = p;
+    }
   }
-  const called = attack >= 0 && probabilities[attack] >= (meta.thresholds.alert ?? 0.5);
-  const label = called ? classes[attack - offset] : BENIGN;
+  const called = attack >= 0 && attackP >= reading.threshold;
   return {
-    model: meta.name, version: meta.version, role: 'classifier', shadow, label,
-    family: meta.families[label] ?? (label === BENIGN ? BENIGN : 'unknown'),
-    confidence: probabilities[best], anomalyScore: null, alert: called && !shadow,
+    model: reading.model, version: reading.version, role: 'classifier', shadow,
+    label: called ? reading.labels[attack] : BENIGN,
+    family: called ? reading.families[attack] : reading.benignFamily,
+    confidence: bestP, anomalyScore: null, alert: called && !shadow,
   };
 }
 

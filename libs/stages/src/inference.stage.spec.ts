@@ -1,5 +1,5 @@
 import { ALL_TOPICS, TOPICS, type FeatureVectorRecord, type MlScoreRecord } from '@ids/contracts';
-import { InferenceError, type ScoreRequest, type ScoreResult } from '@ids/inference';
+import { InferenceError, type ScoreOptions, type ScoreRequest, type ScoreResult } from '@ids/inference';
 import { EmbeddedRuntime, InMemoryLog, endOfInput } from '@ids/topology';
 import { inferenceTopology, type VectorScorer } from './inference.stage';
 
@@ -10,10 +10,11 @@ class SchemaError extends InferenceError {
   readonly retriable = false;
 }
 
-const scorer = (calls: ScoreRequest[][]): VectorScorer => ({
+const scorer = (calls: ScoreRequest[][], options: (ScoreOptions | undefined)[] = []): VectorScorer => ({
   check: (r) => (r.featureSchema === 'cic+kdd/1' ? null : new SchemaError(`vector ${r.key}: feature_schema "${r.featureSchema}"`)),
-  score: async (requests) => {
+  score: async (requests, o) => {
     calls.push(requests);
+    options.push(o);
     return requests.map((r): ScoreResult => ({
       key: r.key, ok: true, cached: false,
       scores: [{ model: 'm', version: '1.0.0', role: 'classifier', shadow: false, label: r.values[0] > 0.5 ? 'syn-flood' : 'benign', family: r.values[0] > 0.5 ? 'dos' : 'benign', confidence: 0.9, anomalyScore: null, alert: r.values[0] > 0.5 }],
@@ -30,8 +31,9 @@ describe('inference stage', () => {
     const log = new InMemoryLog();
     for (const t of ALL_TOPICS) log.createTopic(t.name, t.partitions);
     const calls: ScoreRequest[][] = [];
+    const options: (ScoreOptions | undefined)[] = [];
     const letters: string[] = [];
-    const runtime = new EmbeddedRuntime(log, [inferenceTopology(scorer(calls))], { onDeadLetter: (l) => letters.push(`${l.error_code} @${l.source_offset}`) });
+    const runtime = new EmbeddedRuntime(log, [inferenceTopology(scorer(calls, options))], { onDeadLetter: (l) => letters.push(`${l.error_code} @${l.source_offset}`) });
     runtime.start();
     log.append(TOPICS.features.name, 2, { key: 'k1', value: vector('C1', 0.9), timestampUs: 10 });
     log.append(TOPICS.features.name, 2, { key: 'k2', value: vector('C2', 0.1, 'other/9'), timestampUs: 11 });
@@ -43,6 +45,8 @@ describe('inference stage', () => {
     expect(out.map((r) => [r.key, (r.value as MlScoreRecord).flow_uid, (r.value as MlScoreRecord).label, (r.value as MlScoreRecord).dest_port, r.timestampUs]))
       .toEqual([['k1', 'C1', 'syn-flood', 80, 10], ['k3', 'C3', 'benign', 80, 12]]);
     expect(calls.map((c) => c.map((r) => r.key))).toEqual([['C1', 'C3']]);
+    // what reaches score() passed check() in process(): the engine is told not to read the values again
+    expect(options).toEqual([{ valuesChecked: true }]);
     expect(letters).toEqual(['FEATURE_SCHEMA_MISMATCH @1']);
   });
 });

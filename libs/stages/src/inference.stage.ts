@@ -1,12 +1,12 @@
 import { TOPICS, type FeatureVectorRecord } from '@ids/contracts';
-import { toMlScoreRecords, type InferenceError, type ScoreRequest, type ScoreResult } from '@ids/inference';
+import { toMlScoreRecords, type InferenceError, type ScoreOptions, type ScoreRequest, type ScoreResult } from '@ids/inference';
 import { TopologyBuilder, type Processor, type ProcessorContext, type StreamRecord, type Topology } from '@ids/topology';
 import { APP_IDS } from './stage-names';
 
 /** What the inference stage needs of a scorer: @ids/inference's InferenceEngine, or a stand-in in unit tests. */
 export interface VectorScorer {
   check(request: ScoreRequest): InferenceError | null;
-  score(requests: ScoreRequest[]): Promise<ScoreResult[]>;
+  score(requests: ScoreRequest[], options?: ScoreOptions): Promise<ScoreResult[]>;
 }
 
 const requestOf = (v: FeatureVectorRecord): ScoreRequest => ({ key: v.flow_uid, featureSchema: v.feature_schema, values: v.values });
@@ -38,7 +38,8 @@ export class InferenceProcessor implements Processor<string, FeatureVectorRecord
     if (this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
-    const results = await this.scorer.score(batch.map((r) => requestOf(r.value!)));
+    // every vector passed check() in process(): the engine need not read its values again
+    const results = await this.scorer.score(batch.map((r) => requestOf(r.value!)), { valuesChecked: true });
     results.forEach((result, i) => {
       const record = batch[i];
       if (!result.ok) {

@@ -6,7 +6,8 @@
 //   {"model": NAME, "batch": N, "seconds": S, "minIterations": K} -> LatencySummary
 // `ort`: an onnxruntime-node InferenceSession per model, one intra-op and one inter-op thread.
 // `engine`: @ids/inference InferenceEngine per model (pool of 1 worker, cache off,
-// maxBatch = N, maxWaitMs 1), fed one score() call of N vectors at a time; model "serving-set"
+// maxBatch = N, maxWaitMs 1), fed one score() call of N vectors at a time, each vector
+// check()ed first as the inference stage does (and scored with valuesChecked); model "serving-set"
 // is the committed models/registry.json (classifier, anomaly model and shadow on every batch).
 import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,7 +106,14 @@ class EngineRunner {
     const requests: ScoreRequest[][] = sliceBatches(this.rows, c.batch).map((b, k) =>
       Array.from({ length: c.batch }, (_, r) => ({ key: `b${k}r${r}`, featureSchema: schema, values: Array.from(b.subarray(r * width, (r + 1) * width)) })));
     return timeLoop(async (k) => {
-      const results = await engine.score(requests[k % requests.length]);
+      // as the inference stage does: check() each vector where it could still dead-letter it,
+      // then score the batch without the values being read a second time
+      const batch = requests[k % requests.length];
+      for (const r of batch) {
+        const refused = engine.check(r);
+        if (refused) throw new Error(`engine: ${refused.code}: ${refused.message}`);
+      }
+      const results = await engine.score(batch, { valuesChecked: true });
       for (const r of results) {
         if (!r.ok) throw new Error(`engine: ${r.error.code}: ${r.error.message}`);
         // the cache is off (cacheSize 0): a cached answer here would be counted as inference
