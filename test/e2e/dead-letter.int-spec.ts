@@ -43,6 +43,9 @@ describe('dead letters on the Kafka runtime', () => {
       const metrics = await (await fetch(`${url}/metrics`)).text();
       expect(metrics).toMatch(/^ids_records_failed_total\{stage="ids-flows",reason="RECORD_DECODE_FAILED"\} [1-9]/m);
       expect(metrics).toMatch(/^ids_consumer_lag\{stage="ids-flows",topic="ids.packets.v1",partition="0"\} \d+$/m);
+      // a dead-lettered record is not a failure of the stage: it stays healthy for probes
+      const health = await fetch(`${url}/health`);
+      expect({ code: health.status, body: await health.json() }).toMatchObject({ code: 200, body: { stage: 'flows', status: 'running', crashed: [] } });
     } finally {
       await consumer.disconnect();
     }
