@@ -106,6 +106,15 @@ describe('InferenceEngine (real onnxruntime-node)', () => {
     expect([ok(x).scores, ok(y).scores]).toEqual(plain.map((r) => r.scores));
   });
 
+  it('with noWait scores a call smaller than maxBatch at once instead of after maxWaitMs', async () => {
+    engine = await start({ maxBatch: 64, maxWaitMs: 60_000 });
+    const started = Date.now();
+    const results = await engine.score(vectors(), { noWait: true });
+    expect(results.map((r) => r.ok)).toEqual(vectors().map(() => true));
+    // the 60 s wait would have outlasted the test's own timeout
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
   it('refuses a non-finite value met while packing a batch, scores its neighbours as if alone, and counts no cache miss for it', async () => {
     engine = await start({ cacheSize: 0 });
     const [a, b] = vectors();

@@ -32,6 +32,11 @@ export interface ScoreOptions {
    * so a reload since the check changes nothing; schema and length are checked again anyway.
    */
   valuesChecked?: boolean;
+  /**
+   * The caller adds no vectors while it awaits this call (a stage scoring what one poll brought):
+   * the call's last partial batch is sent at once instead of waiting maxWaitMs for other callers.
+   */
+  noWait?: boolean;
 }
 
 export type ScoreResult =
@@ -216,7 +221,7 @@ export class InferenceEngine {
       this.metrics.successes.inc(hits);
     }
     if (items.length === 0) return results;
-    const scoring = this.batcher.enqueueAll(items);
+    const scoring = this.batcher.enqueueAll(items, { noWait: options.noWait });
     this.metrics.queueDepth.set(this.batcher.depth);
     let outcomes: ItemOutcome[];
     try {

@@ -215,6 +215,32 @@ describe('MicroBatcher', () => {
     expect(b.depth).toBe(0);
   });
 
+  it('enqueueAll with noWait sends its last partial batch at once, also when it is admitted late', async () => {
+    const p = manualProcessor();
+    const b = new MicroBatcher({ process: p.process, maxBatch: 2, maxQueued: 3, maxConcurrentBatches: 1, timers });
+    const answer = b.enqueueAll([1, 2, 3, 4, 5], { noWait: true });
+    expect(p.batches.map((x) => x.items)).toEqual([[1, 2]]);
+    p.batches[0].done();
+    await settle();
+    // [3, 4] went out full; 5 came in with the last room and goes out without the timer
+    expect(p.batches.map((x) => x.items)).toEqual([[1, 2], [3, 4]]);
+    p.batches[1].done();
+    await settle();
+    expect(p.batches.map((x) => x.items)).toEqual([[1, 2], [3, 4], [5]]);
+    p.batches[2].done();
+    await expect(answer).resolves.toEqual([10, 20, 30, 40, 50]);
+    expect(timers.now).toBe(0);
+  });
+
+  it('enqueueAll without noWait leaves a partial batch to the timer', () => {
+    const p = manualProcessor();
+    const b = new MicroBatcher({ process: p.process, maxBatch: 4, timers });
+    void b.enqueueAll([1, 2, 3]);
+    expect(p.batches).toEqual([]);
+    timers.advance(100);
+    expect(p.batches.map((x) => x.items)).toEqual([[1, 2, 3]]);
+  });
+
   it('flush sends a partial batch now', () => {
     const p = manualProcessor();
     const b = new MicroBatcher({ process: p.process, maxBatch: 8, timers });

@@ -123,8 +123,11 @@ export class MicroBatcher<T, R> {
    * Many items in one call, answered in order: takes as many as there is room for now (so a
    * caller sees `writable` turn false at once), and the rest as batches end and free room. The
    * items may land in several batches; a failed batch rejects the call with its error.
+   * `noWait`: the caller adds nothing more while it awaits this call (a stage scoring one poll's
+   * records), so once its last item is in, a partial batch goes out without waiting maxWaitMs for
+   * items that will not come.
    */
-  enqueueAll(items: readonly T[]): Promise<R[]> {
+  enqueueAll(items: readonly T[], options: { noWait?: boolean } = {}): Promise<R[]> {
     if (items.length === 0) return Promise.resolve([]);
     return new Promise<R[]>((resolve, reject) => {
       const ticket = new Ticket<R>(items.length, resolve, reject);
@@ -133,7 +136,8 @@ export class MicroBatcher<T, R> {
         const end = Math.min(items.length, next + Math.max(0, this.maxQueued - this.depth));
         if (end > next) {
           for (; next < end; next++) this.waiting.push({ item: items[next], ticket, index: next });
-          this.pump();
+          if (next === items.length && options.noWait === true) this.flush();
+          else this.pump();
         }
         // woken (in order with whenWritable callers) when a batch ends and frees room
         if (next < items.length) this.writableWaiters.push(admit);

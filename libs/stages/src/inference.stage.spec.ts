@@ -45,8 +45,8 @@ describe('inference stage', () => {
     expect(out.map((r) => [r.key, (r.value as MlScoreRecord).flow_uid, (r.value as MlScoreRecord).label, (r.value as MlScoreRecord).dest_port, r.timestampUs]))
       .toEqual([['k1', 'C1', 'syn-flood', 80, 10], ['k3', 'C3', 'benign', 80, 12]]);
     expect(calls.map((c) => c.map((r) => r.key))).toEqual([['C1', 'C3']]);
-    // what reaches score() passed check() in process(): the engine is told not to read the values again
-    expect(options).toEqual([{ valuesChecked: true }]);
+    // what reaches score() passed check() in process(), and nothing joins it while it is scored
+    expect(options).toEqual([{ valuesChecked: true, noWait: true }]);
     expect(letters).toEqual(['FEATURE_SCHEMA_MISMATCH @1']);
   });
 });

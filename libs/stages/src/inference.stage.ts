@@ -38,8 +38,9 @@ export class InferenceProcessor implements Processor<string, FeatureVectorRecord
     if (this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
-    // every vector passed check() in process(): the engine need not read its values again
-    const results = await this.scorer.score(batch.map((r) => requestOf(r.value!)), { valuesChecked: true });
+    // Every vector passed check() in process(), so the engine need not read its values again; and
+    // nothing joins this batch while it is scored, so its tail need not wait for a fuller batch.
+    const results = await this.scorer.score(batch.map((r) => requestOf(r.value!)), { valuesChecked: true, noWait: true });
     results.forEach((result, i) => {
       const record = batch[i];
       if (!result.ok) {
