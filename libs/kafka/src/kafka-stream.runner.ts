@@ -76,7 +76,7 @@ export class KafkaStreamRunner {
       this.o.logger.error({ group: this.groupId, err: payload.error.message }, 'consumer stopped for good');
       this.crashed(new ConsumerStoppedError(this.groupId, payload.error));
     });
-    await this.consumer.subscribe({ topics: topology.sourceTopics, fromBeginning: true });
+    await this.consumer.subscribe({ topics: [...topology.sourceTopics], fromBeginning: true });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
     this.o.logger.info({ group: this.groupId, topics: topology.sourceTopics }, 'stage consuming');
   }

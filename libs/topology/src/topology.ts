@@ -26,16 +26,23 @@ export class TopologyDefinitionError extends Error {
 
 /** An immutable graph of named nodes, built by `TopologyBuilder`. */
 export class Topology {
+  // Worked out once: the graph never changes, and a task asks for its source topics on every
+  // watermark and end-of-input marker.
+  readonly sources: readonly SourceNode[];
+  readonly sinks: readonly SinkNode[];
+  readonly sourceTopics: readonly string[];
+  readonly sinkTopics: readonly string[];
+
   constructor(
     readonly applicationId: string,
     readonly nodes: ReadonlyMap<string, TopologyNode>,
     readonly stores: ReadonlyMap<string, StoreSpec>,
-  ) {}
-
-  get sources(): SourceNode[] { return [...this.nodes.values()].filter((n): n is SourceNode => n.kind === 'source'); }
-  get sinks(): SinkNode[] { return [...this.nodes.values()].filter((n): n is SinkNode => n.kind === 'sink'); }
-  get sourceTopics(): string[] { return [...new Set(this.sources.flatMap((s) => s.topics))]; }
-  get sinkTopics(): string[] { return [...new Set(this.sinks.map((s) => s.topic))]; }
+  ) {
+    this.sources = Object.freeze([...nodes.values()].filter((n): n is SourceNode => n.kind === 'source'));
+    this.sinks = Object.freeze([...nodes.values()].filter((n): n is SinkNode => n.kind === 'sink'));
+    this.sourceTopics = Object.freeze([...new Set(this.sources.flatMap((s) => s.topics))]);
+    this.sinkTopics = Object.freeze([...new Set(this.sinks.map((s) => s.topic))]);
+  }
 
   /** The processor nodes in an order where every parent comes before its children. */
   get processorOrder(): ProcessorNode[] {
