@@ -5,6 +5,7 @@ import type { TopicSerdes } from '@ids/serdes';
 import type { Logger, StageMetrics } from '@ids/observability';
 import { fromKafkaMessage, toKafkaMessage } from './kafka-message.codec';
 import { restoreFromChangelog } from './changelog-restorer';
+import { splitByBytes } from './message-batch.budget';
 import { taskEventLabel } from './task-event.label';
 
 /** KafkaJS gave a stage's consumer up: the stage consumes nothing any more. */
@@ -175,7 +176,7 @@ export class KafkaStreamRunner {
     const tx = await this.producer!.transaction();
     try {
       for (const [t, messages] of byTopic) {
-        await whileTransactionBusy(() => tx.send({ topic: t, messages }));
+        for (const chunk of splitByBytes(messages)) await whileTransactionBusy(() => tx.send({ topic: t, messages: chunk }));
         if (!t.endsWith('-changelog')) this.o.metrics.recordsOut.inc({ stage: this.groupId, topic: t }, messages.length);
       }
       await whileTransactionBusy(() => tx.sendOffsets({ consumerGroupId: this.groupId, topics: [{ topic, partitions: [{ partition, offset: String(Number(lastOffset) + 1) }] }] }));
