@@ -5,8 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { repoRoot, TOPICS, type FeatureVectorRecord } from '@ids/contracts';
 import { TopicSerdes } from '@ids/serdes';
 import { analyzeCapture } from '@ids/stages';
-import type { PcapWriteFrame } from '@ids/pcap';
-import { framesAtReplayTime, writeCapture } from './replay-time';
+import { framesAtReplayTime, withHostsOfItsOwn, writeCapture } from './replay-time';
 import { eventually, startApp, stopApp } from './stack-processes';
 
 // The features stage (three consumer groups split at two repartition topics, each with its window
@@ -19,24 +18,6 @@ const GROUPS = [
   { group: 'ids-features-hosts', topic: 'ids-features-by-host-repartition' },
   { group: 'ids-features-services', topic: 'ids-features-by-service-repartition' },
 ];
-
-/**
- * The capture with its 10.77.0.0/16 addresses moved to a /16 of this run's own. The host windows
- * count the last 100 connections to a responder whenever they came, and other tests replay this
- * capture into the same topics within the hour the windows remember a host: its vectors would
- * then count their connections too, which the embedded oracle cannot know. No checksum is checked
- * on the way to flows, so only the address bytes change.
- */
-function withHostsOfItsOwn(frames: PcapWriteFrame[]): PcapWriteFrame[] {
-  const octet = 100 + (Math.floor(Date.now() / 60_000) % 100);
-  return frames.map((f) => {
-    const data = Buffer.from(f.data);
-    if (data.length >= 34 && data.readUInt16BE(12) === 0x0800) {
-      for (const at of [26, 30]) if (data[at] === 10 && data[at + 1] === 77) data[at + 1] = octet;
-    }
-    return { ...f, data };
-  });
-}
 
 describe('features stage restart', () => {
   const kafka = new Kafka({ clientId: 'features-restart-test', brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING });
@@ -61,7 +42,7 @@ describe('features stage restart', () => {
 
   it('writes every flow\'s vector exactly once, as the embedded runtime computes it, when killed in the middle of its input', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ids-features-kill-'));
-    const capture = writeCapture(join(dir, 'capture.pcap'), withHostsOfItsOwn(await framesAtReplayTime(CAPTURE)));
+    const capture = writeCapture(join(dir, 'capture.pcap'), withHostsOfItsOwn(await framesAtReplayTime(CAPTURE)).frames);
     const embedded = await analyzeCapture(capture);
     const expected = new Map(embedded.features.map((v) => [v.flow_uid, v]));
     const env = { IDS_INSTANCE_ID: `features-kill-${Date.now()}` };

@@ -32,3 +32,22 @@ export function writeCapture(file: string, frames: PcapWriteFrame[]): string {
   writeFileSync(file, encodePcap(frames));
   return file;
 }
+
+/**
+ * The capture with its 10.77.0.0/16 addresses moved to a /16 of this run's own. The host windows
+ * count the last 100 connections to a responder whenever they came, and other tests replay this
+ * capture into the same topics within the hour the windows remember a host: its vectors would
+ * then count their connections too, which the embedded oracle cannot know. No checksum is checked
+ * on the way to flows, so only the address bytes change. `prefix`: the new addresses' first octets.
+ */
+export function withHostsOfItsOwn(frames: PcapWriteFrame[]): { frames: PcapWriteFrame[]; prefix: string } {
+  const octet = 100 + (Math.floor(Date.now() / 60_000) % 100);
+  const moved = frames.map((f) => {
+    const data = Buffer.from(f.data);
+    if (data.length >= 34 && data.readUInt16BE(12) === 0x0800) {
+      for (const at of [26, 30]) if (data[at] === 10 && data[at + 1] === 77) data[at + 1] = octet;
+    }
+    return { ...f, data };
+  });
+  return { frames: moved, prefix: `10.${octet}.` };
+}
