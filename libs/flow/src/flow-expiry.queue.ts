@@ -1,49 +1,14 @@
 import type { FlowOptions } from './flow-options';
+import type { FlowEntry } from './flow-entry';
 import { expiry, finishedReason, type FlowState } from './flow-state';
 
-/**
- * One open flow as the FlowTable indexes it: the state, and its places in the expiry lists.
- * Lives beside the state (FlowState stays plain JSON for the changelog).
- */
-export class QueuedFlow {
-  /** Order of opening: the table order records come out in. */
-  readonly seq: number;
-  /** Event time (the table's watermark) when the flow was last touched / opened; -Infinity when unknown (restored). */
-  touchedUs = -Infinity;
-  openedUs = -Infinity;
-  /** The list of its quiet timeout (see `quietTimeoutUs`) it is on, if any. */
-  quietList: QuietList | null = null;
-  quietPrev: QueuedFlow | null = null;
-  quietNext: QueuedFlow | null = null;
-  openPrev: QueuedFlow | null = null;
-  openNext: QueuedFlow | null = null;
-  /** Marked while an expiry pass collects it (a flow can be due on two lists). */
-  due = false;
-  // The canonical IPv4 5-tuple + VLAN, when the flow is in the table's numeric index (FlowTable).
-  /** Its hash in the numeric index, or -1 when not there. */
-  tupleHash = -1;
-  tupleNext: QueuedFlow | null = null;
-  addrA = 0;
-  addrB = 0;
-  portA = 0;
-  portB = 0;
-  proto = 0;
-  vlanId = 0;
-  /** The initiator is endpoint A (the lower one) of the tuple. */
-  origIsA = false;
-
-  constructor(seq: number, readonly key: string, public state: FlowState) {
-    this.seq = seq;
-  }
-}
-
 /** A doubly-linked list of flows by last activity, all with the same quiet timeout. */
-class QuietList {
-  head: QueuedFlow | null = null;
-  tail: QueuedFlow | null = null;
+export class QuietList {
+  head: FlowEntry | null = null;
+  tail: FlowEntry | null = null;
   constructor(readonly timeoutUs: number) {}
 
-  append(f: QueuedFlow): void {
+  append(f: FlowEntry): void {
     f.quietPrev = this.tail;
     f.quietNext = null;
     if (this.tail === null) this.head = f;
@@ -51,7 +16,7 @@ class QuietList {
     this.tail = f;
   }
 
-  remove(f: QueuedFlow): void {
+  remove(f: FlowEntry): void {
     if (f.quietPrev === null) this.head = f.quietNext;
     else f.quietPrev.quietNext = f.quietNext;
     if (f.quietNext === null) this.tail = f.quietPrev;
@@ -83,6 +48,7 @@ export function quietTimeoutUs(state: FlowState, options: FlowOptions): number {
 
 /**
  * Finds timed-out flows without scanning the table: every flow is on one list per quiet timeout,
+ * linked through fields of its FlowEntry (no node object per flow),
  * in order of last activity (moved to the back on each packet, as NFStream's LRU), and on one
  * list in order of opening (for the active timeout). An expiry pass walks each list from the
  * front and stops at the first flow that cannot be due yet, so it costs O(due flows).
@@ -93,15 +59,15 @@ export function quietTimeoutUs(state: FlowState, options: FlowOptions): number {
  */
 export class FlowExpiryQueue {
   private readonly quiet: QuietList[] = [];
-  private openHead: QueuedFlow | null = null;
-  private openTail: QueuedFlow | null = null;
+  private openHead: FlowEntry | null = null;
+  private openTail: FlowEntry | null = null;
   /** Largest `watermark - packet time` seen so far. */
   maxLagUs = 0;
 
   constructor(private readonly options: FlowOptions) {}
 
   /** Adds a new flow at the back of the opening order; `touch` it next. */
-  open(f: QueuedFlow, watermarkUs: number): void {
+  open(f: FlowEntry, watermarkUs: number): void {
     f.openedUs = watermarkUs;
     f.openPrev = this.openTail;
     f.openNext = null;
@@ -111,15 +77,15 @@ export class FlowExpiryQueue {
   }
 
   /** Moves the flow to the back of its quiet list (which may change with its state). */
-  touch(f: QueuedFlow, watermarkUs: number): void {
+  touch(f: FlowEntry, watermarkUs: number): void {
     f.quietList?.remove(f);
     f.touchedUs = watermarkUs;
-    const list = this.listOf(quietTimeoutUs(f.state, this.options));
+    const list = this.listOf(quietTimeoutUs(f, this.options));
     list.append(f);
     f.quietList = list;
   }
 
-  remove(f: QueuedFlow): void {
+  remove(f: FlowEntry): void {
     f.quietList?.remove(f);
     f.quietList = null;
     if (f.openPrev === null) this.openHead = f.openNext;
@@ -131,7 +97,7 @@ export class FlowExpiryQueue {
   }
 
   /** Every flow in order of opening. */
-  *inOpeningOrder(): IterableIterator<QueuedFlow> {
+  *inOpeningOrder(): IterableIterator<FlowEntry> {
     for (let f = this.openHead; f !== null; ) {
       const next = f.openNext;
       yield f;
@@ -146,8 +112,8 @@ export class FlowExpiryQueue {
   }
 
   /** The flows that have timed out at `nowUs`, in order of opening (not removed). */
-  due(nowUs: number): QueuedFlow[] {
-    const out: QueuedFlow[] = [];
+  due(nowUs: number): FlowEntry[] {
+    const out: FlowEntry[] = [];
     const lag = this.maxLagUs;
     for (const list of this.quiet) {
       for (let f = list.head; f !== null && f.touchedUs - lag + list.timeoutUs <= nowUs; f = f.quietNext) this.check(f, nowUs, out);
@@ -159,8 +125,8 @@ export class FlowExpiryQueue {
     return out;
   }
 
-  private check(f: QueuedFlow, nowUs: number, out: QueuedFlow[]): void {
-    if (!f.due && expiry(f.state, nowUs, this.options) !== null) {
+  private check(f: FlowEntry, nowUs: number, out: FlowEntry[]): void {
+    if (!f.due && expiry(f, nowUs, this.options) !== null) {
       f.due = true;
       out.push(f);
     }

@@ -1,10 +1,10 @@
 import type { FlowRecord } from '@ids/contracts';
-import { flowKey } from './flow-key';
+import { FlowEntry } from './flow-entry';
+import { FlowExpiryQueue } from './flow-expiry.queue';
+import { flowKey, parseFlowKey } from './flow-key';
 import { resolveFlowOptions, type FlowOptions } from './flow-options';
 import { toFlowRecord } from './flow-record.mapper';
-import { FlowExpiryQueue, QueuedFlow } from './flow-expiry.queue';
-import { expiry, isFromInitiator, type FlowPacket, type FlowState } from './flow-state';
-import { applyPacketTo } from './flow-step';
+import { expiry, finishedReason, isPortReuse, openEntry, updateEntry, upgradeFlowState, type FlowPacket, type FlowState, type FlowStateV1 } from './flow-state';
 
 export interface FlowTableOptions extends Partial<FlowOptions> {
   /**
@@ -23,6 +23,7 @@ const NONE: readonly FlowRecord[] = Object.freeze([]);
  */
 export interface FlowStateStore {
   get(key: string): FlowState | undefined;
+  /** The table puts its FlowEntry objects, whose JSON is the FlowState (`toJSON`). */
   put(key: string, state: FlowState): void;
   delete(key: string): void;
   entries(): IterableIterator<[string, FlowState]>;
@@ -34,25 +35,39 @@ export interface FlowStateStore {
  * come out in a deterministic order: expired flows in table order (order of opening; a flow
  * replaced by a new one goes to the end), then the flow closed by the packet.
  *
- * The table indexes its flows itself (`FlowExpiryQueue`: expiry costs O(flows due), not a scan).
- * A store given to the constructor is written through (every change, for its changelog) and read
- * when it holds flows the table did not put (restored from a changelog before the first packet).
+ * Each open flow is one FlowEntry (flow-entry.ts), reused once the flow is gone. IPv4 flows are
+ * found by a numeric hash of their canonical 5-tuple + VLAN (from the frame bytes when the packet
+ * carries them, else from its address text), others by the key string. The table indexes its
+ * flows itself (`FlowExpiryQueue`: expiry costs O(flows due), not a scan). A store given to the
+ * constructor is written through (every change, for its changelog) and read when it holds flows
+ * the table did not put (restored from a changelog before the first packet).
  */
 export class FlowTable {
   private readonly options: FlowOptions;
   private readonly checkIntervalUs: number;
   private watermarkUs = -Infinity;
   private nextCheckUs = -Infinity;
-  private readonly index = new Map<string, QueuedFlow>();
+  /** Flows that are not IPv4, by key. */
+  private readonly byKey = new Map<string, FlowEntry>();
+  /** IPv4 flows by the hash of their canonical 5-tuple + VLAN, chained on collisions. */
+  private readonly byTuple = new Map<number, FlowEntry>();
+  /** Open flows (both indexes). */
+  private count = 0;
   private readonly queue: FlowExpiryQueue;
   private nextSeq = 0;
+  /** Entries of flows that are gone, for the next flows to open (at most MAX_SPARE). */
+  private readonly spare: FlowEntry[] = [];
   /** Reused for the records of one packet. */
   private readonly emitted: FlowRecord[] = [];
   private readonly store: FlowStateStore | null;
-  /** IPv4 flows by the hash of their canonical 5-tuple + VLAN, chained on collisions. */
-  private readonly byTuple = new Map<number, QueuedFlow>();
-  /** Scratch: the tuple of the packet being added. */
-  private readonly tuple = new QueuedFlow(-1, '', null as unknown as FlowState);
+  // Scratch: the canonical tuple of the packet being added (or key being looked up).
+  private addrA = 0;
+  private addrB = 0;
+  private portA = 0;
+  private portB = 0;
+  private proto = 0;
+  private vlanId = 0;
+  private hash = 0;
 
   constructor(options: FlowTableOptions = {}, store?: FlowStateStore) {
     const { expiryCheckIntervalUs = 1_000_000, ...flowOptions } = options;
@@ -64,7 +79,7 @@ export class FlowTable {
 
   /** Open flows. */
   get size(): number {
-    return this.store === null ? this.index.size : this.store.size;
+    return this.store === null ? this.count : this.store.size;
   }
 
   /** Highest packet time seen. */
@@ -72,10 +87,15 @@ export class FlowTable {
     return this.watermarkUs;
   }
 
-  /** The open flow of `key`, if any (read-only use). */
+  /**
+   * The open flow of `key`, if any: read-only, and only until the next call that changes the
+   * table (its entry is reused once the flow is gone).
+   */
   get(key: string): Readonly<FlowState> | undefined {
     this.sync();
-    return this.index.get(key)?.state;
+    const parts = parseFlowKey(key);
+    if (parts !== null && this.setTupleOfText(parts.addressA, parts.addressB, parts.portA, parts.portB, parts.ipProto, parts.vlan)) return this.findTuple() ?? undefined;
+    return this.byKey.get(key);
   }
 
   /** Accounts one decoded IP packet; returns the flows it closed or that timed out by its time. */
@@ -88,47 +108,45 @@ export class FlowTable {
     } else if (this.watermarkUs - tsUs > this.queue.maxLagUs) {
       this.queue.maxLagUs = this.watermarkUs - tsUs;
     }
-    const frame = pkt.frame;
-    const byBytes = frame !== undefined && pkt.ipVersion === 4 && pkt.ipOffset !== undefined;
-    let flow: QueuedFlow | undefined;
-    let fromOrig: boolean | undefined;
-    let srcFirst = false;
-    if (byBytes) {
-      // IPv4 from a frame: find the flow by the numbers of its canonical 5-tuple, no key string.
-      const at = pkt.ipOffset! + 12;
-      const src = (frame[at] << 24) | (frame[at + 1] << 16) | (frame[at + 2] << 8) | frame[at + 3];
-      const dst = (frame[at + 4] << 24) | (frame[at + 5] << 16) | (frame[at + 6] << 8) | frame[at + 7];
-      srcFirst = pkt.addressOrder < 0 || (pkt.addressOrder === 0 && pkt.srcPort <= pkt.dstPort);
-      const t = this.tuple;
-      t.addrA = srcFirst ? src : dst;
-      t.addrB = srcFirst ? dst : src;
-      t.portA = srcFirst ? pkt.srcPort : pkt.dstPort;
-      t.portB = srcFirst ? pkt.dstPort : pkt.srcPort;
-      t.proto = pkt.ipProto;
-      t.vlanId = pkt.vlan ?? 0;
-      t.tupleHash = tupleHash(t);
-      flow = this.findTuple(t);
-      if (flow !== undefined) fromOrig = pkt.addressOrder === 0 && pkt.srcPort === pkt.dstPort ? true : srcFirst === flow.origIsA;
-    }
+    this.sync();
+    // The sender is endpoint A of the canonical tuple (or the two endpoints are the same).
+    const srcFirst = pkt.addressOrder < 0 || (pkt.addressOrder === 0 && pkt.srcPort <= pkt.dstPort);
+    const sameEnds = pkt.addressOrder === 0 && pkt.srcPort === pkt.dstPort;
+    const ipv4 = this.setTupleOf(pkt, srcFirst);
     let key: string | null = null;
-    if (flow === undefined) flow = this.findKey((key = flowKey(pkt)));
+    let flow = ipv4 ? this.findTuple() : (this.byKey.get((key = flowKey(pkt))) ?? null);
     const emitted = this.emitted;
-    const state = applyPacketTo(flow?.state, pkt, flow?.key ?? key, this.options, emitted, fromOrig);
-    // A replaced flow goes to the end: the table stays in order of opening. A state updated in
-    // place is put again all the same, so a changelogged store records the change.
-    if (flow !== undefined && state !== flow.state) {
-      this.drop(flow);
-      flow = undefined;
-    }
-    if (state !== null) {
-      if (flow === undefined) {
-        flow = new QueuedFlow(this.nextSeq++, state.key, state);
-        this.index.set(state.key, flow);
-        this.queue.open(flow, this.watermarkUs);
+    let fromOrig = false;
+    if (flow !== null) {
+      fromOrig = sameEnds || srcFirst === flow.origIsA;
+      const reason = expiry(flow, tsUs, this.options) ?? (isPortReuse(flow, pkt) ? finishedReason(flow) : null);
+      if (reason !== null) {
+        emitted.push(toFlowRecord(flow, reason));
+        this.drop(flow);
+        flow = null;
       }
-      if (byBytes && flow.tupleHash < 0) this.addTuple(flow, srcFirst === isFromInitiator(state, pkt));
+    }
+    let opened = false;
+    if (flow === null) {
+      flow = this.spare.pop() ?? new FlowEntry();
+      const flipped = openEntry(flow, pkt, key);
+      // Its key and addresses are made from the tuple when read: set it even if it never gets indexed.
+      if (ipv4) this.setEntryTuple(flow);
+      flow.origIsA = srcFirst !== flipped;
+      fromOrig = sameEnds || !flipped;
+      opened = true;
+    }
+    const closed = updateEntry(flow, pkt, this.options, fromOrig);
+    if (closed !== null) {
+      emitted.push(toFlowRecord(flow, closed));
+      if (opened) this.release(flow);
+      else this.drop(flow);
+    } else {
+      // A new flow goes to the end: the table stays in order of opening.
+      if (opened) this.insert(flow, ipv4);
       this.queue.touch(flow, this.watermarkUs);
-      this.store?.put(flow.key, state);
+      // Put again even when updated in place, so a changelogged store records the change.
+      this.store?.put(flow.key, flow);
     }
     if (emitted.length > 0) {
       (out ??= []).push(...emitted);
@@ -151,8 +169,8 @@ export class FlowTable {
     this.sync();
     const out: FlowRecord[] = [];
     for (const flow of this.queue.inOpeningOrder()) {
-      if (flow.state.lastTsUs > untilUs) continue;
-      out.push(toFlowRecord(flow.state, 'END'));
+      if (flow.lastTsUs > untilUs) continue;
+      out.push(toFlowRecord(flow, 'END'));
       this.drop(flow);
     }
     return out;
@@ -162,43 +180,91 @@ export class FlowTable {
     this.nextCheckUs = nowUs + this.checkIntervalUs;
     this.sync();
     for (const flow of this.queue.due(nowUs)) {
-      (out ??= []).push(toFlowRecord(flow.state, expiry(flow.state, nowUs, this.options)!));
+      (out ??= []).push(toFlowRecord(flow, expiry(flow, nowUs, this.options)!));
       this.drop(flow);
     }
     return out;
   }
 
-  /** The flow of `key`, reading the store first if it holds flows the table did not put. */
-  private findKey(key: string): QueuedFlow | undefined {
-    const flow = this.index.get(key);
-    if (flow !== undefined || this.store === null || this.store.size === this.index.size) return flow;
-    this.resync();
-    return this.index.get(key);
-  }
-
-  private findTuple(t: QueuedFlow): QueuedFlow | undefined {
-    for (let f: QueuedFlow | null = this.byTuple.get(t.tupleHash) ?? null; f !== null; f = f.tupleNext) {
-      if (f.addrA === t.addrA && f.addrB === t.addrB && f.portA === t.portA && f.portB === t.portB && f.proto === t.proto && f.vlanId === t.vlanId) return f;
+  /**
+   * Sets the scratch tuple from an IPv4 packet: from the frame bytes when it carries them, else
+   * from its address text. False (nothing set) for other packets.
+   */
+  private setTupleOf(pkt: FlowPacket, srcFirst: boolean): boolean {
+    const frame = pkt.frame;
+    let src: number;
+    let dst: number;
+    if (frame !== undefined && pkt.ipVersion === 4 && pkt.ipOffset !== undefined) {
+      const at = pkt.ipOffset + 12;
+      src = (frame[at] << 24) | (frame[at + 1] << 16) | (frame[at + 2] << 8) | frame[at + 3];
+      dst = (frame[at + 4] << 24) | (frame[at + 5] << 16) | (frame[at + 6] << 8) | frame[at + 7];
+    } else {
+      if (pkt.ipVersion === 6) return false;
+      const s = parseIpv4(pkt.src);
+      const t = s < 0 ? -1 : parseIpv4(pkt.dst);
+      if (t < 0) return false;
+      src = s | 0;
+      dst = t | 0;
     }
-    return undefined;
+    this.addrA = srcFirst ? src : dst;
+    this.addrB = srcFirst ? dst : src;
+    this.portA = srcFirst ? pkt.srcPort : pkt.dstPort;
+    this.portB = srcFirst ? pkt.dstPort : pkt.srcPort;
+    this.proto = pkt.ipProto;
+    this.vlanId = pkt.vlan ?? 0;
+    this.hash = tupleHash(this.addrA, this.addrB, this.portA, this.portB, this.proto, this.vlanId);
+    return true;
   }
 
-  /** Puts `flow` in the numeric index under the tuple last hashed (`this.tuple`). */
-  private addTuple(flow: QueuedFlow, origIsA: boolean): void {
-    const t = this.tuple;
-    flow.addrA = t.addrA;
-    flow.addrB = t.addrB;
-    flow.portA = t.portA;
-    flow.portB = t.portB;
-    flow.proto = t.proto;
-    flow.vlanId = t.vlanId;
-    flow.origIsA = origIsA;
-    flow.tupleHash = t.tupleHash;
-    flow.tupleNext = this.byTuple.get(t.tupleHash) ?? null;
-    this.byTuple.set(t.tupleHash, flow);
+  /** Sets the scratch tuple from the parts of a key, when both addresses are IPv4. */
+  private setTupleOfText(a: string, b: string, portA: number, portB: number, proto: number, vlanId: number): boolean {
+    const addrA = parseIpv4(a);
+    const addrB = addrA < 0 ? -1 : parseIpv4(b);
+    if (addrB < 0) return false;
+    this.addrA = addrA | 0;
+    this.addrB = addrB | 0;
+    this.portA = portA;
+    this.portB = portB;
+    this.proto = proto;
+    this.vlanId = vlanId;
+    this.hash = tupleHash(this.addrA, this.addrB, portA, portB, proto, vlanId);
+    return true;
   }
 
-  private removeTuple(flow: QueuedFlow): void {
+  private findTuple(): FlowEntry | null {
+    for (let f = this.byTuple.get(this.hash) ?? null; f !== null; f = f.tupleNext) {
+      if (f.addrA === this.addrA && f.addrB === this.addrB && f.portA === this.portA && f.portB === this.portB && f.ipProto === this.proto && f.vlanId === this.vlanId) return f;
+    }
+    return null;
+  }
+
+  /** Indexes a flow that just opened (IPv4: under the scratch tuple) and queues it. */
+  private insert(flow: FlowEntry, ipv4: boolean): void {
+    if (ipv4) this.addTuple(flow);
+    else this.byKey.set(flow.key, flow);
+    flow.seq = this.nextSeq++;
+    this.count++;
+    this.queue.open(flow, this.watermarkUs);
+  }
+
+  /** Gives `flow` the scratch tuple. */
+  private setEntryTuple(flow: FlowEntry): void {
+    flow.addrA = this.addrA;
+    flow.addrB = this.addrB;
+    flow.portA = this.portA;
+    flow.portB = this.portB;
+    flow.vlanId = this.vlanId;
+  }
+
+  /** Puts `flow` in the numeric index under the scratch tuple. */
+  private addTuple(flow: FlowEntry): void {
+    this.setEntryTuple(flow);
+    flow.tupleHash = this.hash;
+    flow.tupleNext = this.byTuple.get(this.hash) ?? null;
+    this.byTuple.set(this.hash, flow);
+  }
+
+  private removeTuple(flow: FlowEntry): void {
     const head = this.byTuple.get(flow.tupleHash);
     if (head === flow) {
       if (flow.tupleNext === null) this.byTuple.delete(flow.tupleHash);
@@ -215,40 +281,87 @@ export class FlowTable {
     flow.tupleHash = -1;
   }
 
-  private drop(flow: QueuedFlow): void {
+  /** Takes a flow out of the table (after its record was made) and keeps its entry for reuse. */
+  private drop(flow: FlowEntry): void {
     if (flow.tupleHash >= 0) this.removeTuple(flow);
+    else this.byKey.delete(flow.key);
     this.queue.remove(flow);
-    this.index.delete(flow.key);
+    this.count--;
     this.store?.delete(flow.key);
+    this.release(flow);
+  }
+
+  private release(flow: FlowEntry): void {
+    flow.clearTexts();
+    flow.history = '';
+    if (this.spare.length < MAX_SPARE) this.spare.push(flow);
   }
 
   /** Indexes the store again when it holds flows the table did not put. */
   private sync(): void {
-    if (this.store !== null && this.store.size !== this.index.size) this.resync();
+    if (this.store !== null && this.store.size !== this.count) this.resync();
   }
 
   /**
-   * Rebuilds the index from the store, in its order. Nothing is known of when these flows were
-   * last touched, so the expiry lists check them on every pass until their next packet.
+   * Rebuilds the index from the store, in its order: its own entries as they are, a FlowState
+   * restored from a changelog (any version) into a new entry. Nothing is known of when these
+   * flows were last touched, so the expiry lists check them on every pass until their next packet.
    */
   private resync(): void {
-    this.index.clear();
+    this.byKey.clear();
     this.byTuple.clear();
     this.queue.clear();
-    for (const [key, state] of this.store!.entries()) {
-      const flow = new QueuedFlow(this.nextSeq++, key, state);
-      this.index.set(key, flow);
+    this.count = 0;
+    for (const [key, value] of this.store!.entries()) {
+      const own = value instanceof FlowEntry;
+      const flow = own ? value : new FlowEntry().load(upgradeFlowState(value as FlowState | FlowStateV1));
+      flow.tupleHash = -1;
+      flow.tupleNext = null;
+      flow.quietList = null;
+      const parts = parseFlowKey(key);
+      // An entry of this table knows its initiator; a restored state names it by address.
+      if (!own) flow.origIsA = parts !== null && flow.origH === parts.addressA && flow.origP === parts.portA;
+      if (parts !== null && this.setTupleOfText(parts.addressA, parts.addressB, parts.portA, parts.portB, parts.ipProto, parts.vlan)) this.addTuple(flow);
+      else this.byKey.set(key, flow);
+      flow.seq = this.nextSeq++;
+      this.count++;
       this.queue.open(flow, -Infinity);
       this.queue.touch(flow, -Infinity);
     }
   }
 }
 
+/** Entries kept for reuse at most: beyond, a gone flow's entry is left to the garbage collector. */
+const MAX_SPARE = 1 << 16;
+
 /** A 30-bit hash of a canonical IPv4 tuple (a small integer: V8 keeps it unboxed). */
-function tupleHash(t: QueuedFlow): number {
-  let h = Math.imul(t.addrA ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 15) ^ t.addrB, 0xc2b2ae35);
-  h = Math.imul(h ^ (h >>> 13) ^ ((t.portA << 16) | t.portB), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 16) ^ (t.proto << 24) ^ t.vlanId, 0x27d4eb2d);
+function tupleHash(addrA: number, addrB: number, portA: number, portB: number, proto: number, vlanId: number): number {
+  let h = Math.imul(addrA ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 15) ^ addrB, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 13) ^ ((portA << 16) | portB), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 16) ^ (proto << 24) ^ vlanId, 0x27d4eb2d);
   return (h ^ (h >>> 15)) & 0x3fffffff;
+}
+
+/** The 32-bit value of a dotted quad ('10.0.0.5'), or -1 when `text` is not one. */
+export function parseIpv4(text: string): number {
+  let value = 0;
+  let part = -1;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (part < 0 || dots === 3) return -1;
+      value = value * 256 + part;
+      part = -1;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      part = part < 0 ? c - 48 : part * 10 + (c - 48);
+      if (part > 255) return -1;
+    } else {
+      return -1;
+    }
+  }
+  if (part < 0 || dots !== 3) return -1;
+  return value * 256 + part;
 }
