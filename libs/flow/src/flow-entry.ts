@@ -44,12 +44,22 @@ export class FlowEntry implements FlowState {
   origText: string | null = null;
   respText: string | null = null;
 
-  // The canonical IPv4 tuple (lower endpoint A first) + VLAN, when FlowTable indexes the flow by it.
+  // The canonical tuple (lower endpoint A first) + VLAN as numbers, when FlowTable indexes the flow
+  // by it (flow-tuple.index.ts): addresses as big-endian 32-bit words, the last three 0 for IPv4.
   addrA = 0;
+  addrA1 = 0;
+  addrA2 = 0;
+  addrA3 = 0;
   addrB = 0;
+  addrB1 = 0;
+  addrB2 = 0;
+  addrB3 = 0;
   portA = 0;
   portB = 0;
   vlanId = 0;
+  tupleV6 = false;
+  /** In FlowTable's index by key (every flow that is not IPv4). */
+  keyed = false;
   /** The initiator is endpoint A of the tuple (the lower one). */
   origIsA = false;
   /** Its hash in the table's numeric index, or -1 when not there. */

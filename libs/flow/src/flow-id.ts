@@ -10,11 +10,7 @@ function hash53(text: string, seed: number): number {
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  return finish53(h1, h2);
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -46,8 +42,43 @@ export function flowNumericId(key: string, firstTsUs: number): number {
   return hash53(`${key}@${firstTsUs}`, 0) || 1;
 }
 
-/** `flowUid` and `flowNumericId` together, over one text (a flow opening needs both). */
+/** `flowUid` and `flowNumericId` together (a flow opening needs both): one pass over the text for the three hashes. */
 export function flowIds(key: string, firstTsUs: number): { uid: string; flowId: number } {
-  const text = `${key}@${firstTsUs}`;
-  return { uid: uidText(hash53(text, 1), hash53(text, 2)), flowId: hash53(text, 0) || 1 };
+  hash53x3(key, `@${firstTsUs}`);
+  return { uid: uidText(hashes[1], hashes[2]), flowId: hashes[0] || 1 };
+}
+
+/** Results of `hash53x3`: hash53 of the text with seeds 0, 1 and 2. */
+const hashes = new Float64Array(3);
+
+/** `hash53(head + tail, seed)` for seeds 0, 1 and 2 at once, without joining the strings. */
+function hash53x3(head: string, tail: string): void {
+  let a1 = 0xdeadbeef;
+  let a2 = 0x41c6ce57;
+  let b1 = 0xdeadbeef ^ 1;
+  let b2 = 0x41c6ce57 ^ 1;
+  let c1 = 0xdeadbeef ^ 2;
+  let c2 = 0x41c6ce57 ^ 2;
+  const n = head.length + tail.length;
+  for (let i = 0; i < n; i++) {
+    const ch = i < head.length ? head.charCodeAt(i) : tail.charCodeAt(i - head.length);
+    a1 = Math.imul(a1 ^ ch, 2654435761);
+    a2 = Math.imul(a2 ^ ch, 1597334677);
+    b1 = Math.imul(b1 ^ ch, 2654435761);
+    b2 = Math.imul(b2 ^ ch, 1597334677);
+    c1 = Math.imul(c1 ^ ch, 2654435761);
+    c2 = Math.imul(c2 ^ ch, 1597334677);
+  }
+  hashes[0] = finish53(a1, a2);
+  hashes[1] = finish53(b1, b2);
+  hashes[2] = finish53(c1, c2);
+}
+
+/** cyrb53's final mix of its two lanes. */
+function finish53(h1: number, h2: number): number {
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }

@@ -2,6 +2,7 @@ import type { FlowRecord } from '@ids/contracts';
 import { FlowEntry } from './flow-entry';
 import { FlowExpiryQueue } from './flow-expiry.queue';
 import { flowKey, parseFlowKey } from './flow-key';
+import { FlowTupleIndex } from './flow-tuple.index';
 import { resolveFlowOptions, type FlowOptions } from './flow-options';
 import { toFlowRecord } from './flow-record.mapper';
 import { expiry, finishedReason, isPortReuse, openEntry, updateEntry, upgradeFlowState, type FlowPacket, type FlowState, type FlowStateV1 } from './flow-state';
@@ -49,9 +50,9 @@ export class FlowTable {
   private nextCheckUs = -Infinity;
   /** Flows that are not IPv4, by key. */
   private readonly byKey = new Map<string, FlowEntry>();
-  /** IPv4 flows by the hash of their canonical 5-tuple + VLAN, chained on collisions. */
-  private readonly byTuple = new Map<number, FlowEntry>();
-  /** Open flows (both indexes). */
+  /** IPv4 flows, and IPv6 flows once a packet with its frame was seen, by their numeric tuple. */
+  private readonly byTuple = new FlowTupleIndex();
+  /** Open flows. */
   private count = 0;
   private readonly queue: FlowExpiryQueue;
   private nextSeq = 0;
@@ -60,14 +61,6 @@ export class FlowTable {
   /** Reused for the records of one packet. */
   private readonly emitted: FlowRecord[] = [];
   private readonly store: FlowStateStore | null;
-  // Scratch: the canonical tuple of the packet being added (or key being looked up).
-  private addrA = 0;
-  private addrB = 0;
-  private portA = 0;
-  private portB = 0;
-  private proto = 0;
-  private vlanId = 0;
-  private hash = 0;
 
   constructor(options: FlowTableOptions = {}, store?: FlowStateStore) {
     const { expiryCheckIntervalUs = 1_000_000, ...flowOptions } = options;
@@ -94,7 +87,7 @@ export class FlowTable {
   get(key: string): Readonly<FlowState> | undefined {
     this.sync();
     const parts = parseFlowKey(key);
-    if (parts !== null && this.setTupleOfText(parts.addressA, parts.addressB, parts.portA, parts.portB, parts.ipProto, parts.vlan)) return this.findTuple() ?? undefined;
+    if (parts !== null && this.byTuple.fromKey(parts)) return this.byTuple.find() ?? undefined;
     return this.byKey.get(key);
   }
 
@@ -112,9 +105,15 @@ export class FlowTable {
     // The sender is endpoint A of the canonical tuple (or the two endpoints are the same).
     const srcFirst = pkt.addressOrder < 0 || (pkt.addressOrder === 0 && pkt.srcPort <= pkt.dstPort);
     const sameEnds = pkt.addressOrder === 0 && pkt.srcPort === pkt.dstPort;
-    const ipv4 = this.setTupleOf(pkt, srcFirst);
+    const byTuple = this.byTuple.fromPacket(pkt, srcFirst);
+    const ipv4 = byTuple && !this.byTuple.v6;
     let key: string | null = null;
-    let flow = ipv4 ? this.findTuple() : (this.byKey.get((key = flowKey(pkt))) ?? null);
+    let flow = byTuple ? this.byTuple.find() : null;
+    if (flow === null && !ipv4) {
+      flow = this.byKey.get((key = flowKey(pkt))) ?? null;
+      // An IPv6 flow opened by a packet without its frame: known by its numbers from now on.
+      if (flow !== null && byTuple) this.byTuple.add(flow);
+    }
     const emitted = this.emitted;
     let fromOrig = false;
     if (flow !== null) {
@@ -130,8 +129,8 @@ export class FlowTable {
     if (flow === null) {
       flow = this.spare.pop() ?? new FlowEntry();
       const flipped = openEntry(flow, pkt, key);
-      // Its key and addresses are made from the tuple when read: set it even if it never gets indexed.
-      if (ipv4) this.setEntryTuple(flow);
+      // An IPv4 flow's key and addresses are made from its tuple when read: set it even if the flow is never indexed.
+      if (ipv4) this.byTuple.assign(flow);
       flow.origIsA = srcFirst !== flipped;
       fromOrig = sameEnds || !flipped;
       opened = true;
@@ -143,7 +142,7 @@ export class FlowTable {
       else this.drop(flow);
     } else {
       // A new flow goes to the end: the table stays in order of opening.
-      if (opened) this.insert(flow, ipv4);
+      if (opened) this.insert(flow, byTuple, ipv4);
       this.queue.touch(flow, this.watermarkUs);
       // Put again even when updated in place, so a changelogged store records the change.
       this.store?.put(flow.key, flow);
@@ -186,105 +185,22 @@ export class FlowTable {
     return out;
   }
 
-  /**
-   * Sets the scratch tuple from an IPv4 packet: from the frame bytes when it carries them, else
-   * from its address text. False (nothing set) for other packets.
-   */
-  private setTupleOf(pkt: FlowPacket, srcFirst: boolean): boolean {
-    const frame = pkt.frame;
-    let src: number;
-    let dst: number;
-    if (frame !== undefined && pkt.ipVersion === 4 && pkt.ipOffset !== undefined) {
-      const at = pkt.ipOffset + 12;
-      src = (frame[at] << 24) | (frame[at + 1] << 16) | (frame[at + 2] << 8) | frame[at + 3];
-      dst = (frame[at + 4] << 24) | (frame[at + 5] << 16) | (frame[at + 6] << 8) | frame[at + 7];
-    } else {
-      if (pkt.ipVersion === 6) return false;
-      const s = parseIpv4(pkt.src);
-      const t = s < 0 ? -1 : parseIpv4(pkt.dst);
-      if (t < 0) return false;
-      src = s | 0;
-      dst = t | 0;
+  /** Indexes a flow that just opened (by the scratch tuple when it has one; by key unless IPv4) and queues it. */
+  private insert(flow: FlowEntry, byTuple: boolean, ipv4: boolean): void {
+    if (byTuple) this.byTuple.add(flow);
+    if (!ipv4) {
+      this.byKey.set(flow.key, flow);
+      flow.keyed = true;
     }
-    this.addrA = srcFirst ? src : dst;
-    this.addrB = srcFirst ? dst : src;
-    this.portA = srcFirst ? pkt.srcPort : pkt.dstPort;
-    this.portB = srcFirst ? pkt.dstPort : pkt.srcPort;
-    this.proto = pkt.ipProto;
-    this.vlanId = pkt.vlan ?? 0;
-    this.hash = tupleHash(this.addrA, this.addrB, this.portA, this.portB, this.proto, this.vlanId);
-    return true;
-  }
-
-  /** Sets the scratch tuple from the parts of a key, when both addresses are IPv4. */
-  private setTupleOfText(a: string, b: string, portA: number, portB: number, proto: number, vlanId: number): boolean {
-    const addrA = parseIpv4(a);
-    const addrB = addrA < 0 ? -1 : parseIpv4(b);
-    if (addrB < 0) return false;
-    this.addrA = addrA | 0;
-    this.addrB = addrB | 0;
-    this.portA = portA;
-    this.portB = portB;
-    this.proto = proto;
-    this.vlanId = vlanId;
-    this.hash = tupleHash(this.addrA, this.addrB, portA, portB, proto, vlanId);
-    return true;
-  }
-
-  private findTuple(): FlowEntry | null {
-    for (let f = this.byTuple.get(this.hash) ?? null; f !== null; f = f.tupleNext) {
-      if (f.addrA === this.addrA && f.addrB === this.addrB && f.portA === this.portA && f.portB === this.portB && f.ipProto === this.proto && f.vlanId === this.vlanId) return f;
-    }
-    return null;
-  }
-
-  /** Indexes a flow that just opened (IPv4: under the scratch tuple) and queues it. */
-  private insert(flow: FlowEntry, ipv4: boolean): void {
-    if (ipv4) this.addTuple(flow);
-    else this.byKey.set(flow.key, flow);
     flow.seq = this.nextSeq++;
     this.count++;
     this.queue.open(flow, this.watermarkUs);
   }
 
-  /** Gives `flow` the scratch tuple. */
-  private setEntryTuple(flow: FlowEntry): void {
-    flow.addrA = this.addrA;
-    flow.addrB = this.addrB;
-    flow.portA = this.portA;
-    flow.portB = this.portB;
-    flow.vlanId = this.vlanId;
-  }
-
-  /** Puts `flow` in the numeric index under the scratch tuple. */
-  private addTuple(flow: FlowEntry): void {
-    this.setEntryTuple(flow);
-    flow.tupleHash = this.hash;
-    flow.tupleNext = this.byTuple.get(this.hash) ?? null;
-    this.byTuple.set(this.hash, flow);
-  }
-
-  private removeTuple(flow: FlowEntry): void {
-    const head = this.byTuple.get(flow.tupleHash);
-    if (head === flow) {
-      if (flow.tupleNext === null) this.byTuple.delete(flow.tupleHash);
-      else this.byTuple.set(flow.tupleHash, flow.tupleNext);
-    } else {
-      for (let f = head ?? null; f !== null; f = f.tupleNext) {
-        if (f.tupleNext === flow) {
-          f.tupleNext = flow.tupleNext;
-          break;
-        }
-      }
-    }
-    flow.tupleNext = null;
-    flow.tupleHash = -1;
-  }
-
   /** Takes a flow out of the table (after its record was made) and keeps its entry for reuse. */
   private drop(flow: FlowEntry): void {
-    if (flow.tupleHash >= 0) this.removeTuple(flow);
-    else this.byKey.delete(flow.key);
+    if (flow.tupleHash >= 0) this.byTuple.remove(flow);
+    if (flow.keyed) this.byKey.delete(flow.key);
     this.queue.remove(flow);
     this.count--;
     this.store?.delete(flow.key);
@@ -293,6 +209,7 @@ export class FlowTable {
 
   private release(flow: FlowEntry): void {
     flow.clearTexts();
+    flow.keyed = false;
     flow.history = '';
     if (this.spare.length < MAX_SPARE) this.spare.push(flow);
   }
@@ -321,8 +238,9 @@ export class FlowTable {
       const parts = parseFlowKey(key);
       // An entry of this table knows its initiator; a restored state names it by address.
       if (!own) flow.origIsA = parts !== null && flow.origH === parts.addressA && flow.origP === parts.portA;
-      if (parts !== null && this.setTupleOfText(parts.addressA, parts.addressB, parts.portA, parts.portB, parts.ipProto, parts.vlan)) this.addTuple(flow);
-      else this.byKey.set(key, flow);
+      flow.keyed = !(parts !== null && this.byTuple.fromKey(parts));
+      if (flow.keyed) this.byKey.set(key, flow);
+      else this.byTuple.add(flow);
       flow.seq = this.nextSeq++;
       this.count++;
       this.queue.open(flow, -Infinity);
@@ -333,35 +251,3 @@ export class FlowTable {
 
 /** Entries kept for reuse at most: beyond, a gone flow's entry is left to the garbage collector. */
 const MAX_SPARE = 1 << 16;
-
-/** A 30-bit hash of a canonical IPv4 tuple (a small integer: V8 keeps it unboxed). */
-function tupleHash(addrA: number, addrB: number, portA: number, portB: number, proto: number, vlanId: number): number {
-  let h = Math.imul(addrA ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 15) ^ addrB, 0xc2b2ae35);
-  h = Math.imul(h ^ (h >>> 13) ^ ((portA << 16) | portB), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 16) ^ (proto << 24) ^ vlanId, 0x27d4eb2d);
-  return (h ^ (h >>> 15)) & 0x3fffffff;
-}
-
-/** The 32-bit value of a dotted quad ('10.0.0.5'), or -1 when `text` is not one. */
-export function parseIpv4(text: string): number {
-  let value = 0;
-  let part = -1;
-  let dots = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 46) {
-      if (part < 0 || dots === 3) return -1;
-      value = value * 256 + part;
-      part = -1;
-      dots++;
-    } else if (c >= 48 && c <= 57) {
-      part = part < 0 ? c - 48 : part * 10 + (c - 48);
-      if (part > 255) return -1;
-    } else {
-      return -1;
-    }
-  }
-  if (part < 0 || dots !== 3) return -1;
-  return value * 256 + part;
-}
