@@ -25,7 +25,6 @@ export function ipv4Text(address: number): string {
  * expiry lists and tuple index through fields of this object, and reuses it once the flow is gone.
  */
 export class FlowEntry implements FlowState {
-  readonly d = new Float64Array(L.FLOW_ENTRY_NUMBERS);
   ipProto = 0;
   vlan: number | null = null;
   origP = 0;
@@ -80,6 +79,15 @@ export class FlowEntry implements FlowState {
   /** Marked while an expiry pass collects it (a flow can be due on two lists). */
   due = false;
 
+  /**
+   * `d`: where its numbers are, from `o` on (FLOW_ENTRY_NUMBERS of them): FlowTable gives the
+   * entries it makes slots of one larger buffer; by default the entry has a buffer of its own.
+   */
+  constructor(
+    readonly d: Float64Array = new Float64Array(L.FLOW_ENTRY_NUMBERS),
+    readonly o = 0,
+  ) {}
+
   get v(): typeof FLOW_STATE_VERSION {
     return FLOW_STATE_VERSION;
   }
@@ -95,7 +103,7 @@ export class FlowEntry implements FlowState {
 
   get flowId(): number {
     if (this.uidText === null) this.makeIds();
-    return this.d[L.FLOW_ID];
+    return this.d[this.o + L.FLOW_ID];
   }
 
   get origH(): string {
@@ -106,21 +114,21 @@ export class FlowEntry implements FlowState {
     return (this.respText ??= ipv4Text(this.origIsA ? this.addrB : this.addrA));
   }
 
-  get firstTsUs(): number { return this.d[L.FIRST_TS]; }
-  get lastTsUs(): number { return this.d[L.LAST_TS]; }
-  get origPkts(): number { return this.d[L.ORIG_PKTS]; }
-  get respPkts(): number { return this.d[L.RESP_PKTS]; }
-  get origBytes(): number { return this.d[L.ORIG_BYTES]; }
-  get respBytes(): number { return this.d[L.RESP_BYTES]; }
-  get origIpBytes(): number { return this.d[L.ORIG_IP_BYTES]; }
-  get respIpBytes(): number { return this.d[L.RESP_IP_BYTES]; }
-  get origWireBytes(): number { return this.d[L.ORIG_WIRE_BYTES]; }
-  get respWireBytes(): number { return this.d[L.RESP_WIRE_BYTES]; }
-  get origHistory(): EndpointHistory { return endpointHistoryAt(this.d, L.ORIG_HISTORY); }
-  get respHistory(): EndpointHistory { return endpointHistoryAt(this.d, L.RESP_HISTORY); }
-  get origFinSeq(): number | null { return nullable(this.d[L.ORIG_FIN_SEQ]); }
-  get respFinSeq(): number | null { return nullable(this.d[L.RESP_FIN_SEQ]); }
-  get stats(): FlowStatsState | null { return this.measured ? flowStatsStateOf(this.d) : null; }
+  get firstTsUs(): number { return this.d[this.o + L.FIRST_TS]; }
+  get lastTsUs(): number { return this.d[this.o + L.LAST_TS]; }
+  get origPkts(): number { return this.d[this.o + L.ORIG_PKTS]; }
+  get respPkts(): number { return this.d[this.o + L.RESP_PKTS]; }
+  get origBytes(): number { return this.d[this.o + L.ORIG_BYTES]; }
+  get respBytes(): number { return this.d[this.o + L.RESP_BYTES]; }
+  get origIpBytes(): number { return this.d[this.o + L.ORIG_IP_BYTES]; }
+  get respIpBytes(): number { return this.d[this.o + L.RESP_IP_BYTES]; }
+  get origWireBytes(): number { return this.d[this.o + L.ORIG_WIRE_BYTES]; }
+  get respWireBytes(): number { return this.d[this.o + L.RESP_WIRE_BYTES]; }
+  get origHistory(): EndpointHistory { return endpointHistoryAt(this.d, this.o + L.ORIG_HISTORY); }
+  get respHistory(): EndpointHistory { return endpointHistoryAt(this.d, this.o + L.RESP_HISTORY); }
+  get origFinSeq(): number | null { return nullable(this.d[this.o + L.ORIG_FIN_SEQ]); }
+  get respFinSeq(): number | null { return nullable(this.d[this.o + L.RESP_FIN_SEQ]); }
+  get stats(): FlowStatsState | null { return this.measured ? flowStatsStateOf(this.d, this.o) : null; }
 
   /** The FlowState JSON of this flow: the fields in the order FlowState v2 has always been written in. */
   toJSON(): FlowState {
@@ -162,38 +170,39 @@ export class FlowEntry implements FlowState {
   /** Makes this entry the flow of a FlowState (current version; see `upgradeFlowState`). Not indexed by tuple. */
   load(s: FlowState): this {
     const d = this.d;
+    const o = this.o;
     this.keyText = s.key;
     this.uidText = s.uid;
-    d[L.FLOW_ID] = s.flowId;
+    d[o + L.FLOW_ID] = s.flowId;
     this.ipProto = s.ipProto;
     this.vlan = s.vlan;
     this.origText = s.origH;
     this.origP = s.origP;
     this.respText = s.respH;
     this.respP = s.respP;
-    d[L.FIRST_TS] = s.firstTsUs;
-    d[L.LAST_TS] = s.lastTsUs;
-    d[L.ORIG_PKTS] = s.origPkts;
-    d[L.RESP_PKTS] = s.respPkts;
-    d[L.ORIG_BYTES] = s.origBytes;
-    d[L.RESP_BYTES] = s.respBytes;
-    d[L.ORIG_IP_BYTES] = s.origIpBytes;
-    d[L.RESP_IP_BYTES] = s.respIpBytes;
-    d[L.ORIG_WIRE_BYTES] = s.origWireBytes;
-    d[L.RESP_WIRE_BYTES] = s.respWireBytes;
+    d[o + L.FIRST_TS] = s.firstTsUs;
+    d[o + L.LAST_TS] = s.lastTsUs;
+    d[o + L.ORIG_PKTS] = s.origPkts;
+    d[o + L.RESP_PKTS] = s.respPkts;
+    d[o + L.ORIG_BYTES] = s.origBytes;
+    d[o + L.RESP_BYTES] = s.respBytes;
+    d[o + L.ORIG_IP_BYTES] = s.origIpBytes;
+    d[o + L.RESP_IP_BYTES] = s.respIpBytes;
+    d[o + L.ORIG_WIRE_BYTES] = s.origWireBytes;
+    d[o + L.RESP_WIRE_BYTES] = s.respWireBytes;
     this.history = s.history;
     this.historySeen = s.historySeen;
-    putEndpointHistoryAt(d, L.ORIG_HISTORY, s.origHistory);
-    putEndpointHistoryAt(d, L.RESP_HISTORY, s.respHistory);
+    putEndpointHistoryAt(d, o + L.ORIG_HISTORY, s.origHistory);
+    putEndpointHistoryAt(d, o + L.RESP_HISTORY, s.respHistory);
     this.origState = s.origState;
     this.respState = s.respState;
-    d[L.ORIG_FIN_SEQ] = s.origFinSeq ?? NaN;
-    d[L.RESP_FIN_SEQ] = s.respFinSeq ?? NaN;
+    d[o + L.ORIG_FIN_SEQ] = s.origFinSeq ?? NaN;
+    d[o + L.RESP_FIN_SEQ] = s.respFinSeq ?? NaN;
     this.origFinAcked = s.origFinAcked;
     this.respFinAcked = s.respFinAcked;
     const stats = s.stats ?? null;
     this.measured = stats !== null;
-    if (stats !== null) putFlowStatsState(d, stats);
+    if (stats !== null) putFlowStatsState(d, o, stats);
     this.tupleHash = -1;
     this.tupleNext = null;
     return this;
@@ -208,9 +217,9 @@ export class FlowEntry implements FlowState {
   }
 
   private makeIds(): void {
-    const ids = flowIds(this.key, this.d[L.FIRST_TS]);
+    const ids = flowIds(this.key, this.d[this.o + L.FIRST_TS]);
     this.uidText = ids.uid;
-    this.d[L.FLOW_ID] = ids.flowId;
+    this.d[this.o + L.FLOW_ID] = ids.flowId;
   }
 }
 

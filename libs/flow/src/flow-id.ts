@@ -18,17 +18,32 @@ const BASE62_CODES = Array.from(BASE62, (c) => c.charCodeAt(0));
 /** Character codes of a uid under construction: one string made at the end, not one per digit. */
 const uidCodes: number[] = new Array<number>(18).fill(67); // 'C'
 
-/** 'C', then `a` in 9 and `b` in 8 base62 digits, most significant first. */
+/** 'C', then `a` in 9 and `b` in 8 base62 digits, most significant first (`a`, `b`: integers below 2^53). */
 function uidText(a: number, b: number): string {
-  for (let i = 9; i >= 1; i--) {
-    uidCodes[i] = BASE62_CODES[a % 62];
-    a = Math.floor(a / 62);
-  }
-  for (let i = 17; i >= 10; i--) {
-    uidCodes[i] = BASE62_CODES[b % 62];
-    b = Math.floor(b / 62);
-  }
+  putBase62(a, 9);
+  putBase62(b, 17);
   return String.fromCharCode.apply(null, uidCodes);
+}
+
+const LIMB = 2 ** 24;
+
+/**
+ * The base62 digits of `n` (an integer below 2^53) into uidCodes, last digit at `last`, as many
+ * as fit down to the previous field. In two 24-bit-or-so limbs, so every step is an int32
+ * division (a double `%` is a call to fmod, most of the time of a flow's ids); the digits are
+ * those of `n % 62`, `Math.floor(n / 62)` on the double, which is exact below 2^53.
+ */
+function putBase62(n: number, last: number): void {
+  let hi = Math.floor(n / LIMB);
+  let lo = n - hi * LIMB;
+  for (let i = last; i > last - (last === 9 ? 9 : 8); i--) {
+    const qh = (hi / 62) | 0;
+    const cur = (hi - qh * 62) * LIMB + lo;
+    const ql = (cur / 62) | 0;
+    uidCodes[i] = BASE62_CODES[cur - ql * 62];
+    hi = qh;
+    lo = ql;
+  }
 }
 
 /** Zeek-style uid: 'C' and 17 base62 characters (about 101 bits) from the key and first timestamp. */
@@ -59,15 +74,17 @@ function hash53x3(head: string, tail: string): void {
   let b2 = 0x41c6ce57 ^ 1;
   let c1 = 0xdeadbeef ^ 2;
   let c2 = 0x41c6ce57 ^ 2;
-  const n = head.length + tail.length;
-  for (let i = 0; i < n; i++) {
-    const ch = i < head.length ? head.charCodeAt(i) : tail.charCodeAt(i - head.length);
-    a1 = Math.imul(a1 ^ ch, 2654435761);
-    a2 = Math.imul(a2 ^ ch, 1597334677);
-    b1 = Math.imul(b1 ^ ch, 2654435761);
-    b2 = Math.imul(b2 ^ ch, 1597334677);
-    c1 = Math.imul(c1 ^ ch, 2654435761);
-    c2 = Math.imul(c2 ^ ch, 1597334677);
+  for (let part = 0; part < 2; part++) {
+    const text = part === 0 ? head : tail;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      a1 = Math.imul(a1 ^ ch, 2654435761);
+      a2 = Math.imul(a2 ^ ch, 1597334677);
+      b1 = Math.imul(b1 ^ ch, 2654435761);
+      b2 = Math.imul(b2 ^ ch, 1597334677);
+      c1 = Math.imul(c1 ^ ch, 2654435761);
+      c2 = Math.imul(c2 ^ ch, 1597334677);
+    }
   }
   hashes[0] = finish53(a1, a2);
   hashes[1] = finish53(b1, b2);

@@ -50,9 +50,9 @@ export function toFlowRecord(state: FlowState, reason: FlowCloseReason): FlowRec
 }
 
 function statsOf(state: FlowState): FlowStats | null {
-  if (state instanceof FlowEntry) return state.measured ? toFlowStats(state.d) : null;
+  if (state instanceof FlowEntry) return state.measured ? toFlowStats(state.d, state.o) : null;
   // A v1 state that was never upgraded has no `stats` at all: null too.
   if (!state.stats) return null;
-  putFlowStatsState(scratch, state.stats);
-  return toFlowStats(scratch);
+  putFlowStatsState(scratch, 0, state.stats);
+  return toFlowStats(scratch, 0);
 }

@@ -131,9 +131,10 @@ export function openFlow(pkt: FlowPacket, key: string): FlowState {
 export function openEntry(e: FlowEntry, pkt: FlowPacket, key: string | null): boolean {
   const flipped = isFlippedStart(pkt);
   const d = e.d;
+  const o = e.o;
   e.keyText = key;
   e.uidText = null;
-  d[L.FLOW_ID] = 0;
+  d[o + L.FLOW_ID] = 0;
   e.ipProto = pkt.ipProto;
   e.vlan = pkt.vlan;
   if (key === null) {
@@ -145,21 +146,21 @@ export function openEntry(e: FlowEntry, pkt: FlowPacket, key: string | null): bo
   }
   e.origP = flipped ? pkt.dstPort : pkt.srcPort;
   e.respP = flipped ? pkt.srcPort : pkt.dstPort;
-  d[L.FIRST_TS] = pkt.tsUs;
-  d[L.LAST_TS] = pkt.tsUs;
-  for (let i = L.ORIG_PKTS; i <= L.RESP_WIRE_BYTES; i++) d[i] = 0;
+  d[o + L.FIRST_TS] = pkt.tsUs;
+  d[o + L.LAST_TS] = pkt.tsUs;
+  for (let i = L.ORIG_PKTS; i <= L.RESP_WIRE_BYTES; i++) d[o + i] = 0;
   e.history = flipped ? '^' : '';
   e.historySeen = 0;
-  openEndpointHistoryAt(d, L.ORIG_HISTORY);
-  openEndpointHistoryAt(d, L.RESP_HISTORY);
+  openEndpointHistoryAt(d, o + L.ORIG_HISTORY);
+  openEndpointHistoryAt(d, o + L.RESP_HISTORY);
   e.origState = 'INACTIVE';
   e.respState = 'INACTIVE';
-  d[L.ORIG_FIN_SEQ] = NaN;
-  d[L.RESP_FIN_SEQ] = NaN;
+  d[o + L.ORIG_FIN_SEQ] = NaN;
+  d[o + L.RESP_FIN_SEQ] = NaN;
   e.origFinAcked = false;
   e.respFinAcked = false;
   e.measured = true;
-  openFlowStats(d, pkt.tsUs);
+  openFlowStats(d, o, pkt.tsUs);
   return flipped;
 }
 
@@ -206,19 +207,20 @@ export function updateFlow(state: FlowState, pkt: FlowPacket, options: FlowOptio
 /** `updateFlow` on a FlowEntry: the per-packet work, nothing allocated (but history letters). */
 export function updateEntry(e: FlowEntry, pkt: FlowPacket, options: FlowOptions, fromOrig: boolean): FlowCloseReason | null {
   const d = e.d;
-  if (pkt.tsUs > d[L.LAST_TS]) d[L.LAST_TS] = pkt.tsUs;
+  const o = e.o;
+  if (pkt.tsUs > d[o + L.LAST_TS]) d[o + L.LAST_TS] = pkt.tsUs;
   if (fromOrig) {
-    d[L.ORIG_PKTS]++;
-    d[L.ORIG_BYTES] += pkt.payloadLength;
-    d[L.ORIG_IP_BYTES] += pkt.ipBytes;
-    d[L.ORIG_WIRE_BYTES] += pkt.wireLength;
+    d[o + L.ORIG_PKTS]++;
+    d[o + L.ORIG_BYTES] += pkt.payloadLength;
+    d[o + L.ORIG_IP_BYTES] += pkt.ipBytes;
+    d[o + L.ORIG_WIRE_BYTES] += pkt.wireLength;
   } else {
-    d[L.RESP_PKTS]++;
-    d[L.RESP_BYTES] += pkt.payloadLength;
-    d[L.RESP_IP_BYTES] += pkt.ipBytes;
-    d[L.RESP_WIRE_BYTES] += pkt.wireLength;
+    d[o + L.RESP_PKTS]++;
+    d[o + L.RESP_BYTES] += pkt.payloadLength;
+    d[o + L.RESP_IP_BYTES] += pkt.ipBytes;
+    d[o + L.RESP_WIRE_BYTES] += pkt.wireLength;
   }
-  if (e.measured) addToFlowStats(d, pkt, fromOrig, e.ipProto === TCP, options.activityTimeoutUs);
+  if (e.measured) addToFlowStats(d, o, pkt, fromOrig, e.ipProto === TCP, options.activityTimeoutUs);
   if (e.ipProto !== TCP) {
     if (fromOrig) e.origState = 'ACTIVE';
     else e.respState = 'ACTIVE';
@@ -234,6 +236,7 @@ function isHandshaking(s: EndpointState): boolean {
 
 function updateTcp(e: FlowEntry, pkt: FlowPacket, fromOrig: boolean, options: FlowOptions): FlowCloseReason | null {
   const d = e.d;
+  const o = e.o;
   const flags = pkt.tcpFlags;
   const syn = (flags & SYN) !== 0;
   const fin = (flags & FIN) !== 0;
@@ -243,7 +246,7 @@ function updateTcp(e: FlowEntry, pkt: FlowPacket, fromOrig: boolean, options: Fl
   let self = fromOrig ? e.origState : e.respState;
   let peer = fromOrig ? e.respState : e.origState;
 
-  recordTcpHistory(e, d, fromOrig ? L.ORIG_HISTORY : L.RESP_HISTORY, fromOrig, flags, pkt.tcpSeq, pkt.payloadLength, pkt.tcpWindow, peer === 'CLOSED', self === 'RESET');
+  recordTcpHistory(e, d, o + (fromOrig ? L.ORIG_HISTORY : L.RESP_HISTORY), fromOrig, flags, pkt.tcpSeq, pkt.payloadLength, pkt.tcpWindow, peer === 'CLOSED', self === 'RESET');
 
   if (rst) {
     self = 'RESET';
@@ -261,12 +264,12 @@ function updateTcp(e: FlowEntry, pkt: FlowPacket, fromOrig: boolean, options: Fl
     }
     if (fin && self !== 'RESET') {
       self = 'CLOSED';
-      d[fromOrig ? L.ORIG_FIN_SEQ : L.RESP_FIN_SEQ] = (pkt.tcpSeq + pkt.payloadLength + (syn ? 1 : 0)) >>> 0;
+      d[o + (fromOrig ? L.ORIG_FIN_SEQ : L.RESP_FIN_SEQ)] = (pkt.tcpSeq + pkt.payloadLength + (syn ? 1 : 0)) >>> 0;
     }
   }
   // Does this packet acknowledge the other side's FIN? (NaN: the other side sent none.)
   if (ack) {
-    const peerFinSeq = d[fromOrig ? L.RESP_FIN_SEQ : L.ORIG_FIN_SEQ];
+    const peerFinSeq = d[o + (fromOrig ? L.RESP_FIN_SEQ : L.ORIG_FIN_SEQ)];
     if (!Number.isNaN(peerFinSeq) && seqAtLeast(pkt.tcpAck, (peerFinSeq + 1) >>> 0)) {
       if (fromOrig) e.respFinAcked = true;
       else e.origFinAcked = true;

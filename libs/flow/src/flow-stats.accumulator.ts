@@ -96,90 +96,90 @@ function openBulk(d: Float64Array, o: number): void {
 }
 
 /** Statistics of a flow whose first packet arrives at `firstTsUs` (nothing counted yet), into `d`. */
-export function openFlowStats(d: Float64Array, firstTsUs: number): void {
-  for (const o of RUNNING) for (let i = 0; i < STAT_SIZE; i++) d[o + i] = 0;
-  d[L.LAST_US] = -1;
-  d[L.LAST_FWD_US] = -1;
-  d[L.LAST_BWD_US] = -1;
-  d[L.ACTIVE_START_US] = firstTsUs;
-  d[L.ACTIVE_END_US] = firstTsUs;
-  for (let i = L.FWD_PSH; i <= L.BWD_HEADER_BYTES; i++) d[i] = 0;
-  d[L.INIT_WIN_FWD] = -1;
-  d[L.INIT_WIN_BWD] = -1;
-  d[L.FWD_ACT_DATA] = 0;
-  d[L.FWD_SEG_SIZE_MIN] = 0;
-  d[L.SUBFLOWS] = 1;
-  openBulk(d, L.FWD_BULK);
-  openBulk(d, L.BWD_BULK);
+export function openFlowStats(d: Float64Array, o: number, firstTsUs: number): void {
+  for (const stat of RUNNING) for (let i = 0; i < STAT_SIZE; i++) d[o + stat + i] = 0;
+  d[o + L.LAST_US] = -1;
+  d[o + L.LAST_FWD_US] = -1;
+  d[o + L.LAST_BWD_US] = -1;
+  d[o + L.ACTIVE_START_US] = firstTsUs;
+  d[o + L.ACTIVE_END_US] = firstTsUs;
+  for (let i = L.FWD_PSH; i <= L.BWD_HEADER_BYTES; i++) d[o + i] = 0;
+  d[o + L.INIT_WIN_FWD] = -1;
+  d[o + L.INIT_WIN_BWD] = -1;
+  d[o + L.FWD_ACT_DATA] = 0;
+  d[o + L.FWD_SEG_SIZE_MIN] = 0;
+  d[o + L.SUBFLOWS] = 1;
+  openBulk(d, o + L.FWD_BULK);
+  openBulk(d, o + L.BWD_BULK);
 }
 
 /**
  * Counts one packet. `isTcp` decides whether the TCP window is read (init_win stays -1 for other
  * protocols). A packet earlier than its predecessor (reordered capture) counts as a gap of 0.
  */
-export function addToFlowStats(d: Float64Array, pkt: StatsPacket, fwd: boolean, isTcp: boolean, activityTimeoutUs: number): void {
+export function addToFlowStats(d: Float64Array, o: number, pkt: StatsPacket, fwd: boolean, isTcp: boolean, activityTimeoutUs: number): void {
   const ts = pkt.tsUs;
   const len = pkt.payloadLength;
   const flags = pkt.tcpFlags;
 
-  const lastUs = d[L.LAST_US];
+  const lastUs = d[o + L.LAST_US];
   if (lastUs >= 0) {
     const gap = ts > lastUs ? ts - lastUs : 0;
-    addToStatAt(d, L.FLOW_IAT, gap);
-    if (gap > SUBFLOW_GAP_US) d[L.SUBFLOWS]++;
+    addToStatAt(d, o + L.FLOW_IAT, gap);
+    if (gap > SUBFLOW_GAP_US) d[o + L.SUBFLOWS]++;
   }
-  if (ts > lastUs) d[L.LAST_US] = ts;
+  if (ts > lastUs) d[o + L.LAST_US] = ts;
 
   // Active / idle (CICFlowMeter's updateActiveIdleTime).
-  const activeEnd = d[L.ACTIVE_END_US];
+  const activeEnd = d[o + L.ACTIVE_END_US];
   if (ts - activeEnd > activityTimeoutUs) {
-    const activeStart = d[L.ACTIVE_START_US];
-    if (activeEnd - activeStart > 0) addToStatAt(d, L.ACTIVE, activeEnd - activeStart);
-    addToStatAt(d, L.IDLE, ts - activeEnd);
-    d[L.ACTIVE_START_US] = ts;
-    d[L.ACTIVE_END_US] = ts;
+    const activeStart = d[o + L.ACTIVE_START_US];
+    if (activeEnd - activeStart > 0) addToStatAt(d, o + L.ACTIVE, activeEnd - activeStart);
+    addToStatAt(d, o + L.IDLE, ts - activeEnd);
+    d[o + L.ACTIVE_START_US] = ts;
+    d[o + L.ACTIVE_END_US] = ts;
   } else if (ts > activeEnd) {
-    d[L.ACTIVE_END_US] = ts;
+    d[o + L.ACTIVE_END_US] = ts;
   }
 
   const header = pkt.transportHeaderLength;
   if (fwd) {
-    if (d[L.FWD_LEN] === 0) {
-      if (isTcp) d[L.INIT_WIN_FWD] = pkt.tcpWindow;
-      d[L.FWD_SEG_SIZE_MIN] = header;
-    } else if (header < d[L.FWD_SEG_SIZE_MIN]) {
-      d[L.FWD_SEG_SIZE_MIN] = header;
+    if (d[o + L.FWD_LEN] === 0) {
+      if (isTcp) d[o + L.INIT_WIN_FWD] = pkt.tcpWindow;
+      d[o + L.FWD_SEG_SIZE_MIN] = header;
+    } else if (header < d[o + L.FWD_SEG_SIZE_MIN]) {
+      d[o + L.FWD_SEG_SIZE_MIN] = header;
     }
-    addToStatAt(d, L.FWD_LEN, len);
-    const last = d[L.LAST_FWD_US];
-    if (last >= 0) addToStatAt(d, L.FWD_IAT, ts > last ? ts - last : 0);
-    if (ts > last) d[L.LAST_FWD_US] = ts;
-    d[L.FWD_HEADER_BYTES] += header;
-    if (len > 0) d[L.FWD_ACT_DATA]++;
-    if ((flags & PSH) !== 0) d[L.FWD_PSH]++;
-    if ((flags & URG) !== 0) d[L.FWD_URG]++;
-    addToBulk(d, L.FWD_BULK, L.BWD_BULK, ts, len);
+    addToStatAt(d, o + L.FWD_LEN, len);
+    const last = d[o + L.LAST_FWD_US];
+    if (last >= 0) addToStatAt(d, o + L.FWD_IAT, ts > last ? ts - last : 0);
+    if (ts > last) d[o + L.LAST_FWD_US] = ts;
+    d[o + L.FWD_HEADER_BYTES] += header;
+    if (len > 0) d[o + L.FWD_ACT_DATA]++;
+    if ((flags & PSH) !== 0) d[o + L.FWD_PSH]++;
+    if ((flags & URG) !== 0) d[o + L.FWD_URG]++;
+    addToBulk(d, o + L.FWD_BULK, o + L.BWD_BULK, ts, len);
   } else {
-    if (d[L.BWD_LEN] === 0 && isTcp) d[L.INIT_WIN_BWD] = pkt.tcpWindow;
-    addToStatAt(d, L.BWD_LEN, len);
-    const last = d[L.LAST_BWD_US];
-    if (last >= 0) addToStatAt(d, L.BWD_IAT, ts > last ? ts - last : 0);
-    if (ts > last) d[L.LAST_BWD_US] = ts;
-    d[L.BWD_HEADER_BYTES] += header;
-    if ((flags & PSH) !== 0) d[L.BWD_PSH]++;
-    if ((flags & URG) !== 0) d[L.BWD_URG]++;
-    addToBulk(d, L.BWD_BULK, L.FWD_BULK, ts, len);
+    if (d[o + L.BWD_LEN] === 0 && isTcp) d[o + L.INIT_WIN_BWD] = pkt.tcpWindow;
+    addToStatAt(d, o + L.BWD_LEN, len);
+    const last = d[o + L.LAST_BWD_US];
+    if (last >= 0) addToStatAt(d, o + L.BWD_IAT, ts > last ? ts - last : 0);
+    if (ts > last) d[o + L.LAST_BWD_US] = ts;
+    d[o + L.BWD_HEADER_BYTES] += header;
+    if ((flags & PSH) !== 0) d[o + L.BWD_PSH]++;
+    if ((flags & URG) !== 0) d[o + L.BWD_URG]++;
+    addToBulk(d, o + L.BWD_BULK, o + L.FWD_BULK, ts, len);
   }
 
   if (flags !== 0) {
-    if ((flags & FIN) !== 0) d[L.FIN_COUNT]++;
-    if ((flags & SYN) !== 0) d[L.SYN_COUNT]++;
-    if ((flags & RST) !== 0) d[L.RST_COUNT]++;
-    if ((flags & PSH) !== 0) d[L.PSH_COUNT]++;
-    if ((flags & ACK) !== 0) d[L.ACK_COUNT]++;
-    if ((flags & URG) !== 0) d[L.URG_COUNT]++;
-    if ((flags & ECE) !== 0) d[L.ECE_COUNT]++;
-    if ((flags & CWR) !== 0) d[L.CWR_COUNT]++;
+    if ((flags & FIN) !== 0) d[o + L.FIN_COUNT]++;
+    if ((flags & SYN) !== 0) d[o + L.SYN_COUNT]++;
+    if ((flags & RST) !== 0) d[o + L.RST_COUNT]++;
+    if ((flags & PSH) !== 0) d[o + L.PSH_COUNT]++;
+    if ((flags & ACK) !== 0) d[o + L.ACK_COUNT]++;
+    if ((flags & URG) !== 0) d[o + L.URG_COUNT]++;
+    if ((flags & ECE) !== 0) d[o + L.ECE_COUNT]++;
+    if ((flags & CWR) !== 0) d[o + L.CWR_COUNT]++;
   }
 }
 
@@ -230,51 +230,51 @@ function putBulkAt(d: Float64Array, o: number, b: BulkState): void {
 }
 
 /** The statistics in `d` as their JSON form (the fields in the order FlowState has always had them). */
-export function flowStatsStateOf(d: Float64Array): FlowStatsState {
+export function flowStatsStateOf(d: Float64Array, o: number): FlowStatsState {
   return {
-    fwdLen: statAt(d, L.FWD_LEN), bwdLen: statAt(d, L.BWD_LEN),
-    flowIat: statAt(d, L.FLOW_IAT), fwdIat: statAt(d, L.FWD_IAT), bwdIat: statAt(d, L.BWD_IAT),
-    active: statAt(d, L.ACTIVE), idle: statAt(d, L.IDLE),
-    lastUs: d[L.LAST_US], lastFwdUs: d[L.LAST_FWD_US], lastBwdUs: d[L.LAST_BWD_US],
-    activeStartUs: d[L.ACTIVE_START_US], activeEndUs: d[L.ACTIVE_END_US],
-    fwdPsh: d[L.FWD_PSH], bwdPsh: d[L.BWD_PSH], fwdUrg: d[L.FWD_URG], bwdUrg: d[L.BWD_URG],
-    fin: d[L.FIN_COUNT], syn: d[L.SYN_COUNT], rst: d[L.RST_COUNT], psh: d[L.PSH_COUNT], ack: d[L.ACK_COUNT], urg: d[L.URG_COUNT], cwr: d[L.CWR_COUNT], ece: d[L.ECE_COUNT],
-    fwdHeaderBytes: d[L.FWD_HEADER_BYTES], bwdHeaderBytes: d[L.BWD_HEADER_BYTES],
-    initWinFwd: d[L.INIT_WIN_FWD], initWinBwd: d[L.INIT_WIN_BWD],
-    fwdActData: d[L.FWD_ACT_DATA], fwdSegSizeMin: d[L.FWD_SEG_SIZE_MIN],
-    subflows: d[L.SUBFLOWS],
-    fwdBulk: bulkAt(d, L.FWD_BULK), bwdBulk: bulkAt(d, L.BWD_BULK),
+    fwdLen: statAt(d, o + L.FWD_LEN), bwdLen: statAt(d, o + L.BWD_LEN),
+    flowIat: statAt(d, o + L.FLOW_IAT), fwdIat: statAt(d, o + L.FWD_IAT), bwdIat: statAt(d, o + L.BWD_IAT),
+    active: statAt(d, o + L.ACTIVE), idle: statAt(d, o + L.IDLE),
+    lastUs: d[o + L.LAST_US], lastFwdUs: d[o + L.LAST_FWD_US], lastBwdUs: d[o + L.LAST_BWD_US],
+    activeStartUs: d[o + L.ACTIVE_START_US], activeEndUs: d[o + L.ACTIVE_END_US],
+    fwdPsh: d[o + L.FWD_PSH], bwdPsh: d[o + L.BWD_PSH], fwdUrg: d[o + L.FWD_URG], bwdUrg: d[o + L.BWD_URG],
+    fin: d[o + L.FIN_COUNT], syn: d[o + L.SYN_COUNT], rst: d[o + L.RST_COUNT], psh: d[o + L.PSH_COUNT], ack: d[o + L.ACK_COUNT], urg: d[o + L.URG_COUNT], cwr: d[o + L.CWR_COUNT], ece: d[o + L.ECE_COUNT],
+    fwdHeaderBytes: d[o + L.FWD_HEADER_BYTES], bwdHeaderBytes: d[o + L.BWD_HEADER_BYTES],
+    initWinFwd: d[o + L.INIT_WIN_FWD], initWinBwd: d[o + L.INIT_WIN_BWD],
+    fwdActData: d[o + L.FWD_ACT_DATA], fwdSegSizeMin: d[o + L.FWD_SEG_SIZE_MIN],
+    subflows: d[o + L.SUBFLOWS],
+    fwdBulk: bulkAt(d, o + L.FWD_BULK), bwdBulk: bulkAt(d, o + L.BWD_BULK),
   };
 }
 
 /** Writes statistics in their JSON form to `d`. */
-export function putFlowStatsState(d: Float64Array, s: FlowStatsState): void {
+export function putFlowStatsState(d: Float64Array, o: number, s: FlowStatsState): void {
   const stats: [number, RunningStat][] = [[L.FWD_LEN, s.fwdLen], [L.BWD_LEN, s.bwdLen], [L.FLOW_IAT, s.flowIat], [L.FWD_IAT, s.fwdIat], [L.BWD_IAT, s.bwdIat], [L.ACTIVE, s.active], [L.IDLE, s.idle]];
-  for (const [o, stat] of stats) putStatAt(d, o, stat);
-  d[L.LAST_US] = s.lastUs;
-  d[L.LAST_FWD_US] = s.lastFwdUs;
-  d[L.LAST_BWD_US] = s.lastBwdUs;
-  d[L.ACTIVE_START_US] = s.activeStartUs;
-  d[L.ACTIVE_END_US] = s.activeEndUs;
-  d[L.FWD_PSH] = s.fwdPsh;
-  d[L.BWD_PSH] = s.bwdPsh;
-  d[L.FWD_URG] = s.fwdUrg;
-  d[L.BWD_URG] = s.bwdUrg;
-  d[L.FIN_COUNT] = s.fin;
-  d[L.SYN_COUNT] = s.syn;
-  d[L.RST_COUNT] = s.rst;
-  d[L.PSH_COUNT] = s.psh;
-  d[L.ACK_COUNT] = s.ack;
-  d[L.URG_COUNT] = s.urg;
-  d[L.CWR_COUNT] = s.cwr;
-  d[L.ECE_COUNT] = s.ece;
-  d[L.FWD_HEADER_BYTES] = s.fwdHeaderBytes;
-  d[L.BWD_HEADER_BYTES] = s.bwdHeaderBytes;
-  d[L.INIT_WIN_FWD] = s.initWinFwd;
-  d[L.INIT_WIN_BWD] = s.initWinBwd;
-  d[L.FWD_ACT_DATA] = s.fwdActData;
-  d[L.FWD_SEG_SIZE_MIN] = s.fwdSegSizeMin;
-  d[L.SUBFLOWS] = s.subflows;
-  putBulkAt(d, L.FWD_BULK, s.fwdBulk);
-  putBulkAt(d, L.BWD_BULK, s.bwdBulk);
+  for (const [at, stat] of stats) putStatAt(d, o + at, stat);
+  d[o + L.LAST_US] = s.lastUs;
+  d[o + L.LAST_FWD_US] = s.lastFwdUs;
+  d[o + L.LAST_BWD_US] = s.lastBwdUs;
+  d[o + L.ACTIVE_START_US] = s.activeStartUs;
+  d[o + L.ACTIVE_END_US] = s.activeEndUs;
+  d[o + L.FWD_PSH] = s.fwdPsh;
+  d[o + L.BWD_PSH] = s.bwdPsh;
+  d[o + L.FWD_URG] = s.fwdUrg;
+  d[o + L.BWD_URG] = s.bwdUrg;
+  d[o + L.FIN_COUNT] = s.fin;
+  d[o + L.SYN_COUNT] = s.syn;
+  d[o + L.RST_COUNT] = s.rst;
+  d[o + L.PSH_COUNT] = s.psh;
+  d[o + L.ACK_COUNT] = s.ack;
+  d[o + L.URG_COUNT] = s.urg;
+  d[o + L.CWR_COUNT] = s.cwr;
+  d[o + L.ECE_COUNT] = s.ece;
+  d[o + L.FWD_HEADER_BYTES] = s.fwdHeaderBytes;
+  d[o + L.BWD_HEADER_BYTES] = s.bwdHeaderBytes;
+  d[o + L.INIT_WIN_FWD] = s.initWinFwd;
+  d[o + L.INIT_WIN_BWD] = s.initWinBwd;
+  d[o + L.FWD_ACT_DATA] = s.fwdActData;
+  d[o + L.FWD_SEG_SIZE_MIN] = s.fwdSegSizeMin;
+  d[o + L.SUBFLOWS] = s.subflows;
+  putBulkAt(d, o + L.FWD_BULK, s.fwdBulk);
+  putBulkAt(d, o + L.BWD_BULK, s.bwdBulk);
 }

@@ -1,5 +1,6 @@
 import type { FlowRecord } from '@ids/contracts';
 import { FlowEntry } from './flow-entry';
+import { FLOW_ENTRY_NUMBERS } from './flow-entry.layout';
 import { FlowExpiryQueue } from './flow-expiry.queue';
 import { flowKey, parseFlowKey } from './flow-key';
 import { FlowTupleIndex } from './flow-tuple.index';
@@ -58,6 +59,9 @@ export class FlowTable {
   private nextSeq = 0;
   /** Entries of flows that are gone, for the next flows to open (at most MAX_SPARE). */
   private readonly spare: FlowEntry[] = [];
+  /** The numbers of the entries the table makes, SLAB_ENTRIES to a buffer; `slabUsed` slots taken. */
+  private slab = new Float64Array(0);
+  private slabUsed = SLAB_ENTRIES;
   /** Reused for the records of one packet. */
   private readonly emitted: FlowRecord[] = [];
   private readonly store: FlowStateStore | null;
@@ -127,7 +131,7 @@ export class FlowTable {
     }
     let opened = false;
     if (flow === null) {
-      flow = this.spare.pop() ?? new FlowEntry();
+      flow = this.spare.pop() ?? this.newEntry();
       const flipped = openEntry(flow, pkt, key);
       // An IPv4 flow's key and addresses are made from its tuple when read: set it even if the flow is never indexed.
       if (ipv4) this.byTuple.assign(flow);
@@ -207,6 +211,15 @@ export class FlowTable {
     this.release(flow);
   }
 
+  /** A new entry, its numbers in a slot of the current slab (a buffer per flow would be an object, a malloc and a GC-tracked extension each). */
+  private newEntry(): FlowEntry {
+    if (this.slabUsed === SLAB_ENTRIES) {
+      this.slab = new Float64Array(SLAB_ENTRIES * FLOW_ENTRY_NUMBERS);
+      this.slabUsed = 0;
+    }
+    return new FlowEntry(this.slab, this.slabUsed++ * FLOW_ENTRY_NUMBERS);
+  }
+
   private release(flow: FlowEntry): void {
     flow.clearTexts();
     flow.keyed = false;
@@ -249,5 +262,7 @@ export class FlowTable {
   }
 }
 
-/** Entries kept for reuse at most: beyond, a gone flow's entry is left to the garbage collector. */
+/** Entries kept for reuse at most: beyond, a gone flow's entry is left to the garbage collector (its slab when all its entries are). */
 const MAX_SPARE = 1 << 16;
+/** Entries per slab: 256 x 114 numbers, 228 KiB. */
+const SLAB_ENTRIES = 256;
