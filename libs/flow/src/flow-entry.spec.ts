@@ -1,4 +1,5 @@
 import { FlowEntry } from './flow-entry';
+import { flowNumericId, flowUid } from './flow-id';
 import { flowKey } from './flow-key';
 import { resolveFlowOptions } from './flow-options';
 import { toFlowRecord } from './flow-record.mapper';
@@ -61,5 +62,25 @@ describe('FlowEntry', () => {
     const entry = new FlowEntry().load({ ...state, stats: null });
     updateEntry(entry, packet({ from: 'c', proto: 17, len: 5, at: 10 }), options, true);
     expect([entry.stats, entry.toJSON().stats, toFlowRecord(entry, 'END').stats, entry.origPkts, entry.history]).toEqual([null, null, null, 1, 'D']);
+  });
+
+  it.each<[string, string, number, number, number | null]>([
+    ['0.0.0.0', '255.255.255.255', 0, 65535, null],
+    ['1.2.3.4', '1.2.3.40', 65535, 1, 4094],
+    ['192.168.100.9', '10.20.30.40', 80, 80, 0],
+    ['127.0.0.1', '127.0.0.1', 5353, 53, 1],
+  ])('makes the key, addresses and ids of %s -> %s from its numbers as from the text', (src, dst, srcPort, dstPort, vlan) => {
+    const bytes = (a: string) => a.split('.').map(Number);
+    const cmp = bytes(src).map((b, i) => b - bytes(dst)[i]).find((x) => x !== 0) ?? 0;
+    const base = { ...packet({ from: 'c', proto: 17, len: 1 }), src, dst, srcPort, dstPort, vlan, addressOrder: Math.sign(cmp) as -1 | 0 | 1 };
+    const frame = Buffer.from([0, 0, 0, 0, ...new Array<number>(12).fill(0), ...bytes(src), ...bytes(dst)]);
+    const byText = new FlowTable();
+    const byBytes = new FlowTable();
+    byText.add(base);
+    byBytes.add({ ...base, frame, ipVersion: 4, ipOffset: 4 });
+    const [want] = byText.flush();
+    const [got] = byBytes.flush();
+    expect([want.flow_key, want.orig_h, want.uid, want.flow_id]).toEqual([flowKey(base), src, flowUid(flowKey(base), base.tsUs), flowNumericId(flowKey(base), base.tsUs)]);
+    expect([got.flow_key, got.orig_h, got.resp_h, got.uid, got.flow_id]).toEqual([want.flow_key, want.orig_h, want.resp_h, want.uid, want.flow_id]);
   });
 });

@@ -2,7 +2,7 @@ import { endpointHistoryAt, putEndpointHistoryAt, type EndpointHistory } from '.
 import type { EndpointState } from './conn-state';
 import * as L from './flow-entry.layout';
 import type { QuietList } from './flow-expiry.queue';
-import { flowIds } from './flow-id';
+import { FlowIdText } from './flow-id';
 import type { FlowState } from './flow-state';
 import { FLOW_STATE_VERSION } from './flow-state.version';
 import { flowStatsStateOf, putFlowStatsState, type FlowStatsState } from './flow-stats.accumulator';
@@ -93,7 +93,11 @@ export class FlowEntry implements FlowState {
   }
 
   get key(): string {
-    return (this.keyText ??= `${this.ipProto}/${this.vlanId}/${ipv4Text(this.addrA)}/${this.portA}/${ipv4Text(this.addrB)}/${this.portB}`);
+    if (this.keyText === null) {
+      idText.clear();
+      this.writeKey(idText);
+    }
+    return this.keyText!;
   }
 
   get uid(): string {
@@ -216,12 +220,37 @@ export class FlowEntry implements FlowState {
     this.respText = null;
   }
 
+  /** The uid and numeric id, from the key (made here too if need be) and the first packet time. */
   private makeIds(): void {
-    const ids = flowIds(this.key, this.d[this.o + L.FIRST_TS]);
-    this.uidText = ids.uid;
-    this.d[this.o + L.FLOW_ID] = ids.flowId;
+    const text = idText;
+    text.clear();
+    if (this.keyText === null) this.writeKey(text);
+    else text.string(this.keyText);
+    text.idsOf(this.d[this.o + L.FIRST_TS]);
+    this.uidText = text.uid();
+    this.d[this.o + L.FLOW_ID] = text.flowId;
+  }
+
+  /** Writes the key of an IPv4 flow from its tuple (flowKey's text) and keeps it. */
+  private writeKey(text: FlowIdText): void {
+    text.decimal(this.ipProto);
+    text.char(SLASH);
+    text.decimal(this.vlanId);
+    text.char(SLASH);
+    text.ipv4(this.addrA);
+    text.char(SLASH);
+    text.decimal(this.portA);
+    text.char(SLASH);
+    text.ipv4(this.addrB);
+    text.char(SLASH);
+    text.decimal(this.portB);
+    this.keyText = text.text(0, text.length);
   }
 }
+
+const SLASH = 47;
+/** Where keys and ids are written (one at a time). */
+const idText = new FlowIdText();
 
 function nullable(x: number): number | null {
   return Number.isNaN(x) ? null : x;

@@ -59,25 +59,84 @@ export function flowNumericId(key: string, firstTsUs: number): number {
 
 /** `flowUid` and `flowNumericId` together (a flow opening needs both): one pass over the text for the three hashes. */
 export function flowIds(key: string, firstTsUs: number): { uid: string; flowId: number } {
-  hash53x3(key, `@${firstTsUs}`);
-  return { uid: uidText(hashes[1], hashes[2]), flowId: hashes[0] || 1 };
+  const text = scratch;
+  text.clear();
+  text.string(key);
+  text.idsOf(firstTsUs);
+  return { uid: text.uid(), flowId: text.flowId };
 }
 
-/** Results of `hash53x3`: hash53 of the text with seeds 0, 1 and 2. */
-const hashes = new Float64Array(3);
+/**
+ * The text the ids hash, `key@firstTsUs`, built as character codes: a flow keyed by numbers
+ * writes its key here (`decimal`, `ipv4`) and gets the key string (`text`) and both ids from the
+ * codes, without a string to join, flatten and read back. Reused: `clear` starts the next one.
+ */
+export class FlowIdText {
+  private codes = new Uint16Array(256);
+  length = 0;
+  /** After `idsOf`: hash53 of the text with seeds 0, 1 and 2. */
+  private h0 = 0;
+  private h1 = 0;
+  private h2 = 0;
 
-/** `hash53(head + tail, seed)` for seeds 0, 1 and 2 at once, without joining the strings. */
-function hash53x3(head: string, tail: string): void {
-  let a1 = 0xdeadbeef;
-  let a2 = 0x41c6ce57;
-  let b1 = 0xdeadbeef ^ 1;
-  let b2 = 0x41c6ce57 ^ 1;
-  let c1 = 0xdeadbeef ^ 2;
-  let c2 = 0x41c6ce57 ^ 2;
-  for (let part = 0; part < 2; part++) {
-    const text = part === 0 ? head : tail;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
+  clear(): void {
+    this.length = 0;
+  }
+
+  char(code: number): void {
+    if (this.length === this.codes.length) this.grow();
+    this.codes[this.length++] = code;
+  }
+
+  string(text: string): void {
+    for (let i = 0; i < text.length; i++) this.char(text.charCodeAt(i));
+  }
+
+  /** A non-negative integer below 2^31, as String() writes it. */
+  decimal(n: number): void {
+    if (n >= 10) this.decimal((n / 10) | 0);
+    this.char(48 + (n % 10));
+  }
+
+  /** The dotted quad of a 32-bit address. */
+  ipv4(address: number): void {
+    this.decimal(address >>> 24);
+    this.char(46);
+    this.decimal((address >>> 16) & 255);
+    this.char(46);
+    this.decimal((address >>> 8) & 255);
+    this.char(46);
+    this.decimal(address & 255);
+  }
+
+  /** `x` as String() writes it; a safe non-negative integer (a time in µs) without a double-to-text conversion. */
+  number(x: number): void {
+    if (!Number.isSafeInteger(x) || x < 0) return this.string(String(x));
+    const lo = x % 100_000_000;
+    const hi = (x - lo) / 100_000_000;
+    if (hi === 0) return this.decimal(lo);
+    this.decimal(hi);
+    for (let div = 10_000_000; div >= 1; div = (div / 10) | 0) this.char(48 + (((lo / div) | 0) % 10));
+  }
+
+  /** The codes from `start` to `end` as a string. */
+  text(start: number, end: number): string {
+    return String.fromCharCode.apply(null, this.codes.subarray(start, end) as unknown as number[]);
+  }
+
+  /** Appends '@' and the first packet time, and hashes the whole text (a key written before). */
+  idsOf(firstTsUs: number): void {
+    this.char(64);
+    this.number(firstTsUs);
+    let a1 = 0xdeadbeef;
+    let a2 = 0x41c6ce57;
+    let b1 = 0xdeadbeef ^ 1;
+    let b2 = 0x41c6ce57 ^ 1;
+    let c1 = 0xdeadbeef ^ 2;
+    let c2 = 0x41c6ce57 ^ 2;
+    const codes = this.codes;
+    for (let i = 0; i < this.length; i++) {
+      const ch = codes[i];
       a1 = Math.imul(a1 ^ ch, 2654435761);
       a2 = Math.imul(a2 ^ ch, 1597334677);
       b1 = Math.imul(b1 ^ ch, 2654435761);
@@ -85,11 +144,29 @@ function hash53x3(head: string, tail: string): void {
       c1 = Math.imul(c1 ^ ch, 2654435761);
       c2 = Math.imul(c2 ^ ch, 1597334677);
     }
+    this.h0 = finish53(a1, a2);
+    this.h1 = finish53(b1, b2);
+    this.h2 = finish53(c1, c2);
   }
-  hashes[0] = finish53(a1, a2);
-  hashes[1] = finish53(b1, b2);
-  hashes[2] = finish53(c1, c2);
+
+  /** After `idsOf`: `flowUid` of the text. */
+  uid(): string {
+    return uidText(this.h1, this.h2);
+  }
+
+  /** After `idsOf`: `flowNumericId` of the text. */
+  get flowId(): number {
+    return this.h0 || 1;
+  }
+
+  private grow(): void {
+    const codes = new Uint16Array(this.codes.length * 2);
+    codes.set(this.codes);
+    this.codes = codes;
+  }
 }
+
+const scratch = new FlowIdText();
 
 /** cyrb53's final mix of its two lanes. */
 function finish53(h1: number, h2: number): number {
