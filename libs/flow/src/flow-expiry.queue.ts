@@ -78,9 +78,11 @@ export class FlowExpiryQueue {
 
   /** Moves the flow to the back of its quiet list (which may change with its state). */
   touch(f: FlowEntry, watermarkUs: number): void {
-    f.quietList?.remove(f);
-    f.touchedUs = watermarkUs;
     const list = this.listOf(quietTimeoutUs(f, this.options));
+    f.touchedUs = watermarkUs;
+    // Already the last of its list (its previous packet was the table's last): nothing to move.
+    if (f.quietList === list && list.tail === f) return;
+    f.quietList?.remove(f);
     list.append(f);
     f.quietList = list;
   }
