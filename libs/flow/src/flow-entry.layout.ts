@@ -22,6 +22,9 @@ export const ORIG_FIN_SEQ = 10;
 export const RESP_FIN_SEQ = 11;
 /** 0 until made (from the key and the first packet time). */
 export const FLOW_ID = 12;
+/** FlowTable's watermark when the flow was last touched / opened (an object field would be a heap box of its own). */
+export const TOUCHED_US = 13;
+export const OPENED_US = 14;
 
 // EndpointHistory of each side, from ORIG_HISTORY / RESP_HISTORY (NaN: null).
 export const ORIG_HISTORY = 16;

@@ -68,9 +68,6 @@ export class FlowEntry implements FlowState {
   // Places in FlowTable's expiry lists (flow-expiry.queue.ts).
   /** Order of opening: the table order records come out in. */
   seq = 0;
-  /** Event time (the table's watermark) when the flow was last touched / opened; -Infinity when unknown (restored). */
-  touchedUs = -Infinity;
-  openedUs = -Infinity;
   quietList: QuietList | null = null;
   quietPrev: FlowEntry | null = null;
   quietNext: FlowEntry | null = null;
@@ -87,6 +84,12 @@ export class FlowEntry implements FlowState {
     readonly d: Float64Array = new Float64Array(L.FLOW_ENTRY_NUMBERS),
     readonly o = 0,
   ) {}
+
+  /** Event time (the table's watermark) when the flow was last touched / opened; -Infinity when unknown (restored). */
+  get touchedUs(): number { return this.d[this.o + L.TOUCHED_US]; }
+  set touchedUs(us: number) { this.d[this.o + L.TOUCHED_US] = us; }
+  get openedUs(): number { return this.d[this.o + L.OPENED_US]; }
+  set openedUs(us: number) { this.d[this.o + L.OPENED_US] = us; }
 
   get v(): typeof FLOW_STATE_VERSION {
     return FLOW_STATE_VERSION;
