@@ -73,6 +73,8 @@ export function flowIds(key: string, firstTsUs: number): { uid: string; flowId: 
  */
 export class FlowIdText {
   private codes = new Uint16Array(256);
+  /** Reused argument lists for `text`, by length. */
+  private readonly args: number[][] = [];
   length = 0;
   /** After `idsOf`: hash53 of the text with seeds 0, 1 and 2. */
   private h0 = 0;
@@ -94,8 +96,9 @@ export class FlowIdText {
 
   /** A non-negative integer below 2^31, as String() writes it. */
   decimal(n: number): void {
-    if (n >= 10) this.decimal((n / 10) | 0);
-    this.char(48 + (n % 10));
+    let div = 1;
+    while (div <= n / 10) div *= 10;
+    for (; div >= 1; div = (div / 10) | 0) this.char(48 + (((n / div) | 0) % 10));
   }
 
   /** The dotted quad of a 32-bit address. */
@@ -121,7 +124,11 @@ export class FlowIdText {
 
   /** The codes from `start` to `end` as a string. */
   text(start: number, end: number): string {
-    return String.fromCharCode.apply(null, this.codes.subarray(start, end) as unknown as number[]);
+    // fromCharCode.apply is fast on a plain array of small integers, not on a typed array.
+    const n = end - start;
+    const args = (this.args[n] ??= Array.from({ length: n }, () => 0));
+    for (let i = 0; i < n; i++) args[i] = this.codes[start + i];
+    return String.fromCharCode.apply(null, args);
   }
 
   /** Appends '@' and the first packet time, and hashes the whole text (a key written before). */
