@@ -15,7 +15,7 @@ export function ipv4Text(address: number): string {
 }
 
 /**
- * One open flow as FlowTable keeps it: one object and one Float64Array of its numbers
+ * One open flow as FlowTable keeps it: one object, its numbers in a slot of a Float64Array
  * (flow-entry.layout.ts), where the FlowState JSON has some 15 objects and a heap box per
  * fractional or large number. It reads as a FlowState (getters), and `JSON.stringify` gives the
  * FlowState JSON, field for field (`toJSON`), so a changelogged store can hold it as it is.

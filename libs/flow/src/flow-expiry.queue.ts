@@ -48,9 +48,9 @@ export function quietTimeoutUs(state: FlowState, options: FlowOptions): number {
 
 /**
  * Finds timed-out flows without scanning the table: every flow is on one list per quiet timeout,
- * linked through fields of its FlowEntry (no node object per flow),
  * in order of last activity (moved to the back on each packet, as NFStream's LRU), and on one
- * list in order of opening (for the active timeout). An expiry pass walks each list from the
+ * list in order of opening (for the active timeout), linked through fields of its FlowEntry (no
+ * node object per flow). An expiry pass walks each list from the
  * front and stops at the first flow that cannot be due yet, so it costs O(due flows).
  *
  * Packets may arrive late (time below the watermark). A flow's last packet time is at least the
