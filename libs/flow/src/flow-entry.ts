@@ -85,7 +85,10 @@ export class FlowEntry implements FlowState {
     readonly o = 0,
   ) {}
 
-  /** Event time (the table's watermark) when the flow was last touched / opened; -Infinity when unknown (restored). */
+  /**
+   * Event time (the table's watermark) when the flow was last moved in its quiet list (at most the
+   * list's slack before its last packet) / opened; -Infinity when unknown (restored).
+   */
   get touchedUs(): number { return this.d[this.o + L.TOUCHED_US]; }
   set touchedUs(us: number) { this.d[this.o + L.TOUCHED_US] = us; }
   get openedUs(): number { return this.d[this.o + L.OPENED_US]; }

@@ -6,7 +6,11 @@ import { expiry, finishedReason, type FlowState } from './flow-state';
 export class QuietList {
   head: FlowEntry | null = null;
   tail: FlowEntry | null = null;
-  constructor(readonly timeoutUs: number) {}
+  /** How stale a flow's place may get before a packet moves it (FlowExpiryQueue.touch): 1 s, less for short timeouts. */
+  readonly slackUs: number;
+  constructor(readonly timeoutUs: number) {
+    this.slackUs = Math.min(1_000_000, Math.floor(timeoutUs / 16));
+  }
 
   append(f: FlowEntry): void {
     f.quietPrev = this.tail;
@@ -48,14 +52,16 @@ export function quietTimeoutUs(state: FlowState, options: FlowOptions): number {
 
 /**
  * Finds timed-out flows without scanning the table: every flow is on one list per quiet timeout,
- * in order of last activity (moved to the back on each packet, as NFStream's LRU), and on one
+ * in order of last activity (moved to the back by its packets, as NFStream's LRU, at most once
+ * per the list's slack), and on one
  * list in order of opening (for the active timeout), linked through fields of its FlowEntry (no
  * node object per flow). An expiry pass walks each list from the
  * front and stops at the first flow that cannot be due yet, so it costs O(due flows).
  *
  * Packets may arrive late (time below the watermark). A flow's last packet time is at least the
- * watermark when it was touched less the largest lateness seen (`maxLagUs`), so the walks stop
- * only where even that lower bound is not due: exact for any order, O(due) for ordered input.
+ * watermark when it was last moved (`touchedUs`) less the largest lateness seen (`maxLagUs`), so
+ * the walks stop only where even that lower bound is not due: exact for any order, O(due) for
+ * ordered input (plus flows checked up to a slack early).
  */
 export class FlowExpiryQueue {
   private readonly quiet: QuietList[] = [];
@@ -76,13 +82,18 @@ export class FlowExpiryQueue {
     this.openTail = f;
   }
 
-  /** Moves the flow to the back of its quiet list (which may change with its state). */
+  /**
+   * A packet of the flow at `watermarkUs`: moves it to the back of its quiet list (which may
+   * change with its state), unless it is on that list already and was moved there less than the
+   * list's slack ago. Its place then says a little less than when it was last active (by the
+   * slack at most), which the walks allow for (they check it a few passes early), and most packets
+   * move nothing: unlinking a flow writes into two other flows, likely out of cache.
+   */
   touch(f: FlowEntry, watermarkUs: number): void {
     const list = this.listOf(quietTimeoutUs(f, this.options));
-    f.touchedUs = watermarkUs;
-    // Already the last of its list (its previous packet was the table's last): nothing to move.
-    if (f.quietList === list && list.tail === f) return;
+    if (f.quietList === list && watermarkUs - f.touchedUs <= list.slackUs) return;
     f.quietList?.remove(f);
+    f.touchedUs = watermarkUs;
     list.append(f);
     f.quietList = list;
   }

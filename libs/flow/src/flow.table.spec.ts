@@ -75,6 +75,18 @@ describe('FlowTable', () => {
     expect(table.flush()).toEqual([expect.objectContaining({ proto: 'tcp', conn_state: 'S0', close_reason: 'END' })]);
   });
 
+  it('expires a quiet flow on time behind one that had a packet since (its place in the list lags by up to 1 s)', () => {
+    const table = new FlowTable({ udpIdleTimeoutUs: 16 * s });
+    const a = (at: number) => packet({ from: 'c', proto: 17, serverPort: 53, at });
+    const b = (at: number) => packet({ from: 'c', proto: 17, serverPort: 123, at });
+    table.add(a(0));
+    table.add(b(0.1 * s));
+    table.add(a(0.5 * s)); // within the slack: A keeps its place before B
+    expect(table.advanceTo(T0 + 16.1 * s - 1)).toEqual([]);
+    expect(table.advanceTo(T0 + 16.1 * s).map((r) => [r.resp_p, r.close_reason])).toEqual([[123, 'IDLE']]);
+    expect(table.advanceTo(T0 + 16.5 * s).map((r) => [r.resp_p, r.close_reason, r.orig_pkts])).toEqual([[53, 'IDLE', 2]]);
+  });
+
   it('keeps VLANs apart', () => {
     const table = new FlowTable();
     table.add(packet({ from: 'c', proto: 17, vlan: 10 }));
