@@ -120,10 +120,13 @@ describe('FlowTable on IPv6', () => {
     ...new TcpScript({ clientPort: 40002, at: 300 }).handshake().send('c', F.PSH | F.ACK, 7).packets,
     packet({ from: 'c', proto: 17, serverPort: 53, len: 30, at: 2500 }),
     packet({ from: 's', proto: 17, serverPort: 53, len: 90, at: 2600 }),
+    // The UDP flow again after its idle timeout: the first is emitted, a new one opens on its tuple.
+    packet({ from: 'c', proto: 17, serverPort: 53, len: 31, at: 100 * s }),
   ].sort((a, b) => a.tsUs - b.tsUs);
 
   function run(frameEvery: number): FlowRecord[] {
-    const table = new FlowTable();
+    // No expiry pass before the UDP flow's next packet: that packet finds it (by its tuple) timed out.
+    const table = new FlowTable({ expiryCheckIntervalUs: 1000 * s });
     const out = packets.flatMap((p, i) => [...table.add(asV6(p, frameEvery > 0 && i % frameEvery === 0))]);
     return [...out, ...table.flush()];
   }
@@ -132,10 +135,12 @@ describe('FlowTable on IPv6', () => {
     const byKey = run(0);
     expect(byKey.map((r) => [r.orig_h, r.orig_p, r.resp_h, r.conn_state, r.close_reason, r.orig_pkts, r.resp_pkts])).toEqual([
       ['2001:db8::5', 40001, '2001:db8::50', 'SF', 'FIN', 4, 3],
+      ['2001:db8::5', 49200, '2001:db8::50', 'SF', 'IDLE', 1, 1],
       ['2001:db8::5', 40002, '2001:db8::50', 'S1', 'END', 3, 1],
-      ['2001:db8::5', 49200, '2001:db8::50', 'SF', 'END', 1, 1],
       ['2001:db8::5', 40001, '2001:db8::50', 'S1', 'END', 2, 2],
+      ['2001:db8::5', 49200, '2001:db8::50', 'S0', 'END', 1, 0],
     ]);
+    expect(byKey.map((r) => r.flow_key)).toContain('17/0/2001:db8::5/49200/2001:db8::50/53');
     expect(run(1)).toEqual(byKey);
     expect(run(3)).toEqual(byKey);
   });

@@ -132,6 +132,8 @@ export class FlowTable {
     let opened = false;
     if (flow === null) {
       flow = this.spare.pop() ?? this.newEntry();
+      // Only an IPv4 flow makes its key from its tuple (an IPv6 flow found by its tuple and replaced here has no key yet).
+      if (!ipv4) key ??= flowKey(pkt);
       const flipped = openEntry(flow, pkt, key);
       // An IPv4 flow's key and addresses are made from its tuple when read: set it even if the flow is never indexed.
       if (ipv4) this.byTuple.assign(flow);
