@@ -28,6 +28,9 @@ export interface ThroughputSample {
 export interface MemorySample {
   flows: number;
   heapBytes: number;
+  /** Array buffer memory outside the heap (FlowTable keeps each flow's numbers in a Float64Array). */
+  arrayBufferBytes: number;
+  /** (heap + array buffers) / flows. */
   bytesPerFlow: number;
   maxRssBytes: number;
 }
@@ -142,8 +145,9 @@ export const THROUGHPUT: Record<ThroughputMeasurement, (path: string) => Promise
 /**
  * Heap per open flow: `flows` TCP connections, each through its handshake (SYN, SYN-ACK, ACK:
  * established, history "ShA"), decoded from real frames into a PacketView (as `flow` measures) and
- * kept open in a FlowTable. The heap after a full GC, less the heap before, over the flow count:
- * the state object, its key and address strings, the table's index entry. Needs node --expose-gc.
+ * kept open in a FlowTable. The heap and array buffers after a full GC, less before, over the
+ * flow count: the flow's entry and the buffer of its numbers, its strings, the table's index.
+ * Needs node --expose-gc.
  */
 export function measureMemoryPerFlow(flows: number): MemorySample {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -165,7 +169,7 @@ export function measureMemoryPerFlow(flows: number): MemorySample {
   const startUs = 1_709_294_400_000_000;
   gc();
   gc();
-  const before = process.memoryUsage().heapUsed;
+  const before = process.memoryUsage();
   const table = new FlowTable();
   const view = new PacketView();
   for (let i = 0; i < flows; i++) {
@@ -177,7 +181,9 @@ export function measureMemoryPerFlow(flows: number): MemorySample {
   }
   gc();
   gc();
-  const heapBytes = process.memoryUsage().heapUsed - before;
+  const after = process.memoryUsage();
+  const heapBytes = after.heapUsed - before.heapUsed;
+  const arrayBufferBytes = after.arrayBuffers - before.arrayBuffers;
   if (table.size !== flows) throw new Error(`expected ${flows} open flows, the table has ${table.size}`);
-  return { flows, heapBytes, bytesPerFlow: heapBytes / flows, maxRssBytes: maxRss() };
+  return { flows, heapBytes, arrayBufferBytes, bytesPerFlow: (heapBytes + arrayBufferBytes) / flows, maxRssBytes: maxRss() };
 }

@@ -12,7 +12,9 @@
  * 10th, 100th... occurrence. Zeek's C (bad checksum) and G (content gap) are not recorded.
  */
 
-/** Per-direction bookkeeping for the repeat rules. Plain JSON. */
+import * as L from './flow-entry.layout';
+
+/** Per-direction bookkeeping for the repeat rules. Plain JSON (an open flow keeps it as numbers: flow-entry.layout.ts). */
 export interface EndpointHistory {
   /** Sequence number of the last SYN / FIN (its end: seq + payload) / RST sent, or null. */
   lastSyn: number | null;
@@ -87,11 +89,12 @@ function seqDelta(a: number, b: number): number {
 
 /**
  * The history letters of one TCP segment (Zeek's update_history, then its retransmission and
- * zero-window checks). `peerClosed` / `selfReset`: the states before this packet, which make a
- * zero window uninteresting.
+ * zero-window checks). The sender's EndpointHistory is the numbers at `d[ep]`
+ * (flow-entry.layout.ts; null is NaN). `peerClosed` / `selfReset`: the states before this
+ * packet, which make a zero window uninteresting.
  */
 export function recordTcpHistory(
-  flow: HistoryTarget, ep: EndpointHistory, fromOrig: boolean,
+  flow: HistoryTarget, d: Float64Array, ep: number, fromOrig: boolean,
   flags: number, seq: number, payloadLength: number, window: number, peerClosed: boolean, selfReset: boolean,
 ): void {
   const syn = (flags & SYN) !== 0;
@@ -103,16 +106,16 @@ export function recordTcpHistory(
     else recordOnce(flow, fromOrig, HistoryBit.MULTI_FLAG, 'Q');
   } else if (syn) {
     const letter = (flags & ACK) !== 0 ? 'H' : 'S';
-    if (recordOnce(flow, fromOrig, HistoryBit.SYN, letter) && seq !== ep.lastSyn) addLetter(flow, fromOrig, letter);
-    ep.lastSyn = seq;
+    if (recordOnce(flow, fromOrig, HistoryBit.SYN, letter) && seq !== d[ep + L.H_LAST_SYN]) addLetter(flow, fromOrig, letter);
+    d[ep + L.H_LAST_SYN] = seq;
   } else if (fin) {
     // A FIN's sequence number is at the end of the packet's payload.
     const end = (seq + payloadLength) >>> 0;
-    if (recordOnce(flow, fromOrig, HistoryBit.FIN, 'F') && end !== ep.lastFin) addLetter(flow, fromOrig, 'F');
-    ep.lastFin = end;
+    if (recordOnce(flow, fromOrig, HistoryBit.FIN, 'F') && end !== d[ep + L.H_LAST_FIN]) addLetter(flow, fromOrig, 'F');
+    d[ep + L.H_LAST_FIN] = end;
   } else if (rst) {
-    if (recordOnce(flow, fromOrig, HistoryBit.RST, 'R') && seq !== ep.lastRst) addLetter(flow, fromOrig, 'R');
-    ep.lastRst = seq;
+    if (recordOnce(flow, fromOrig, HistoryBit.RST, 'R') && seq !== d[ep + L.H_LAST_RST]) addLetter(flow, fromOrig, 'R');
+    d[ep + L.H_LAST_RST] = seq;
   } else if (payloadLength > 0) {
     recordOnce(flow, fromOrig, HistoryBit.DATA, 'D');
   } else if ((flags & ACK) !== 0) {
@@ -121,28 +124,65 @@ export function recordTcpHistory(
 
   // Retransmission (Zeek's update_last_seq): payload that ends at or before what was already sent.
   const end = (seq + payloadLength + (syn ? 1 : 0) + (fin ? 1 : 0)) >>> 0;
-  if (ep.lastSeq === null) {
-    ep.lastSeq = end;
+  const lastSeq = d[ep + L.H_LAST_SEQ];
+  if (Number.isNaN(lastSeq)) {
+    d[ep + L.H_LAST_SEQ] = end;
   } else {
-    const delta = seqDelta(end, ep.lastSeq);
+    const delta = seqDelta(end, lastSeq);
     if ((syn || rst) && (delta > 16384 || delta < -16384)) {
-      ep.lastSeq = end; // a new SYN or a RST far away resets the notion of the last sequence number
+      d[ep + L.H_LAST_SEQ] = end; // a new SYN or a RST far away resets the notion of the last sequence number
     } else if (delta <= 0 && payloadLength > 0) {
-      if (++ep.retransmits === ep.retransmitsNextMark) {
+      if (++d[ep + L.H_RETRANSMITS] === d[ep + L.H_RETRANSMITS_NEXT_MARK]) {
         addLetter(flow, fromOrig, 'T');
-        ep.retransmitsNextMark *= 10;
+        d[ep + L.H_RETRANSMITS_NEXT_MARK] *= 10;
       }
     } else if (delta > 0) {
-      ep.lastSeq = end;
+      d[ep + L.H_LAST_SEQ] = end;
     }
   }
 
   // Zero window: not on a SYN (its window is unscaled and often rescinded), nor with or after a
   // RST, nor after the peer's FIN (there is no relevant window then).
   if (window === 0 && !syn && !rst && !peerClosed && !selfReset) {
-    if (++ep.zeroWindows === ep.zeroWindowsNextMark) {
+    if (++d[ep + L.H_ZERO_WINDOWS] === d[ep + L.H_ZERO_WINDOWS_NEXT_MARK]) {
       addLetter(flow, fromOrig, 'W');
-      ep.zeroWindowsNextMark *= 10;
+      d[ep + L.H_ZERO_WINDOWS_NEXT_MARK] *= 10;
     }
   }
 }
+
+const nullable = (x: number): number | null => (Number.isNaN(x) ? null : x);
+const orNaN = (x: number | null): number => (x === null ? NaN : x);
+
+/** The EndpointHistory at `d[ep]` in its JSON form. */
+export function endpointHistoryAt(d: Float64Array, ep: number): EndpointHistory {
+  return {
+    lastSyn: nullable(d[ep + L.H_LAST_SYN]),
+    lastFin: nullable(d[ep + L.H_LAST_FIN]),
+    lastRst: nullable(d[ep + L.H_LAST_RST]),
+    lastSeq: nullable(d[ep + L.H_LAST_SEQ]),
+    retransmits: d[ep + L.H_RETRANSMITS],
+    retransmitsNextMark: d[ep + L.H_RETRANSMITS_NEXT_MARK],
+    zeroWindows: d[ep + L.H_ZERO_WINDOWS],
+    zeroWindowsNextMark: d[ep + L.H_ZERO_WINDOWS_NEXT_MARK],
+  };
+}
+
+/** Writes an EndpointHistory in its JSON form to `d[ep]`. */
+export function putEndpointHistoryAt(d: Float64Array, ep: number, h: EndpointHistory): void {
+  d[ep + L.H_LAST_SYN] = orNaN(h.lastSyn);
+  d[ep + L.H_LAST_FIN] = orNaN(h.lastFin);
+  d[ep + L.H_LAST_RST] = orNaN(h.lastRst);
+  d[ep + L.H_LAST_SEQ] = orNaN(h.lastSeq);
+  d[ep + L.H_RETRANSMITS] = h.retransmits;
+  d[ep + L.H_RETRANSMITS_NEXT_MARK] = h.retransmitsNextMark;
+  d[ep + L.H_ZERO_WINDOWS] = h.zeroWindows;
+  d[ep + L.H_ZERO_WINDOWS_NEXT_MARK] = h.zeroWindowsNextMark;
+}
+
+/** An empty EndpointHistory at `d[ep]`. */
+export function openEndpointHistoryAt(d: Float64Array, ep: number): void {
+  putEndpointHistoryAt(d, ep, EMPTY_HISTORY);
+}
+
+const EMPTY_HISTORY: Readonly<EndpointHistory> = Object.freeze(emptyEndpointHistory());

@@ -124,6 +124,27 @@ function withFrames(steps: Step[], every: number): Step[] {
   });
 }
 
+/**
+ * The packets over IPv6 (the client's address the lower, as for IPv4), with the frame bytes of a
+ * PacketView on every n-th (`every` 0: none), so the table finds IPv6 flows by their tuple too.
+ */
+function overIpv6(steps: Step[], every: number): Step[] {
+  const v6: Record<string, [string, number]> = { '10.0.0.5': ['2001:db8::5', 0x05], '10.0.0.80': ['2001:db8::50', 0x50] };
+  return steps.map((step, i) => {
+    if (step.kind !== 'packet') return step;
+    const [src, srcLast] = v6[step.pkt.src];
+    const [dst, dstLast] = v6[step.pkt.dst];
+    const pkt: FlowPacket = { ...step.pkt, src, dst, ipVersion: 6 };
+    if (every === 0 || i % every !== 0) return { kind: 'packet', pkt };
+    const frame = Buffer.alloc(4 + 40);
+    for (const [at, last] of [[4 + 8, srcLast], [4 + 24, dstLast]]) {
+      frame.writeUInt32BE(0x20010db8, at);
+      frame[at + 15] = last;
+    }
+    return { kind: 'packet', pkt: { ...pkt, frame, ipOffset: 4 } };
+  });
+}
+
 function runBoth(steps: Step[], options: FlowTableOptions, store?: FlowStateStore) {
   const table = new FlowTable(options, store);
   const reference = new ScanningFlowTable(options);
@@ -167,6 +188,19 @@ describe('FlowTable expiry lists against a whole-table scan', () => {
     const options: FlowTableOptions = { tcpIdleTimeoutUs: 20 * s, udpIdleTimeoutUs: 5 * s, activeTimeoutUs: 40 * s, tcpClosingTimeoutUs: 2 * s };
     const { got, want, table } = runBoth(withFrames(workload(7, 4000, 13, 3 * s), every), options);
     expect(want.reduce((n, r) => n + r.length, 0)).toBeGreaterThan(100);
+    expect(got).toEqual(want);
+    expect(table.size).toBe(0);
+  });
+
+  it.each([
+    ['IPv6 without frame bytes (by key)', 0],
+    ['IPv6 with frame bytes on every packet', 1],
+    ['IPv6 with frame bytes on every third packet (both lookups on the same flows)', 3],
+  ])('%s: the same records', (_name, every) => {
+    const options: FlowTableOptions = { tcpIdleTimeoutUs: 20 * s, udpIdleTimeoutUs: 5 * s, activeTimeoutUs: 40 * s, tcpClosingTimeoutUs: 2 * s, expiryCheckIntervalUs: 30 * s };
+    const { got, want, table } = runBoth(overIpv6(workload(8, 4000, 17, 3 * s), every), options);
+    expect(want.reduce((n, r) => n + r.length, 0)).toBeGreaterThan(100);
+    expect(want.flat().every((r) => r.orig_h.startsWith('2001:db8::'))).toBe(true);
     expect(got).toEqual(want);
     expect(table.size).toBe(0);
   });

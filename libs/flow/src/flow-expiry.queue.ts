@@ -1,49 +1,18 @@
 import type { FlowOptions } from './flow-options';
+import type { FlowEntry } from './flow-entry';
 import { expiry, finishedReason, type FlowState } from './flow-state';
 
-/**
- * One open flow as the FlowTable indexes it: the state, and its places in the expiry lists.
- * Lives beside the state (FlowState stays plain JSON for the changelog).
- */
-export class QueuedFlow {
-  /** Order of opening: the table order records come out in. */
-  readonly seq: number;
-  /** Event time (the table's watermark) when the flow was last touched / opened; -Infinity when unknown (restored). */
-  touchedUs = -Infinity;
-  openedUs = -Infinity;
-  /** The list of its quiet timeout (see `quietTimeoutUs`) it is on, if any. */
-  quietList: QuietList | null = null;
-  quietPrev: QueuedFlow | null = null;
-  quietNext: QueuedFlow | null = null;
-  openPrev: QueuedFlow | null = null;
-  openNext: QueuedFlow | null = null;
-  /** Marked while an expiry pass collects it (a flow can be due on two lists). */
-  due = false;
-  // The canonical IPv4 5-tuple + VLAN, when the flow is in the table's numeric index (FlowTable).
-  /** Its hash in the numeric index, or -1 when not there. */
-  tupleHash = -1;
-  tupleNext: QueuedFlow | null = null;
-  addrA = 0;
-  addrB = 0;
-  portA = 0;
-  portB = 0;
-  proto = 0;
-  vlanId = 0;
-  /** The initiator is endpoint A (the lower one) of the tuple. */
-  origIsA = false;
-
-  constructor(seq: number, readonly key: string, public state: FlowState) {
-    this.seq = seq;
-  }
-}
-
 /** A doubly-linked list of flows by last activity, all with the same quiet timeout. */
-class QuietList {
-  head: QueuedFlow | null = null;
-  tail: QueuedFlow | null = null;
-  constructor(readonly timeoutUs: number) {}
+export class QuietList {
+  head: FlowEntry | null = null;
+  tail: FlowEntry | null = null;
+  /** How stale a flow's place may get before a packet moves it (FlowExpiryQueue.touch): 1 s, less for short timeouts. */
+  readonly slackUs: number;
+  constructor(readonly timeoutUs: number) {
+    this.slackUs = Math.min(1_000_000, Math.floor(timeoutUs / 16));
+  }
 
-  append(f: QueuedFlow): void {
+  append(f: FlowEntry): void {
     f.quietPrev = this.tail;
     f.quietNext = null;
     if (this.tail === null) this.head = f;
@@ -51,7 +20,7 @@ class QuietList {
     this.tail = f;
   }
 
-  remove(f: QueuedFlow): void {
+  remove(f: FlowEntry): void {
     if (f.quietPrev === null) this.head = f.quietNext;
     else f.quietPrev.quietNext = f.quietNext;
     if (f.quietNext === null) this.tail = f.quietPrev;
@@ -83,25 +52,28 @@ export function quietTimeoutUs(state: FlowState, options: FlowOptions): number {
 
 /**
  * Finds timed-out flows without scanning the table: every flow is on one list per quiet timeout,
- * in order of last activity (moved to the back on each packet, as NFStream's LRU), and on one
- * list in order of opening (for the active timeout). An expiry pass walks each list from the
+ * in order of last activity (moved to the back by its packets, as NFStream's LRU, at most once
+ * per the list's slack), and on one
+ * list in order of opening (for the active timeout), linked through fields of its FlowEntry (no
+ * node object per flow). An expiry pass walks each list from the
  * front and stops at the first flow that cannot be due yet, so it costs O(due flows).
  *
  * Packets may arrive late (time below the watermark). A flow's last packet time is at least the
- * watermark when it was touched less the largest lateness seen (`maxLagUs`), so the walks stop
- * only where even that lower bound is not due: exact for any order, O(due) for ordered input.
+ * watermark when it was last moved (`touchedUs`) less the largest lateness seen (`maxLagUs`), so
+ * the walks stop only where even that lower bound is not due: exact for any order, O(due) for
+ * ordered input (plus flows checked up to a slack early).
  */
 export class FlowExpiryQueue {
   private readonly quiet: QuietList[] = [];
-  private openHead: QueuedFlow | null = null;
-  private openTail: QueuedFlow | null = null;
+  private openHead: FlowEntry | null = null;
+  private openTail: FlowEntry | null = null;
   /** Largest `watermark - packet time` seen so far. */
   maxLagUs = 0;
 
   constructor(private readonly options: FlowOptions) {}
 
   /** Adds a new flow at the back of the opening order; `touch` it next. */
-  open(f: QueuedFlow, watermarkUs: number): void {
+  open(f: FlowEntry, watermarkUs: number): void {
     f.openedUs = watermarkUs;
     f.openPrev = this.openTail;
     f.openNext = null;
@@ -110,16 +82,23 @@ export class FlowExpiryQueue {
     this.openTail = f;
   }
 
-  /** Moves the flow to the back of its quiet list (which may change with its state). */
-  touch(f: QueuedFlow, watermarkUs: number): void {
+  /**
+   * A packet of the flow at `watermarkUs`: moves it to the back of its quiet list (which may
+   * change with its state), unless it is on that list already and was moved there less than the
+   * list's slack ago. Its place then says a little less than when it was last active (by the
+   * slack at most), which the walks allow for (they check it a few passes early), and most packets
+   * move nothing: unlinking a flow writes into two other flows, likely out of cache.
+   */
+  touch(f: FlowEntry, watermarkUs: number): void {
+    const list = this.listOf(quietTimeoutUs(f, this.options));
+    if (f.quietList === list && watermarkUs - f.touchedUs <= list.slackUs) return;
     f.quietList?.remove(f);
     f.touchedUs = watermarkUs;
-    const list = this.listOf(quietTimeoutUs(f.state, this.options));
     list.append(f);
     f.quietList = list;
   }
 
-  remove(f: QueuedFlow): void {
+  remove(f: FlowEntry): void {
     f.quietList?.remove(f);
     f.quietList = null;
     if (f.openPrev === null) this.openHead = f.openNext;
@@ -131,7 +110,7 @@ export class FlowExpiryQueue {
   }
 
   /** Every flow in order of opening. */
-  *inOpeningOrder(): IterableIterator<QueuedFlow> {
+  *inOpeningOrder(): IterableIterator<FlowEntry> {
     for (let f = this.openHead; f !== null; ) {
       const next = f.openNext;
       yield f;
@@ -146,8 +125,8 @@ export class FlowExpiryQueue {
   }
 
   /** The flows that have timed out at `nowUs`, in order of opening (not removed). */
-  due(nowUs: number): QueuedFlow[] {
-    const out: QueuedFlow[] = [];
+  due(nowUs: number): FlowEntry[] {
+    const out: FlowEntry[] = [];
     const lag = this.maxLagUs;
     for (const list of this.quiet) {
       for (let f = list.head; f !== null && f.touchedUs - lag + list.timeoutUs <= nowUs; f = f.quietNext) this.check(f, nowUs, out);
@@ -159,8 +138,8 @@ export class FlowExpiryQueue {
     return out;
   }
 
-  private check(f: QueuedFlow, nowUs: number, out: QueuedFlow[]): void {
-    if (!f.due && expiry(f.state, nowUs, this.options) !== null) {
+  private check(f: FlowEntry, nowUs: number, out: FlowEntry[]): void {
+    if (!f.due && expiry(f, nowUs, this.options) !== null) {
       f.due = true;
       out.push(f);
     }

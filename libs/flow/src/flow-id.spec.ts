@@ -25,4 +25,10 @@ describe('flow ids', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(flowUid(key, 1)).toMatch(/^C[0-9A-Za-z]{17}$/);
   });
+  it('flowIds (one pass for both) gives what flowUid and flowNumericId give, key by key', () => {
+    const keys = [key, '17/0/2001:db8::5/53/2001:db8::50/49200', '1/4094/0.0.0.0/8/255.255.255.255/0', ''];
+    for (const k of keys) {
+      for (const ts of [0, 1, 99_999_999, 100_000_000, 1_705_312_800_000_007, 2 ** 53 - 1, -5, 1.5]) expect(flowIds(k, ts)).toEqual({ uid: flowUid(k, ts), flowId: flowNumericId(k, ts) });
+    }
+  });
 });

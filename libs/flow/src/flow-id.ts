@@ -10,11 +10,7 @@ function hash53(text: string, seed: number): number {
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  return finish53(h1, h2);
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -22,17 +18,32 @@ const BASE62_CODES = Array.from(BASE62, (c) => c.charCodeAt(0));
 /** Character codes of a uid under construction: one string made at the end, not one per digit. */
 const uidCodes: number[] = new Array<number>(18).fill(67); // 'C'
 
-/** 'C', then `a` in 9 and `b` in 8 base62 digits, most significant first. */
+/** 'C', then `a` in 9 and `b` in 8 base62 digits, most significant first (`a`, `b`: integers below 2^53). */
 function uidText(a: number, b: number): string {
-  for (let i = 9; i >= 1; i--) {
-    uidCodes[i] = BASE62_CODES[a % 62];
-    a = Math.floor(a / 62);
-  }
-  for (let i = 17; i >= 10; i--) {
-    uidCodes[i] = BASE62_CODES[b % 62];
-    b = Math.floor(b / 62);
-  }
+  putBase62(a, 9);
+  putBase62(b, 17);
   return String.fromCharCode.apply(null, uidCodes);
+}
+
+const LIMB = 2 ** 24;
+
+/**
+ * The base62 digits of `n` (an integer below 2^53) into uidCodes, last digit at `last`, as many
+ * as fit down to the previous field. In two 24-bit-or-so limbs, so every step is an int32
+ * division (a double `%` is a call to fmod, most of the time of a flow's ids); the digits are
+ * those of `n % 62`, `Math.floor(n / 62)` on the double, which is exact below 2^53.
+ */
+function putBase62(n: number, last: number): void {
+  let hi = Math.floor(n / LIMB);
+  let lo = n - hi * LIMB;
+  for (let i = last; i > last - (last === 9 ? 9 : 8); i--) {
+    const qh = (hi / 62) | 0;
+    const cur = (hi - qh * 62) * LIMB + lo;
+    const ql = (cur / 62) | 0;
+    uidCodes[i] = BASE62_CODES[cur - ql * 62];
+    hi = qh;
+    lo = ql;
+  }
 }
 
 /** Zeek-style uid: 'C' and 17 base62 characters (about 101 bits) from the key and first timestamp. */
@@ -46,8 +57,129 @@ export function flowNumericId(key: string, firstTsUs: number): number {
   return hash53(`${key}@${firstTsUs}`, 0) || 1;
 }
 
-/** `flowUid` and `flowNumericId` together, over one text (a flow opening needs both). */
+/** `flowUid` and `flowNumericId` together (a flow opening needs both): one pass over the text for the three hashes. */
 export function flowIds(key: string, firstTsUs: number): { uid: string; flowId: number } {
-  const text = `${key}@${firstTsUs}`;
-  return { uid: uidText(hash53(text, 1), hash53(text, 2)), flowId: hash53(text, 0) || 1 };
+  const text = scratch;
+  text.clear();
+  text.string(key);
+  text.idsOf(firstTsUs);
+  return { uid: text.uid(), flowId: text.flowId };
+}
+
+/**
+ * The text the ids hash, `key@firstTsUs`, built as character codes: a flow keyed by numbers
+ * writes its key here (`decimal`, `ipv4`) and gets the key string (`text`) and both ids from the
+ * codes, without a string to join, flatten and read back. Reused: `clear` starts the next one.
+ */
+export class FlowIdText {
+  private codes = new Uint16Array(256);
+  /** Reused argument lists for `text`, by length. */
+  private readonly args: number[][] = [];
+  length = 0;
+  /** After `idsOf`: hash53 of the text with seeds 0, 1 and 2. */
+  private h0 = 0;
+  private h1 = 0;
+  private h2 = 0;
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  char(code: number): void {
+    if (this.length === this.codes.length) this.grow();
+    this.codes[this.length++] = code;
+  }
+
+  string(text: string): void {
+    for (let i = 0; i < text.length; i++) this.char(text.charCodeAt(i));
+  }
+
+  /** A non-negative integer below 2^31, as String() writes it. */
+  decimal(n: number): void {
+    let div = 1;
+    while (div <= n / 10) div *= 10;
+    for (; div >= 1; div = (div / 10) | 0) this.char(48 + (((n / div) | 0) % 10));
+  }
+
+  /** The dotted quad of a 32-bit address. */
+  ipv4(address: number): void {
+    this.decimal(address >>> 24);
+    this.char(46);
+    this.decimal((address >>> 16) & 255);
+    this.char(46);
+    this.decimal((address >>> 8) & 255);
+    this.char(46);
+    this.decimal(address & 255);
+  }
+
+  /** `x` as String() writes it; a safe non-negative integer (a time in µs) without a double-to-text conversion. */
+  number(x: number): void {
+    if (!Number.isSafeInteger(x) || x < 0) return this.string(String(x));
+    const lo = x % 100_000_000;
+    const hi = (x - lo) / 100_000_000;
+    if (hi === 0) return this.decimal(lo);
+    this.decimal(hi);
+    for (let div = 10_000_000; div >= 1; div = (div / 10) | 0) this.char(48 + (((lo / div) | 0) % 10));
+  }
+
+  /** The codes from `start` to `end` as a string. */
+  text(start: number, end: number): string {
+    // fromCharCode.apply is fast on a plain array of small integers, not on a typed array.
+    const n = end - start;
+    const args = (this.args[n] ??= Array.from({ length: n }, () => 0));
+    for (let i = 0; i < n; i++) args[i] = this.codes[start + i];
+    return String.fromCharCode.apply(null, args);
+  }
+
+  /** Appends '@' and the first packet time, and hashes the whole text (a key written before). */
+  idsOf(firstTsUs: number): void {
+    this.char(64);
+    this.number(firstTsUs);
+    let a1 = 0xdeadbeef;
+    let a2 = 0x41c6ce57;
+    let b1 = 0xdeadbeef ^ 1;
+    let b2 = 0x41c6ce57 ^ 1;
+    let c1 = 0xdeadbeef ^ 2;
+    let c2 = 0x41c6ce57 ^ 2;
+    const codes = this.codes;
+    for (let i = 0; i < this.length; i++) {
+      const ch = codes[i];
+      a1 = Math.imul(a1 ^ ch, 2654435761);
+      a2 = Math.imul(a2 ^ ch, 1597334677);
+      b1 = Math.imul(b1 ^ ch, 2654435761);
+      b2 = Math.imul(b2 ^ ch, 1597334677);
+      c1 = Math.imul(c1 ^ ch, 2654435761);
+      c2 = Math.imul(c2 ^ ch, 1597334677);
+    }
+    this.h0 = finish53(a1, a2);
+    this.h1 = finish53(b1, b2);
+    this.h2 = finish53(c1, c2);
+  }
+
+  /** After `idsOf`: `flowUid` of the text. */
+  uid(): string {
+    return uidText(this.h1, this.h2);
+  }
+
+  /** After `idsOf`: `flowNumericId` of the text. */
+  get flowId(): number {
+    return this.h0 || 1;
+  }
+
+  private grow(): void {
+    const codes = new Uint16Array(this.codes.length * 2);
+    codes.set(this.codes);
+    this.codes = codes;
+  }
+}
+
+const scratch = new FlowIdText();
+
+/** cyrb53's final mix of its two lanes. */
+function finish53(h1: number, h2: number): number {
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }

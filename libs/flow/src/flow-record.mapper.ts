@@ -1,6 +1,9 @@
-import type { FlowCloseReason, FlowRecord } from '@ids/contracts';
+import type { FlowCloseReason, FlowRecord, FlowStats } from '@ids/contracts';
 import { connState } from './conn-state';
+import { FlowEntry } from './flow-entry';
+import { FLOW_ENTRY_NUMBERS } from './flow-entry.layout';
 import type { FlowState } from './flow-state';
+import { putFlowStatsState } from './flow-stats.accumulator';
 import { toFlowStats } from './flow-stats.mapper';
 import { guessService } from './service-port.table';
 
@@ -11,7 +14,10 @@ export function protoName(ipProto: number): string {
   return PROTO_NAMES[ipProto] ?? 'ip';
 }
 
-/** The record emitted for a flow that ended for `reason`. */
+/** The numbers of a plain FlowState's statistics, to map them. */
+const scratch = new Float64Array(FLOW_ENTRY_NUMBERS);
+
+/** The record emitted for a flow that ended for `reason` (a FlowEntry, or a FlowState of any version). */
 export function toFlowRecord(state: FlowState, reason: FlowCloseReason): FlowRecord {
   return {
     uid: state.uid,
@@ -39,7 +45,14 @@ export function toFlowRecord(state: FlowState, reason: FlowCloseReason): FlowRec
     conn_state: connState(state),
     history: state.history,
     close_reason: reason,
-    // A v1 state that was never upgraded has no `stats` at all: null too.
-    stats: state.stats ? toFlowStats(state.stats) : null,
+    stats: statsOf(state),
   };
+}
+
+function statsOf(state: FlowState): FlowStats | null {
+  if (state instanceof FlowEntry) return state.measured ? toFlowStats(state.d, state.o) : null;
+  // A v1 state that was never upgraded has no `stats` at all: null too.
+  if (!state.stats) return null;
+  putFlowStatsState(scratch, 0, state.stats);
+  return toFlowStats(scratch, 0);
 }

@@ -1,18 +1,21 @@
 import type { FlowCloseReason } from '@ids/contracts';
-import { emptyEndpointHistory, recordOnce, recordTcpHistory, seenBitsOf, HistoryBit, type EndpointHistory } from './conn-history.recorder';
+import { emptyEndpointHistory, openEndpointHistoryAt, recordOnce, recordTcpHistory, seenBitsOf, HistoryBit, type EndpointHistory } from './conn-history.recorder';
 import type { EndpointState } from './conn-state';
-import { flowIds } from './flow-id';
+import { FlowEntry } from './flow-entry';
+import * as L from './flow-entry.layout';
 import type { FlowKeyInput } from './flow-key';
 import type { FlowOptions } from './flow-options';
+import { FLOW_STATE_VERSION } from './flow-state.version';
 import { addToFlowStats, openFlowStats, type FlowStatsState } from './flow-stats.accumulator';
 import { guessService } from './service-port.table';
 
-/** Current layout version of FlowState (see `upgradeFlowState` for older ones). */
-export const FLOW_STATE_VERSION = 2;
+export { FLOW_STATE_VERSION } from './flow-state.version';
 
 /**
  * Everything known about one open flow. Plain JSON (strings, numbers, booleans, null): it is kept
  * in a key-value store backed by a compacted changelog topic and must survive a round trip.
+ * FlowTable keeps its flows as FlowEntry (flow-entry.ts), which reads as a FlowState and writes
+ * this JSON; the functions here take either.
  */
 export interface FlowState {
   /** Layout version of this object, for state restored from an older changelog. */
@@ -108,46 +111,57 @@ export function isFlippedStart(pkt: FlowPacket): boolean {
   return false;
 }
 
+/** Scratch for the functions on plain FlowState objects: they load it, work on it, write back. */
+const scratch = new FlowEntry();
+
 /**
  * A new flow for the endpoints of `pkt`, whose sender becomes the initiator (unless the start
  * looks flipped, see `isFlippedStart`). No packet is counted yet: pass `pkt` to `updateFlow` next.
  */
 export function openFlow(pkt: FlowPacket, key: string): FlowState {
+  openEntry(scratch, pkt, key);
+  return scratch.toJSON();
+}
+
+/**
+ * `openFlow` into a FlowEntry (every field reset; its table links and tuple are the caller's).
+ * `key` null: an IPv4 flow whose tuple the caller sets on the entry (key and addresses are made
+ * from it when read); else the addresses are taken from `pkt`. Returns whether it is flipped.
+ */
+export function openEntry(e: FlowEntry, pkt: FlowPacket, key: string | null): boolean {
   const flipped = isFlippedStart(pkt);
-  const { uid, flowId } = flowIds(key, pkt.tsUs);
-  return {
-    v: FLOW_STATE_VERSION,
-    key,
-    uid,
-    flowId,
-    ipProto: pkt.ipProto,
-    vlan: pkt.vlan,
-    origH: flipped ? pkt.dst : pkt.src,
-    origP: flipped ? pkt.dstPort : pkt.srcPort,
-    respH: flipped ? pkt.src : pkt.dst,
-    respP: flipped ? pkt.srcPort : pkt.dstPort,
-    firstTsUs: pkt.tsUs,
-    lastTsUs: pkt.tsUs,
-    origPkts: 0,
-    respPkts: 0,
-    origBytes: 0,
-    respBytes: 0,
-    origIpBytes: 0,
-    respIpBytes: 0,
-    origWireBytes: 0,
-    respWireBytes: 0,
-    history: flipped ? '^' : '',
-    historySeen: 0,
-    origHistory: emptyEndpointHistory(),
-    respHistory: emptyEndpointHistory(),
-    origState: 'INACTIVE',
-    respState: 'INACTIVE',
-    origFinSeq: null,
-    respFinSeq: null,
-    origFinAcked: false,
-    respFinAcked: false,
-    stats: openFlowStats(pkt.tsUs),
-  };
+  const d = e.d;
+  const o = e.o;
+  e.keyText = key;
+  e.uidText = null;
+  d[o + L.FLOW_ID] = 0;
+  e.ipProto = pkt.ipProto;
+  e.vlan = pkt.vlan;
+  if (key === null) {
+    e.origText = null;
+    e.respText = null;
+  } else {
+    e.origText = flipped ? pkt.dst : pkt.src;
+    e.respText = flipped ? pkt.src : pkt.dst;
+  }
+  e.origP = flipped ? pkt.dstPort : pkt.srcPort;
+  e.respP = flipped ? pkt.srcPort : pkt.dstPort;
+  d[o + L.FIRST_TS] = pkt.tsUs;
+  d[o + L.LAST_TS] = pkt.tsUs;
+  for (let i = L.ORIG_PKTS; i <= L.RESP_WIRE_BYTES; i++) d[o + i] = 0;
+  e.history = flipped ? '^' : '';
+  e.historySeen = 0;
+  openEndpointHistoryAt(d, o + L.ORIG_HISTORY);
+  openEndpointHistoryAt(d, o + L.RESP_HISTORY);
+  e.origState = 'INACTIVE';
+  e.respState = 'INACTIVE';
+  d[o + L.ORIG_FIN_SEQ] = NaN;
+  d[o + L.RESP_FIN_SEQ] = NaN;
+  e.origFinAcked = false;
+  e.respFinAcked = false;
+  e.measured = true;
+  openFlowStats(d, o, pkt.tsUs);
+  return flipped;
 }
 
 /**
@@ -181,43 +195,58 @@ export function isFromInitiator(state: FlowState, pkt: FlowPacket): boolean {
  *
  * Otherwise null. A flow whose last ACK is never seen expires after `tcpClosingTimeoutUs`.
  * `fromOrig`: whether the initiator sent `pkt`, when the caller knows it without comparing strings.
+ * The work is `updateEntry`'s: a plain state is loaded into a FlowEntry and written back.
  */
 export function updateFlow(state: FlowState, pkt: FlowPacket, options: FlowOptions, fromOrig = isFromInitiator(state, pkt)): FlowCloseReason | null {
-  if (pkt.tsUs > state.lastTsUs) state.lastTsUs = pkt.tsUs;
-  if (fromOrig) {
-    state.origPkts++;
-    state.origBytes += pkt.payloadLength;
-    state.origIpBytes += pkt.ipBytes;
-    state.origWireBytes += pkt.wireLength;
-  } else {
-    state.respPkts++;
-    state.respBytes += pkt.payloadLength;
-    state.respIpBytes += pkt.ipBytes;
-    state.respWireBytes += pkt.wireLength;
-  }
-  if (state.stats !== null) addToFlowStats(state.stats, pkt, fromOrig, state.ipProto === TCP, options.activityTimeoutUs);
-  if (state.ipProto !== TCP) {
-    if (fromOrig) state.origState = 'ACTIVE';
-    else state.respState = 'ACTIVE';
-    if (state.ipProto === UDP && pkt.payloadLength > 0) recordOnce(state, fromOrig, HistoryBit.DATA, 'D');
-    return null;
-  }
-  return updateTcp(state, pkt, fromOrig, options);
+  if (state instanceof FlowEntry) return updateEntry(state, pkt, options, fromOrig);
+  const reason = updateEntry(scratch.load(state), pkt, options, fromOrig);
+  Object.assign(state, scratch.toJSON());
+  return reason;
 }
 
-const HANDSHAKING = new Set<EndpointState>(['SYN_SENT', 'SYN_ACK_SENT']);
+/** `updateFlow` on a FlowEntry: the per-packet work, nothing allocated (but history letters). */
+export function updateEntry(e: FlowEntry, pkt: FlowPacket, options: FlowOptions, fromOrig: boolean): FlowCloseReason | null {
+  const d = e.d;
+  const o = e.o;
+  if (pkt.tsUs > d[o + L.LAST_TS]) d[o + L.LAST_TS] = pkt.tsUs;
+  if (fromOrig) {
+    d[o + L.ORIG_PKTS]++;
+    d[o + L.ORIG_BYTES] += pkt.payloadLength;
+    d[o + L.ORIG_IP_BYTES] += pkt.ipBytes;
+    d[o + L.ORIG_WIRE_BYTES] += pkt.wireLength;
+  } else {
+    d[o + L.RESP_PKTS]++;
+    d[o + L.RESP_BYTES] += pkt.payloadLength;
+    d[o + L.RESP_IP_BYTES] += pkt.ipBytes;
+    d[o + L.RESP_WIRE_BYTES] += pkt.wireLength;
+  }
+  if (e.measured) addToFlowStats(d, o, pkt, fromOrig, e.ipProto === TCP, options.activityTimeoutUs);
+  if (e.ipProto !== TCP) {
+    if (fromOrig) e.origState = 'ACTIVE';
+    else e.respState = 'ACTIVE';
+    if (e.ipProto === UDP && pkt.payloadLength > 0) recordOnce(e, fromOrig, HistoryBit.DATA, 'D');
+    return null;
+  }
+  return updateTcp(e, pkt, fromOrig, options);
+}
 
-function updateTcp(state: FlowState, pkt: FlowPacket, fromOrig: boolean, options: FlowOptions): FlowCloseReason | null {
+function isHandshaking(s: EndpointState): boolean {
+  return s === 'SYN_SENT' || s === 'SYN_ACK_SENT';
+}
+
+function updateTcp(e: FlowEntry, pkt: FlowPacket, fromOrig: boolean, options: FlowOptions): FlowCloseReason | null {
+  const d = e.d;
+  const o = e.o;
   const flags = pkt.tcpFlags;
   const syn = (flags & SYN) !== 0;
   const fin = (flags & FIN) !== 0;
   const rst = (flags & RST) !== 0;
   const ack = (flags & ACK) !== 0;
 
-  let self = fromOrig ? state.origState : state.respState;
-  let peer = fromOrig ? state.respState : state.origState;
+  let self = fromOrig ? e.origState : e.respState;
+  let peer = fromOrig ? e.respState : e.origState;
 
-  recordTcpHistory(state, fromOrig ? state.origHistory : state.respHistory, fromOrig, flags, pkt.tcpSeq, pkt.payloadLength, pkt.tcpWindow, peer === 'CLOSED', self === 'RESET');
+  recordTcpHistory(e, d, o + (fromOrig ? L.ORIG_HISTORY : L.RESP_HISTORY), fromOrig, flags, pkt.tcpSeq, pkt.payloadLength, pkt.tcpWindow, peer === 'CLOSED', self === 'RESET');
 
   if (rst) {
     self = 'RESET';
@@ -225,7 +254,7 @@ function updateTcp(state: FlowState, pkt: FlowPacket, fromOrig: boolean, options
     if (syn) {
       if (!ack && self === 'INACTIVE') self = 'SYN_SENT';
       else if (ack && (self === 'INACTIVE' || self === 'SYN_SENT')) self = 'SYN_ACK_SENT';
-    } else if (ack && HANDSHAKING.has(self) && HANDSHAKING.has(peer) && self !== peer) {
+    } else if (ack && isHandshaking(self) && isHandshaking(peer) && self !== peer) {
       // The ACK that completes SYN / SYN-ACK establishes both sides.
       self = 'ESTABLISHED';
       peer = 'ESTABLISHED';
@@ -235,29 +264,27 @@ function updateTcp(state: FlowState, pkt: FlowPacket, fromOrig: boolean, options
     }
     if (fin && self !== 'RESET') {
       self = 'CLOSED';
-      const finSeq = (pkt.tcpSeq + pkt.payloadLength + (syn ? 1 : 0)) >>> 0;
-      if (fromOrig) state.origFinSeq = finSeq;
-      else state.respFinSeq = finSeq;
+      d[o + (fromOrig ? L.ORIG_FIN_SEQ : L.RESP_FIN_SEQ)] = (pkt.tcpSeq + pkt.payloadLength + (syn ? 1 : 0)) >>> 0;
     }
   }
-  // Does this packet acknowledge the other side's FIN?
+  // Does this packet acknowledge the other side's FIN? (NaN: the other side sent none.)
   if (ack) {
-    const peerFinSeq = fromOrig ? state.respFinSeq : state.origFinSeq;
-    if (peerFinSeq !== null && seqAtLeast(pkt.tcpAck, (peerFinSeq + 1) >>> 0)) {
-      if (fromOrig) state.respFinAcked = true;
-      else state.origFinAcked = true;
+    const peerFinSeq = d[o + (fromOrig ? L.RESP_FIN_SEQ : L.ORIG_FIN_SEQ)];
+    if (!Number.isNaN(peerFinSeq) && seqAtLeast(pkt.tcpAck, (peerFinSeq + 1) >>> 0)) {
+      if (fromOrig) e.respFinAcked = true;
+      else e.origFinAcked = true;
     }
   }
   if (fromOrig) {
-    state.origState = self;
-    if (state.respState !== 'RESET' && state.respState !== 'CLOSED') state.respState = peer;
+    e.origState = self;
+    if (e.respState !== 'RESET' && e.respState !== 'CLOSED') e.respState = peer;
   } else {
-    state.respState = self;
-    if (state.origState !== 'RESET' && state.origState !== 'CLOSED') state.origState = peer;
+    e.respState = self;
+    if (e.origState !== 'RESET' && e.origState !== 'CLOSED') e.origState = peer;
   }
 
   if (rst && options.closeOnRst) return 'RST';
-  if (options.closeOnFin && state.origFinAcked && state.respFinAcked) return 'FIN';
+  if (options.closeOnFin && e.origFinAcked && e.respFinAcked) return 'FIN';
   return null;
 }
 

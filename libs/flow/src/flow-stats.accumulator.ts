@@ -1,8 +1,11 @@
-import { addToStat, emptyStat, type RunningStat } from './running-stat';
+import * as L from './flow-entry.layout';
+import { STAT_SIZE, addToStatAt, putStatAt, statAt, type RunningStat } from './running-stat';
 
 /**
  * CICFlowMeter's per-flow statistics (BasicFlow.java), accumulated packet by packet in O(1)
- * numeric updates: no arrays, nothing allocated per packet. Plain JSON, like FlowState.
+ * numeric updates: nothing allocated per packet. This is their JSON form (in FlowState); an open
+ * flow keeps them as numbers of its FlowEntry (flow-entry.layout.ts), which the functions below
+ * work on.
  * fwd = sent by the initiator, bwd = by the responder; times in microseconds; -1 = "none yet".
  */
 export interface FlowStatsState {
@@ -84,115 +87,194 @@ export const SUBFLOW_GAP_US = 1_000_000;
 export const BULK_MIN_PKTS = 4;
 export const BULK_GAP_US = 1_000_000;
 
-function emptyBulk(): BulkState {
-  return { startUs: -1, lastUs: -1, runPkts: 0, runBytes: 0, count: 0, pkts: 0, bytes: 0, durationUs: 0 };
+const RUNNING = [L.FWD_LEN, L.BWD_LEN, L.FLOW_IAT, L.FWD_IAT, L.BWD_IAT, L.ACTIVE, L.IDLE] as const;
+
+function openBulk(d: Float64Array, o: number): void {
+  d[o + L.B_START_US] = -1;
+  d[o + L.B_LAST_US] = -1;
+  for (let i = L.B_RUN_PKTS; i <= L.B_DURATION_US; i++) d[o + i] = 0;
 }
 
-/** Statistics of a flow whose first packet arrives at `firstTsUs` (nothing counted yet). */
-export function openFlowStats(firstTsUs: number): FlowStatsState {
-  return {
-    fwdLen: emptyStat(), bwdLen: emptyStat(),
-    flowIat: emptyStat(), fwdIat: emptyStat(), bwdIat: emptyStat(),
-    active: emptyStat(), idle: emptyStat(),
-    lastUs: -1, lastFwdUs: -1, lastBwdUs: -1,
-    activeStartUs: firstTsUs, activeEndUs: firstTsUs,
-    fwdPsh: 0, bwdPsh: 0, fwdUrg: 0, bwdUrg: 0,
-    fin: 0, syn: 0, rst: 0, psh: 0, ack: 0, urg: 0, cwr: 0, ece: 0,
-    fwdHeaderBytes: 0, bwdHeaderBytes: 0,
-    initWinFwd: -1, initWinBwd: -1,
-    fwdActData: 0, fwdSegSizeMin: 0,
-    subflows: 1,
-    fwdBulk: emptyBulk(), bwdBulk: emptyBulk(),
-  };
+/** Statistics of a flow whose first packet arrives at `firstTsUs` (nothing counted yet), into `d`. */
+export function openFlowStats(d: Float64Array, o: number, firstTsUs: number): void {
+  for (const stat of RUNNING) for (let i = 0; i < STAT_SIZE; i++) d[o + stat + i] = 0;
+  d[o + L.LAST_US] = -1;
+  d[o + L.LAST_FWD_US] = -1;
+  d[o + L.LAST_BWD_US] = -1;
+  d[o + L.ACTIVE_START_US] = firstTsUs;
+  d[o + L.ACTIVE_END_US] = firstTsUs;
+  for (let i = L.FWD_PSH; i <= L.BWD_HEADER_BYTES; i++) d[o + i] = 0;
+  d[o + L.INIT_WIN_FWD] = -1;
+  d[o + L.INIT_WIN_BWD] = -1;
+  d[o + L.FWD_ACT_DATA] = 0;
+  d[o + L.FWD_SEG_SIZE_MIN] = 0;
+  d[o + L.SUBFLOWS] = 1;
+  openBulk(d, o + L.FWD_BULK);
+  openBulk(d, o + L.BWD_BULK);
 }
 
 /**
  * Counts one packet. `isTcp` decides whether the TCP window is read (init_win stays -1 for other
  * protocols). A packet earlier than its predecessor (reordered capture) counts as a gap of 0.
  */
-export function addToFlowStats(s: FlowStatsState, pkt: StatsPacket, fwd: boolean, isTcp: boolean, activityTimeoutUs: number): void {
+export function addToFlowStats(d: Float64Array, o: number, pkt: StatsPacket, fwd: boolean, isTcp: boolean, activityTimeoutUs: number): void {
   const ts = pkt.tsUs;
   const len = pkt.payloadLength;
   const flags = pkt.tcpFlags;
 
-  if (s.lastUs >= 0) {
-    const gap = ts > s.lastUs ? ts - s.lastUs : 0;
-    addToStat(s.flowIat, gap);
-    if (gap > SUBFLOW_GAP_US) s.subflows++;
+  const lastUs = d[o + L.LAST_US];
+  if (lastUs >= 0) {
+    const gap = ts > lastUs ? ts - lastUs : 0;
+    addToStatAt(d, o + L.FLOW_IAT, gap);
+    if (gap > SUBFLOW_GAP_US) d[o + L.SUBFLOWS]++;
   }
-  if (ts > s.lastUs) s.lastUs = ts;
+  if (ts > lastUs) d[o + L.LAST_US] = ts;
 
   // Active / idle (CICFlowMeter's updateActiveIdleTime).
-  if (ts - s.activeEndUs > activityTimeoutUs) {
-    if (s.activeEndUs - s.activeStartUs > 0) addToStat(s.active, s.activeEndUs - s.activeStartUs);
-    addToStat(s.idle, ts - s.activeEndUs);
-    s.activeStartUs = ts;
-    s.activeEndUs = ts;
-  } else if (ts > s.activeEndUs) {
-    s.activeEndUs = ts;
+  const activeEnd = d[o + L.ACTIVE_END_US];
+  if (ts - activeEnd > activityTimeoutUs) {
+    const activeStart = d[o + L.ACTIVE_START_US];
+    if (activeEnd - activeStart > 0) addToStatAt(d, o + L.ACTIVE, activeEnd - activeStart);
+    addToStatAt(d, o + L.IDLE, ts - activeEnd);
+    d[o + L.ACTIVE_START_US] = ts;
+    d[o + L.ACTIVE_END_US] = ts;
+  } else if (ts > activeEnd) {
+    d[o + L.ACTIVE_END_US] = ts;
   }
 
+  const header = pkt.transportHeaderLength;
   if (fwd) {
-    if (s.fwdLen.n === 0) {
-      if (isTcp) s.initWinFwd = pkt.tcpWindow;
-      s.fwdSegSizeMin = pkt.transportHeaderLength;
-    } else if (pkt.transportHeaderLength < s.fwdSegSizeMin) {
-      s.fwdSegSizeMin = pkt.transportHeaderLength;
+    if (d[o + L.FWD_LEN] === 0) {
+      if (isTcp) d[o + L.INIT_WIN_FWD] = pkt.tcpWindow;
+      d[o + L.FWD_SEG_SIZE_MIN] = header;
+    } else if (header < d[o + L.FWD_SEG_SIZE_MIN]) {
+      d[o + L.FWD_SEG_SIZE_MIN] = header;
     }
-    addToStat(s.fwdLen, len);
-    if (s.lastFwdUs >= 0) addToStat(s.fwdIat, ts > s.lastFwdUs ? ts - s.lastFwdUs : 0);
-    if (ts > s.lastFwdUs) s.lastFwdUs = ts;
-    s.fwdHeaderBytes += pkt.transportHeaderLength;
-    if (len > 0) s.fwdActData++;
-    if ((flags & PSH) !== 0) s.fwdPsh++;
-    if ((flags & URG) !== 0) s.fwdUrg++;
-    addToBulk(s.fwdBulk, s.bwdBulk, ts, len);
+    addToStatAt(d, o + L.FWD_LEN, len);
+    const last = d[o + L.LAST_FWD_US];
+    if (last >= 0) addToStatAt(d, o + L.FWD_IAT, ts > last ? ts - last : 0);
+    if (ts > last) d[o + L.LAST_FWD_US] = ts;
+    d[o + L.FWD_HEADER_BYTES] += header;
+    if (len > 0) d[o + L.FWD_ACT_DATA]++;
+    if ((flags & PSH) !== 0) d[o + L.FWD_PSH]++;
+    if ((flags & URG) !== 0) d[o + L.FWD_URG]++;
+    addToBulk(d, o + L.FWD_BULK, o + L.BWD_BULK, ts, len);
   } else {
-    if (s.bwdLen.n === 0 && isTcp) s.initWinBwd = pkt.tcpWindow;
-    addToStat(s.bwdLen, len);
-    if (s.lastBwdUs >= 0) addToStat(s.bwdIat, ts > s.lastBwdUs ? ts - s.lastBwdUs : 0);
-    if (ts > s.lastBwdUs) s.lastBwdUs = ts;
-    s.bwdHeaderBytes += pkt.transportHeaderLength;
-    if ((flags & PSH) !== 0) s.bwdPsh++;
-    if ((flags & URG) !== 0) s.bwdUrg++;
-    addToBulk(s.bwdBulk, s.fwdBulk, ts, len);
+    if (d[o + L.BWD_LEN] === 0 && isTcp) d[o + L.INIT_WIN_BWD] = pkt.tcpWindow;
+    addToStatAt(d, o + L.BWD_LEN, len);
+    const last = d[o + L.LAST_BWD_US];
+    if (last >= 0) addToStatAt(d, o + L.BWD_IAT, ts > last ? ts - last : 0);
+    if (ts > last) d[o + L.LAST_BWD_US] = ts;
+    d[o + L.BWD_HEADER_BYTES] += header;
+    if ((flags & PSH) !== 0) d[o + L.BWD_PSH]++;
+    if ((flags & URG) !== 0) d[o + L.BWD_URG]++;
+    addToBulk(d, o + L.BWD_BULK, o + L.FWD_BULK, ts, len);
   }
 
   if (flags !== 0) {
-    if ((flags & FIN) !== 0) s.fin++;
-    if ((flags & SYN) !== 0) s.syn++;
-    if ((flags & RST) !== 0) s.rst++;
-    if ((flags & PSH) !== 0) s.psh++;
-    if ((flags & ACK) !== 0) s.ack++;
-    if ((flags & URG) !== 0) s.urg++;
-    if ((flags & ECE) !== 0) s.ece++;
-    if ((flags & CWR) !== 0) s.cwr++;
+    if ((flags & FIN) !== 0) d[o + L.FIN_COUNT]++;
+    if ((flags & SYN) !== 0) d[o + L.SYN_COUNT]++;
+    if ((flags & RST) !== 0) d[o + L.RST_COUNT]++;
+    if ((flags & PSH) !== 0) d[o + L.PSH_COUNT]++;
+    if ((flags & ACK) !== 0) d[o + L.ACK_COUNT]++;
+    if ((flags & URG) !== 0) d[o + L.URG_COUNT]++;
+    if ((flags & ECE) !== 0) d[o + L.ECE_COUNT]++;
+    if ((flags & CWR) !== 0) d[o + L.CWR_COUNT]++;
   }
 }
 
-/** CICFlowMeter's updateForwardBulk / updateBackwardBulk for a packet of `own`'s direction. */
-function addToBulk(own: BulkState, other: BulkState, ts: number, len: number): void {
+/** CICFlowMeter's updateForwardBulk / updateBackwardBulk for a packet of the direction whose BulkState is at `own`. */
+function addToBulk(d: Float64Array, own: number, other: number, ts: number, len: number): void {
   // Data from the other direction since this run started breaks the run.
-  if (other.lastUs > own.startUs) own.startUs = -1;
+  if (d[other + L.B_LAST_US] > d[own + L.B_START_US]) d[own + L.B_START_US] = -1;
   if (len <= 0) return;
-  if (own.startUs < 0 || ts - own.lastUs > BULK_GAP_US) {
-    own.startUs = ts;
-    own.lastUs = ts;
-    own.runPkts = 1;
-    own.runBytes = len;
+  const lastUs = d[own + L.B_LAST_US];
+  if (d[own + L.B_START_US] < 0 || ts - lastUs > BULK_GAP_US) {
+    d[own + L.B_START_US] = ts;
+    d[own + L.B_LAST_US] = ts;
+    d[own + L.B_RUN_PKTS] = 1;
+    d[own + L.B_RUN_BYTES] = len;
     return;
   }
-  own.runPkts++;
-  own.runBytes += len;
-  if (own.runPkts === BULK_MIN_PKTS) {
-    own.count++;
-    own.pkts += own.runPkts;
-    own.bytes += own.runBytes;
-    own.durationUs += ts - own.startUs;
-  } else if (own.runPkts > BULK_MIN_PKTS) {
-    own.pkts++;
-    own.bytes += len;
-    own.durationUs += ts - own.lastUs;
+  const runPkts = ++d[own + L.B_RUN_PKTS];
+  d[own + L.B_RUN_BYTES] += len;
+  if (runPkts === BULK_MIN_PKTS) {
+    d[own + L.B_COUNT]++;
+    d[own + L.B_PKTS] += runPkts;
+    d[own + L.B_BYTES] += d[own + L.B_RUN_BYTES];
+    d[own + L.B_DURATION_US] += ts - d[own + L.B_START_US];
+  } else if (runPkts > BULK_MIN_PKTS) {
+    d[own + L.B_PKTS]++;
+    d[own + L.B_BYTES] += len;
+    d[own + L.B_DURATION_US] += ts - lastUs;
   }
-  own.lastUs = ts;
+  d[own + L.B_LAST_US] = ts;
+}
+
+function bulkAt(d: Float64Array, o: number): BulkState {
+  return {
+    startUs: d[o + L.B_START_US], lastUs: d[o + L.B_LAST_US], runPkts: d[o + L.B_RUN_PKTS], runBytes: d[o + L.B_RUN_BYTES],
+    count: d[o + L.B_COUNT], pkts: d[o + L.B_PKTS], bytes: d[o + L.B_BYTES], durationUs: d[o + L.B_DURATION_US],
+  };
+}
+
+function putBulkAt(d: Float64Array, o: number, b: BulkState): void {
+  d[o + L.B_START_US] = b.startUs;
+  d[o + L.B_LAST_US] = b.lastUs;
+  d[o + L.B_RUN_PKTS] = b.runPkts;
+  d[o + L.B_RUN_BYTES] = b.runBytes;
+  d[o + L.B_COUNT] = b.count;
+  d[o + L.B_PKTS] = b.pkts;
+  d[o + L.B_BYTES] = b.bytes;
+  d[o + L.B_DURATION_US] = b.durationUs;
+}
+
+/** The statistics in `d` as their JSON form (the fields in the order FlowState has always had them). */
+export function flowStatsStateOf(d: Float64Array, o: number): FlowStatsState {
+  return {
+    fwdLen: statAt(d, o + L.FWD_LEN), bwdLen: statAt(d, o + L.BWD_LEN),
+    flowIat: statAt(d, o + L.FLOW_IAT), fwdIat: statAt(d, o + L.FWD_IAT), bwdIat: statAt(d, o + L.BWD_IAT),
+    active: statAt(d, o + L.ACTIVE), idle: statAt(d, o + L.IDLE),
+    lastUs: d[o + L.LAST_US], lastFwdUs: d[o + L.LAST_FWD_US], lastBwdUs: d[o + L.LAST_BWD_US],
+    activeStartUs: d[o + L.ACTIVE_START_US], activeEndUs: d[o + L.ACTIVE_END_US],
+    fwdPsh: d[o + L.FWD_PSH], bwdPsh: d[o + L.BWD_PSH], fwdUrg: d[o + L.FWD_URG], bwdUrg: d[o + L.BWD_URG],
+    fin: d[o + L.FIN_COUNT], syn: d[o + L.SYN_COUNT], rst: d[o + L.RST_COUNT], psh: d[o + L.PSH_COUNT], ack: d[o + L.ACK_COUNT], urg: d[o + L.URG_COUNT], cwr: d[o + L.CWR_COUNT], ece: d[o + L.ECE_COUNT],
+    fwdHeaderBytes: d[o + L.FWD_HEADER_BYTES], bwdHeaderBytes: d[o + L.BWD_HEADER_BYTES],
+    initWinFwd: d[o + L.INIT_WIN_FWD], initWinBwd: d[o + L.INIT_WIN_BWD],
+    fwdActData: d[o + L.FWD_ACT_DATA], fwdSegSizeMin: d[o + L.FWD_SEG_SIZE_MIN],
+    subflows: d[o + L.SUBFLOWS],
+    fwdBulk: bulkAt(d, o + L.FWD_BULK), bwdBulk: bulkAt(d, o + L.BWD_BULK),
+  };
+}
+
+/** Writes statistics in their JSON form to `d`. */
+export function putFlowStatsState(d: Float64Array, o: number, s: FlowStatsState): void {
+  const stats: [number, RunningStat][] = [[L.FWD_LEN, s.fwdLen], [L.BWD_LEN, s.bwdLen], [L.FLOW_IAT, s.flowIat], [L.FWD_IAT, s.fwdIat], [L.BWD_IAT, s.bwdIat], [L.ACTIVE, s.active], [L.IDLE, s.idle]];
+  for (const [at, stat] of stats) putStatAt(d, o + at, stat);
+  d[o + L.LAST_US] = s.lastUs;
+  d[o + L.LAST_FWD_US] = s.lastFwdUs;
+  d[o + L.LAST_BWD_US] = s.lastBwdUs;
+  d[o + L.ACTIVE_START_US] = s.activeStartUs;
+  d[o + L.ACTIVE_END_US] = s.activeEndUs;
+  d[o + L.FWD_PSH] = s.fwdPsh;
+  d[o + L.BWD_PSH] = s.bwdPsh;
+  d[o + L.FWD_URG] = s.fwdUrg;
+  d[o + L.BWD_URG] = s.bwdUrg;
+  d[o + L.FIN_COUNT] = s.fin;
+  d[o + L.SYN_COUNT] = s.syn;
+  d[o + L.RST_COUNT] = s.rst;
+  d[o + L.PSH_COUNT] = s.psh;
+  d[o + L.ACK_COUNT] = s.ack;
+  d[o + L.URG_COUNT] = s.urg;
+  d[o + L.CWR_COUNT] = s.cwr;
+  d[o + L.ECE_COUNT] = s.ece;
+  d[o + L.FWD_HEADER_BYTES] = s.fwdHeaderBytes;
+  d[o + L.BWD_HEADER_BYTES] = s.bwdHeaderBytes;
+  d[o + L.INIT_WIN_FWD] = s.initWinFwd;
+  d[o + L.INIT_WIN_BWD] = s.initWinBwd;
+  d[o + L.FWD_ACT_DATA] = s.fwdActData;
+  d[o + L.FWD_SEG_SIZE_MIN] = s.fwdSegSizeMin;
+  d[o + L.SUBFLOWS] = s.subflows;
+  putBulkAt(d, o + L.FWD_BULK, s.fwdBulk);
+  putBulkAt(d, o + L.BWD_BULK, s.bwdBulk);
 }

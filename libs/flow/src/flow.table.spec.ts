@@ -1,3 +1,5 @@
+import type { FlowRecord } from '@ids/contracts';
+import type { FlowPacket } from './flow-state';
 import { F, T0, TcpScript, packet } from './flow-test.packets';
 import { FlowTable } from './flow.table';
 
@@ -73,6 +75,18 @@ describe('FlowTable', () => {
     expect(table.flush()).toEqual([expect.objectContaining({ proto: 'tcp', conn_state: 'S0', close_reason: 'END' })]);
   });
 
+  it('expires a quiet flow on time behind one that had a packet since (its place in the list lags by up to 1 s)', () => {
+    const table = new FlowTable({ udpIdleTimeoutUs: 16 * s });
+    const a = (at: number) => packet({ from: 'c', proto: 17, serverPort: 53, at });
+    const b = (at: number) => packet({ from: 'c', proto: 17, serverPort: 123, at });
+    table.add(a(0));
+    table.add(b(0.1 * s));
+    table.add(a(0.5 * s)); // within the slack: A keeps its place before B
+    expect(table.advanceTo(T0 + 16.1 * s - 1)).toEqual([]);
+    expect(table.advanceTo(T0 + 16.1 * s).map((r) => [r.resp_p, r.close_reason])).toEqual([[123, 'IDLE']]);
+    expect(table.advanceTo(T0 + 16.5 * s).map((r) => [r.resp_p, r.close_reason, r.orig_pkts])).toEqual([[53, 'IDLE', 2]]);
+  });
+
   it('keeps VLANs apart', () => {
     const table = new FlowTable();
     table.add(packet({ from: 'c', proto: 17, vlan: 10 }));
@@ -82,5 +96,52 @@ describe('FlowTable', () => {
       [10, 1, 1, '17/10/10.0.0.5/49200/10.0.0.80/80'],
       [20, 1, 0, '17/20/10.0.0.5/49200/10.0.0.80/80'],
     ]);
+  });
+});
+
+describe('FlowTable on IPv6', () => {
+  // The test packets' client and server as IPv6 (the client's bytes are the lower, as for IPv4).
+  const V6: Record<string, [string, number]> = { '10.0.0.5': ['2001:db8::5', 0x05], '10.0.0.80': ['2001:db8::50', 0x50] };
+  const asV6 = (p: FlowPacket, withFrame: boolean): FlowPacket => {
+    const [src, srcLast] = V6[p.src];
+    const [dst, dstLast] = V6[p.dst];
+    if (!withFrame) return { ...p, src, dst, ipVersion: 6 };
+    const frame = Buffer.alloc(4 + 40);
+    for (const [at, last] of [[4 + 8, srcLast], [4 + 24, dstLast]]) {
+      frame.writeUInt32BE(0x20010db8, at);
+      frame[at + 15] = last;
+    }
+    return { ...p, src, dst, frame, ipVersion: 6, ipOffset: 4 };
+  };
+  // Two TCP connections (one closed by FIN, then its ports reused), a UDP exchange, interleaved in time.
+  const packets = [
+    ...new TcpScript({ clientPort: 40001 }).handshake().send('c', F.PSH | F.ACK, 10).send('s', F.FIN | F.ACK).send('c', F.FIN | F.ACK).send('s', F.ACK).packets,
+    ...new TcpScript({ clientPort: 40001, at: 500 }).handshake().send('s', F.PSH | F.ACK, 99).packets.map((p) => ({ ...p, tsUs: p.tsUs + 10 * s })),
+    ...new TcpScript({ clientPort: 40002, at: 300 }).handshake().send('c', F.PSH | F.ACK, 7).packets,
+    packet({ from: 'c', proto: 17, serverPort: 53, len: 30, at: 2500 }),
+    packet({ from: 's', proto: 17, serverPort: 53, len: 90, at: 2600 }),
+    // The UDP flow again after its idle timeout: the first is emitted, a new one opens on its tuple.
+    packet({ from: 'c', proto: 17, serverPort: 53, len: 31, at: 100 * s }),
+  ].sort((a, b) => a.tsUs - b.tsUs);
+
+  function run(frameEvery: number): FlowRecord[] {
+    // No expiry pass before the UDP flow's next packet: that packet finds it (by its tuple) timed out.
+    const table = new FlowTable({ expiryCheckIntervalUs: 1000 * s });
+    const out = packets.flatMap((p, i) => [...table.add(asV6(p, frameEvery > 0 && i % frameEvery === 0))]);
+    return [...out, ...table.flush()];
+  }
+
+  it('gives the same records by frame bytes (every packet or every third) as by key strings', () => {
+    const byKey = run(0);
+    expect(byKey.map((r) => [r.orig_h, r.orig_p, r.resp_h, r.conn_state, r.close_reason, r.orig_pkts, r.resp_pkts])).toEqual([
+      ['2001:db8::5', 40001, '2001:db8::50', 'SF', 'FIN', 4, 3],
+      ['2001:db8::5', 49200, '2001:db8::50', 'SF', 'IDLE', 1, 1],
+      ['2001:db8::5', 40002, '2001:db8::50', 'S1', 'END', 3, 1],
+      ['2001:db8::5', 40001, '2001:db8::50', 'S1', 'END', 2, 2],
+      ['2001:db8::5', 49200, '2001:db8::50', 'S0', 'END', 1, 0],
+    ]);
+    expect(byKey.map((r) => r.flow_key)).toContain('17/0/2001:db8::5/49200/2001:db8::50/53');
+    expect(run(1)).toEqual(byKey);
+    expect(run(3)).toEqual(byKey);
   });
 });

@@ -1,10 +1,12 @@
 import type { FlowRecord } from '@ids/contracts';
-import { flowKey } from './flow-key';
+import { FlowEntry } from './flow-entry';
+import { FLOW_ENTRY_NUMBERS } from './flow-entry.layout';
+import { FlowExpiryQueue } from './flow-expiry.queue';
+import { flowKey, parseFlowKey } from './flow-key';
+import { FlowTupleIndex } from './flow-tuple.index';
 import { resolveFlowOptions, type FlowOptions } from './flow-options';
 import { toFlowRecord } from './flow-record.mapper';
-import { FlowExpiryQueue, QueuedFlow } from './flow-expiry.queue';
-import { expiry, isFromInitiator, type FlowPacket, type FlowState } from './flow-state';
-import { applyPacketTo } from './flow-step';
+import { expiry, finishedReason, isPortReuse, openEntry, updateEntry, upgradeFlowState, type FlowPacket, type FlowState, type FlowStateV1 } from './flow-state';
 
 export interface FlowTableOptions extends Partial<FlowOptions> {
   /**
@@ -23,6 +25,7 @@ const NONE: readonly FlowRecord[] = Object.freeze([]);
  */
 export interface FlowStateStore {
   get(key: string): FlowState | undefined;
+  /** The table puts its FlowEntry objects, whose JSON is the FlowState (`toJSON`). */
   put(key: string, state: FlowState): void;
   delete(key: string): void;
   entries(): IterableIterator<[string, FlowState]>;
@@ -34,25 +37,34 @@ export interface FlowStateStore {
  * come out in a deterministic order: expired flows in table order (order of opening; a flow
  * replaced by a new one goes to the end), then the flow closed by the packet.
  *
- * The table indexes its flows itself (`FlowExpiryQueue`: expiry costs O(flows due), not a scan).
- * A store given to the constructor is written through (every change, for its changelog) and read
- * when it holds flows the table did not put (restored from a changelog before the first packet).
+ * Each open flow is one FlowEntry (flow-entry.ts), reused once the flow is gone. IPv4 flows are
+ * found by a numeric hash of their canonical 5-tuple + VLAN (from the frame bytes when the packet
+ * carries them, else from its address text), others by the key string. The table indexes its
+ * flows itself (`FlowExpiryQueue`: expiry costs O(flows due), not a scan). A store given to the
+ * constructor is written through (every change, for its changelog) and read when it holds flows
+ * the table did not put (restored from a changelog before the first packet).
  */
 export class FlowTable {
   private readonly options: FlowOptions;
   private readonly checkIntervalUs: number;
   private watermarkUs = -Infinity;
   private nextCheckUs = -Infinity;
-  private readonly index = new Map<string, QueuedFlow>();
+  /** Flows that are not IPv4, by key. */
+  private readonly byKey = new Map<string, FlowEntry>();
+  /** IPv4 flows, and IPv6 flows once a packet with its frame was seen, by their numeric tuple. */
+  private readonly byTuple = new FlowTupleIndex();
+  /** Open flows. */
+  private count = 0;
   private readonly queue: FlowExpiryQueue;
   private nextSeq = 0;
+  /** Entries of flows that are gone, for the next flows to open (at most MAX_SPARE). */
+  private readonly spare: FlowEntry[] = [];
+  /** The numbers of the entries the table makes, SLAB_ENTRIES to a buffer; `slabUsed` slots taken. */
+  private slab = new Float64Array(0);
+  private slabUsed = SLAB_ENTRIES;
   /** Reused for the records of one packet. */
   private readonly emitted: FlowRecord[] = [];
   private readonly store: FlowStateStore | null;
-  /** IPv4 flows by the hash of their canonical 5-tuple + VLAN, chained on collisions. */
-  private readonly byTuple = new Map<number, QueuedFlow>();
-  /** Scratch: the tuple of the packet being added. */
-  private readonly tuple = new QueuedFlow(-1, '', null as unknown as FlowState);
 
   constructor(options: FlowTableOptions = {}, store?: FlowStateStore) {
     const { expiryCheckIntervalUs = 1_000_000, ...flowOptions } = options;
@@ -64,7 +76,7 @@ export class FlowTable {
 
   /** Open flows. */
   get size(): number {
-    return this.store === null ? this.index.size : this.store.size;
+    return this.store === null ? this.count : this.store.size;
   }
 
   /** Highest packet time seen. */
@@ -72,10 +84,15 @@ export class FlowTable {
     return this.watermarkUs;
   }
 
-  /** The open flow of `key`, if any (read-only use). */
+  /**
+   * The open flow of `key`, if any: read-only, and only until the next call that changes the
+   * table (its entry is reused once the flow is gone).
+   */
   get(key: string): Readonly<FlowState> | undefined {
     this.sync();
-    return this.index.get(key)?.state;
+    const parts = parseFlowKey(key);
+    if (parts !== null && this.byTuple.fromKey(parts)) return this.byTuple.find() ?? undefined;
+    return this.byKey.get(key);
   }
 
   /** Accounts one decoded IP packet; returns the flows it closed or that timed out by its time. */
@@ -88,47 +105,53 @@ export class FlowTable {
     } else if (this.watermarkUs - tsUs > this.queue.maxLagUs) {
       this.queue.maxLagUs = this.watermarkUs - tsUs;
     }
-    const frame = pkt.frame;
-    const byBytes = frame !== undefined && pkt.ipVersion === 4 && pkt.ipOffset !== undefined;
-    let flow: QueuedFlow | undefined;
-    let fromOrig: boolean | undefined;
-    let srcFirst = false;
-    if (byBytes) {
-      // IPv4 from a frame: find the flow by the numbers of its canonical 5-tuple, no key string.
-      const at = pkt.ipOffset! + 12;
-      const src = (frame[at] << 24) | (frame[at + 1] << 16) | (frame[at + 2] << 8) | frame[at + 3];
-      const dst = (frame[at + 4] << 24) | (frame[at + 5] << 16) | (frame[at + 6] << 8) | frame[at + 7];
-      srcFirst = pkt.addressOrder < 0 || (pkt.addressOrder === 0 && pkt.srcPort <= pkt.dstPort);
-      const t = this.tuple;
-      t.addrA = srcFirst ? src : dst;
-      t.addrB = srcFirst ? dst : src;
-      t.portA = srcFirst ? pkt.srcPort : pkt.dstPort;
-      t.portB = srcFirst ? pkt.dstPort : pkt.srcPort;
-      t.proto = pkt.ipProto;
-      t.vlanId = pkt.vlan ?? 0;
-      t.tupleHash = tupleHash(t);
-      flow = this.findTuple(t);
-      if (flow !== undefined) fromOrig = pkt.addressOrder === 0 && pkt.srcPort === pkt.dstPort ? true : srcFirst === flow.origIsA;
-    }
+    this.sync();
+    // The sender is endpoint A of the canonical tuple (or the two endpoints are the same).
+    const srcFirst = pkt.addressOrder < 0 || (pkt.addressOrder === 0 && pkt.srcPort <= pkt.dstPort);
+    const sameEnds = pkt.addressOrder === 0 && pkt.srcPort === pkt.dstPort;
+    const byTuple = this.byTuple.fromPacket(pkt, srcFirst);
+    const ipv4 = byTuple && !this.byTuple.v6;
     let key: string | null = null;
-    if (flow === undefined) flow = this.findKey((key = flowKey(pkt)));
-    const emitted = this.emitted;
-    const state = applyPacketTo(flow?.state, pkt, flow?.key ?? key, this.options, emitted, fromOrig);
-    // A replaced flow goes to the end: the table stays in order of opening. A state updated in
-    // place is put again all the same, so a changelogged store records the change.
-    if (flow !== undefined && state !== flow.state) {
-      this.drop(flow);
-      flow = undefined;
+    let flow = byTuple ? this.byTuple.find() : null;
+    if (flow === null && !ipv4) {
+      flow = this.byKey.get((key = flowKey(pkt))) ?? null;
+      // An IPv6 flow opened by a packet without its frame: known by its numbers from now on.
+      if (flow !== null && byTuple) this.byTuple.add(flow);
     }
-    if (state !== null) {
-      if (flow === undefined) {
-        flow = new QueuedFlow(this.nextSeq++, state.key, state);
-        this.index.set(state.key, flow);
-        this.queue.open(flow, this.watermarkUs);
+    const emitted = this.emitted;
+    let fromOrig = false;
+    if (flow !== null) {
+      fromOrig = sameEnds || srcFirst === flow.origIsA;
+      const reason = expiry(flow, tsUs, this.options) ?? (isPortReuse(flow, pkt) ? finishedReason(flow) : null);
+      if (reason !== null) {
+        emitted.push(toFlowRecord(flow, reason));
+        this.drop(flow);
+        flow = null;
       }
-      if (byBytes && flow.tupleHash < 0) this.addTuple(flow, srcFirst === isFromInitiator(state, pkt));
+    }
+    let opened = false;
+    if (flow === null) {
+      flow = this.spare.pop() ?? this.newEntry();
+      // Only an IPv4 flow makes its key from its tuple (an IPv6 flow found by its tuple and replaced here has no key yet).
+      if (!ipv4) key ??= flowKey(pkt);
+      const flipped = openEntry(flow, pkt, key);
+      // An IPv4 flow's key and addresses are made from its tuple when read: set it even if the flow is never indexed.
+      if (ipv4) this.byTuple.assign(flow);
+      flow.origIsA = srcFirst !== flipped;
+      fromOrig = sameEnds || !flipped;
+      opened = true;
+    }
+    const closed = updateEntry(flow, pkt, this.options, fromOrig);
+    if (closed !== null) {
+      emitted.push(toFlowRecord(flow, closed));
+      if (opened) this.release(flow);
+      else this.drop(flow);
+    } else {
+      // A new flow goes to the end: the table stays in order of opening.
+      if (opened) this.insert(flow, byTuple, ipv4);
       this.queue.touch(flow, this.watermarkUs);
-      this.store?.put(flow.key, state);
+      // Put again even when updated in place, so a changelogged store records the change.
+      this.store?.put(flow.key, flow);
     }
     if (emitted.length > 0) {
       (out ??= []).push(...emitted);
@@ -151,8 +174,8 @@ export class FlowTable {
     this.sync();
     const out: FlowRecord[] = [];
     for (const flow of this.queue.inOpeningOrder()) {
-      if (flow.state.lastTsUs > untilUs) continue;
-      out.push(toFlowRecord(flow.state, 'END'));
+      if (flow.lastTsUs > untilUs) continue;
+      out.push(toFlowRecord(flow, 'END'));
       this.drop(flow);
     }
     return out;
@@ -162,93 +185,86 @@ export class FlowTable {
     this.nextCheckUs = nowUs + this.checkIntervalUs;
     this.sync();
     for (const flow of this.queue.due(nowUs)) {
-      (out ??= []).push(toFlowRecord(flow.state, expiry(flow.state, nowUs, this.options)!));
+      (out ??= []).push(toFlowRecord(flow, expiry(flow, nowUs, this.options)!));
       this.drop(flow);
     }
     return out;
   }
 
-  /** The flow of `key`, reading the store first if it holds flows the table did not put. */
-  private findKey(key: string): QueuedFlow | undefined {
-    const flow = this.index.get(key);
-    if (flow !== undefined || this.store === null || this.store.size === this.index.size) return flow;
-    this.resync();
-    return this.index.get(key);
-  }
-
-  private findTuple(t: QueuedFlow): QueuedFlow | undefined {
-    for (let f: QueuedFlow | null = this.byTuple.get(t.tupleHash) ?? null; f !== null; f = f.tupleNext) {
-      if (f.addrA === t.addrA && f.addrB === t.addrB && f.portA === t.portA && f.portB === t.portB && f.proto === t.proto && f.vlanId === t.vlanId) return f;
+  /** Indexes a flow that just opened (by the scratch tuple when it has one; by key unless IPv4) and queues it. */
+  private insert(flow: FlowEntry, byTuple: boolean, ipv4: boolean): void {
+    if (byTuple) this.byTuple.add(flow);
+    if (!ipv4) {
+      this.byKey.set(flow.key, flow);
+      flow.keyed = true;
     }
-    return undefined;
+    flow.seq = this.nextSeq++;
+    this.count++;
+    this.queue.open(flow, this.watermarkUs);
   }
 
-  /** Puts `flow` in the numeric index under the tuple last hashed (`this.tuple`). */
-  private addTuple(flow: QueuedFlow, origIsA: boolean): void {
-    const t = this.tuple;
-    flow.addrA = t.addrA;
-    flow.addrB = t.addrB;
-    flow.portA = t.portA;
-    flow.portB = t.portB;
-    flow.proto = t.proto;
-    flow.vlanId = t.vlanId;
-    flow.origIsA = origIsA;
-    flow.tupleHash = t.tupleHash;
-    flow.tupleNext = this.byTuple.get(t.tupleHash) ?? null;
-    this.byTuple.set(t.tupleHash, flow);
-  }
-
-  private removeTuple(flow: QueuedFlow): void {
-    const head = this.byTuple.get(flow.tupleHash);
-    if (head === flow) {
-      if (flow.tupleNext === null) this.byTuple.delete(flow.tupleHash);
-      else this.byTuple.set(flow.tupleHash, flow.tupleNext);
-    } else {
-      for (let f = head ?? null; f !== null; f = f.tupleNext) {
-        if (f.tupleNext === flow) {
-          f.tupleNext = flow.tupleNext;
-          break;
-        }
-      }
-    }
-    flow.tupleNext = null;
-    flow.tupleHash = -1;
-  }
-
-  private drop(flow: QueuedFlow): void {
-    if (flow.tupleHash >= 0) this.removeTuple(flow);
+  /** Takes a flow out of the table (after its record was made) and keeps its entry for reuse. */
+  private drop(flow: FlowEntry): void {
+    if (flow.tupleHash >= 0) this.byTuple.remove(flow);
+    if (flow.keyed) this.byKey.delete(flow.key);
     this.queue.remove(flow);
-    this.index.delete(flow.key);
+    this.count--;
     this.store?.delete(flow.key);
+    this.release(flow);
+  }
+
+  /** A new entry, its numbers in a slot of the current slab (a buffer per flow would be an object, a malloc and a GC-tracked extension each). */
+  private newEntry(): FlowEntry {
+    if (this.slabUsed === SLAB_ENTRIES) {
+      this.slab = new Float64Array(SLAB_ENTRIES * FLOW_ENTRY_NUMBERS);
+      this.slabUsed = 0;
+    }
+    return new FlowEntry(this.slab, this.slabUsed++ * FLOW_ENTRY_NUMBERS);
+  }
+
+  private release(flow: FlowEntry): void {
+    flow.clearTexts();
+    flow.keyed = false;
+    flow.history = '';
+    if (this.spare.length < MAX_SPARE) this.spare.push(flow);
   }
 
   /** Indexes the store again when it holds flows the table did not put. */
   private sync(): void {
-    if (this.store !== null && this.store.size !== this.index.size) this.resync();
+    if (this.store !== null && this.store.size !== this.count) this.resync();
   }
 
   /**
-   * Rebuilds the index from the store, in its order. Nothing is known of when these flows were
-   * last touched, so the expiry lists check them on every pass until their next packet.
+   * Rebuilds the index from the store, in its order: its own entries as they are, a FlowState
+   * restored from a changelog (any version) into a new entry. Nothing is known of when these
+   * flows were last touched, so the expiry lists check them on every pass until their next packet.
    */
   private resync(): void {
-    this.index.clear();
+    this.byKey.clear();
     this.byTuple.clear();
     this.queue.clear();
-    for (const [key, state] of this.store!.entries()) {
-      const flow = new QueuedFlow(this.nextSeq++, key, state);
-      this.index.set(key, flow);
+    this.count = 0;
+    for (const [key, value] of this.store!.entries()) {
+      const own = value instanceof FlowEntry;
+      const flow = own ? value : new FlowEntry().load(upgradeFlowState(value as FlowState | FlowStateV1));
+      flow.tupleHash = -1;
+      flow.tupleNext = null;
+      flow.quietList = null;
+      const parts = parseFlowKey(key);
+      // An entry of this table knows its initiator; a restored state names it by address.
+      if (!own) flow.origIsA = parts !== null && flow.origH === parts.addressA && flow.origP === parts.portA;
+      flow.keyed = !(parts !== null && this.byTuple.fromKey(parts));
+      if (flow.keyed) this.byKey.set(key, flow);
+      else this.byTuple.add(flow);
+      flow.seq = this.nextSeq++;
+      this.count++;
       this.queue.open(flow, -Infinity);
       this.queue.touch(flow, -Infinity);
     }
   }
 }
 
-/** A 30-bit hash of a canonical IPv4 tuple (a small integer: V8 keeps it unboxed). */
-function tupleHash(t: QueuedFlow): number {
-  let h = Math.imul(t.addrA ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 15) ^ t.addrB, 0xc2b2ae35);
-  h = Math.imul(h ^ (h >>> 13) ^ ((t.portA << 16) | t.portB), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 16) ^ (t.proto << 24) ^ t.vlanId, 0x27d4eb2d);
-  return (h ^ (h >>> 15)) & 0x3fffffff;
-}
+/** Entries kept for reuse at most: beyond, a gone flow's entry is left to the garbage collector (its slab when all its entries are). */
+const MAX_SPARE = 1 << 16;
+/** Entries per slab: 256 x 114 numbers, 228 KiB. */
+const SLAB_ENTRIES = 256;
