@@ -82,7 +82,15 @@ describe('the whole topology on a 48 k-packet capture, fusion killed half-way', 
         return []; // the sink has not created the table yet
       }
     };
-    await eventually(() => rows(true), (r) => r.length >= expected.length, 300_000, `${expected.length} alerts in ClickHouse`);
+    const stages = apps.filter((a) => a !== writer);
+    await eventually(async () => {
+      const gone = stages.find((a) => a.child.exitCode !== null && a !== fusion);
+      if (gone) throw new Error(`a stage exited with ${gone.child.exitCode}: ${gone.output().slice(-600)}`);
+      const by = new Map<string, number>();
+      for (const r of await rows(true)) by.set(r.detection_method, (by.get(r.detection_method) ?? 0) + 1);
+      return Object.fromEntries(by);
+    }, (by) => Object.values(by).reduce((a, b) => a + b, 0) >= expected.length, 300_000,
+    `${expected.length} alerts in ClickHouse (${JSON.stringify(Object.fromEntries([...new Set(embedded.alerts.map((a) => a.detection.method))].map((m) => [m, embedded.alerts.filter((a) => a.detection.method === m).length])))}); stages: ${stages.map((a) => a.output().slice(-200)).join(' | ')}`);
     // a little longer: an alert decided twice would land after the last expected one
     await new Promise((r) => setTimeout(r, 5_000));
     const stored = (await rows(false)).map((r) => line({ id: r.alert_id, ts: r.timestamp, method: r.detection_method, label: r.detection_label, sid: r.alert_signature_id })).sort();

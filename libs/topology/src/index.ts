@@ -5,6 +5,7 @@ export * from './key-value.store';
 export * from './partitioner';
 export * from './stream-task';
 export * from './internal-topics';
+export * from './marker-state.codec';
 export * from './in-memory-log';
 export * from './record-writer';
 export * from './embedded-runtime';

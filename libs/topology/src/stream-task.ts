@@ -4,6 +4,7 @@ import { partitionForKey } from './partitioner';
 import { endOfInput, watermark, type ControlMarker, type MarkerProducer, type RecordOrigin, type StreamRecord } from './stream-record';
 import type { ProcessorNode, Topology } from './topology';
 import { changelogTopicName } from './internal-topics';
+import { decodeMarkerState, emptyMarkerState, encodeMarkerState, MARKER_STATE_KEY, MARKER_STORE, type MarkerState } from './marker-state.codec';
 
 export interface OutputRecord {
   topic: string;
@@ -61,16 +62,14 @@ export class StreamTask {
   readonly id: string;
   private readonly running = new Map<string, RunningNode>();
   private readonly stores = new Map<string, ChangeLoggingStore<unknown> | KeyValueStore<unknown>>();
-  /** Per source topic: the latest watermark of each producer, and how many producers there are. */
-  private readonly watermarks = new Map<string, { groups: Map<string, number>; byProducer: Map<string, number> }>();
   /**
-   * Per round of end-of-input (see `endOfInput`): per source topic, the producers that ended it,
-   * and the latest event time any of them reported for the round.
+   * What the markers read so far say (producers' watermarks, open end-of-input rounds): kept in
+   * the task's own changelog store, so a restarted task resumes it (see marker-state.codec.ts).
    */
-  private readonly rounds = new Map<string, { untilUs: number; topics: Map<string, Set<string>> }>();
-  /** Per source topic: the writing topologies (and their task counts) that sent end-of-input. */
-  private readonly endingGroups = new Map<string, Map<string, number>>();
-  private taskWatermark = Number.NEGATIVE_INFINITY;
+  private marks: MarkerState = emptyMarkerState();
+  private marksLoaded = false;
+  private marksChanged = false;
+  private readonly markerStore = new ChangeLoggingStore<unknown>(new InMemoryKeyValueStore<unknown>(MARKER_STORE));
   private output: TaskOutput = { records: [], changelog: [], deadLetters: [] };
   /** Markers to write at the next flush, after the records of the batch. */
   private markers: OutputRecord[] = [];
@@ -82,6 +81,7 @@ export class StreamTask {
    */
   constructor(readonly topology: Topology, readonly partition: number, readonly taskCount: number) {
     this.id = `${topology.applicationId}-${partition}`;
+    this.stores.set(MARKER_STORE, this.markerStore);
     for (const spec of topology.stores.values()) {
       const base = new InMemoryKeyValueStore<unknown>(spec.name);
       this.stores.set(spec.name, spec.changelog ? new ChangeLoggingStore(base) : base);
@@ -103,6 +103,7 @@ export class StreamTask {
   /** Routes one input record to the sources that read `topic`. Never throws for a bad record. */
   process(topic: string, record: StreamRecord<unknown, unknown>, origin?: RecordOrigin): void {
     if (record.control) return this.processControl(topic, record.control, record.timestampUs);
+    if (!this.marksLoaded) this.loadMarks();
     for (const source of this.topology.sources) {
       if (!source.topics.includes(topic)) continue;
       for (const child of source.children) {
@@ -118,6 +119,10 @@ export class StreamTask {
   /** Calls every processor's flush, then hands over what the task produced since the last one. */
   async flush(): Promise<TaskOutput> {
     for (const { processor } of this.running.values()) await processor.flush?.();
+    if (this.marksChanged) {
+      this.markerStore.put(MARKER_STATE_KEY, encodeMarkerState(this.marks));
+      this.marksChanged = false;
+    }
     // Markers go after whatever the processors forwarded in flush (records scored asynchronously,
     // say): written before them, a watermark would make them late downstream. A marker written
     // later than it could have been is still true.
@@ -143,37 +148,46 @@ export class StreamTask {
     return store as KeyValueStore<V>;
   }
 
+  /** The marker state restored from the changelog, read once restoring is over (at the first record). */
+  private loadMarks(): void {
+    this.marksLoaded = true;
+    const saved = this.markerStore.get(MARKER_STATE_KEY);
+    if (saved !== undefined) this.marks = decodeMarkerState(saved);
+  }
+
   private processControl(topic: string, control: ControlMarker, timestampUs: number): void {
+    if (!this.marksLoaded) this.loadMarks();
+    this.marksChanged = true;
     const producer: MarkerProducer = control.producer ?? SOLE_PRODUCER;
     if (control.kind === 'watermark') {
-      const seen = this.watermarks.get(topic) ?? { groups: new Map<string, number>(), byProducer: new Map<string, number>() };
+      const seen = this.marks.watermarks.get(topic) ?? { groups: new Map<string, number>(), byProducer: new Map<string, number>() };
       seen.groups.set(producerGroup(producer.id), producer.count);
       seen.byProducer.set(producer.id, Math.max(seen.byProducer.get(producer.id) ?? Number.NEGATIVE_INFINITY, control.watermarkUs));
-      this.watermarks.set(topic, seen);
+      this.marks.watermarks.set(topic, seen);
       const low = Math.min(...this.topology.sourceTopics.map((t) => this.topicWatermark(t)));
-      if (low <= this.taskWatermark) return;
-      this.taskWatermark = low;
+      if (low <= this.marks.taskWatermark) return;
+      this.marks.taskWatermark = low;
       for (const { processor } of this.running.values()) processor.onWatermark?.(low);
       this.emitControl(watermark(low, this.producer));
       return;
     }
-    const endingGroups = this.endingGroups.get(topic) ?? new Map<string, number>();
+    const endingGroups = this.marks.endingGroups.get(topic) ?? new Map<string, number>();
     endingGroups.set(producerGroup(producer.id), producer.count);
-    this.endingGroups.set(topic, endingGroups);
+    this.marks.endingGroups.set(topic, endingGroups);
     const round = control.round ?? '';
-    const open = this.rounds.get(round) ?? { untilUs: Number.NEGATIVE_INFINITY, topics: new Map<string, Set<string>>() };
+    const open = this.marks.rounds.get(round) ?? { untilUs: Number.NEGATIVE_INFINITY, topics: new Map<string, Set<string>>() };
     const ended = open.topics.get(topic) ?? new Set<string>();
     ended.add(producer.id);
     open.topics.set(topic, ended);
     open.untilUs = Math.max(open.untilUs, timestampUs);
-    this.rounds.set(round, open);
-    if (this.rounds.size > MAX_OPEN_ROUNDS) {
-      const oldest = this.rounds.keys().next().value as string;
-      this.rounds.delete(oldest);
+    this.marks.rounds.set(round, open);
+    if (this.marks.rounds.size > MAX_OPEN_ROUNDS) {
+      const oldest = this.marks.rounds.keys().next().value as string;
+      this.marks.rounds.delete(oldest);
       this.count('end-of-input:round-abandoned');
     }
     if (!this.topology.sourceTopics.every((t) => this.topicEnded(t, open.topics.get(t)))) return;
-    this.rounds.delete(round);
+    this.marks.rounds.delete(round);
     // The round's own end time travels on, not this task's watermark: on a shared topic a round
     // that ends long after it was written (a stage that was not running) must not finish the
     // state of rounds replayed since.
@@ -185,13 +199,13 @@ export class StreamTask {
   /** Whether every writing topology known on `topic` (from its markers) has ended it in a round. */
   private topicEnded(topic: string, ended: Set<string> | undefined): boolean {
     if (!ended) return false;
-    const groups = new Map([...(this.watermarks.get(topic)?.groups ?? []), ...(this.endingGroups.get(topic) ?? [])]);
+    const groups = new Map([...(this.marks.watermarks.get(topic)?.groups ?? []), ...(this.marks.endingGroups.get(topic) ?? [])]);
     return [...groups].every(([group, count]) => [...ended].filter((id) => producerGroup(id) === group).length >= count);
   }
 
   /** A topic's watermark: the lowest of its producers', once every producer has written one. */
   private topicWatermark(topic: string): number {
-    const seen = this.watermarks.get(topic);
+    const seen = this.marks.watermarks.get(topic);
     if (!seen) return Number.NEGATIVE_INFINITY;
     for (const [group, count] of seen.groups) {
       if ([...seen.byProducer.keys()].filter((id) => producerGroup(id) === group).length < count) return Number.NEGATIVE_INFINITY;

@@ -1,3 +1,4 @@
+import { MARKER_STORE } from './marker-state.codec';
 import type { ProcessorSupplier } from './processor';
 
 export interface SourceNode { kind: 'source'; name: string; topics: string[]; children: string[] }
@@ -99,6 +100,7 @@ export class TopologyBuilder {
 
   addStateStore(store: StoreSpec, ...processors: string[]): this {
     if (this.stores.has(store.name)) throw new TopologyDefinitionError(this.applicationId, `store ${store.name} is defined twice`);
+    if (store.name === MARKER_STORE) throw new TopologyDefinitionError(this.applicationId, `store name ${MARKER_STORE} is the runtime's own (each task's event-time state)`);
     this.stores.set(store.name, store);
     for (const p of processors) {
       const node = this.nodes.get(p);
