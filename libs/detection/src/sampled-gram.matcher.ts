@@ -59,6 +59,8 @@ export class SampledGramMatcher {
   private readonly hashShift: number;
   private readonly bitmap4: Int32Array;
   private readonly bitmap3: Int32Array;
+  /** bitmap3 is indexed by the top bits of the same hash: `h >>> bitmap3Shift`. */
+  private readonly bitmap3Shift: number;
   private readonly hasGram3: boolean;
   /** Top bits of a bitmap hash that pick a bucket. */
   private readonly bucketShift: number;
@@ -143,7 +145,12 @@ export class SampledGramMatcher {
     this.bitmapBits = Math.min(22, Math.max(12, Math.ceil(Math.log2(Math.max(1, entries.length) * 64))));
     this.hashShift = 32 - this.bitmapBits;
     this.bitmap4 = new Int32Array(1 << (this.bitmapBits - 5));
-    this.bitmap3 = new Int32Array(1 << (this.bitmapBits - 5));
+    // The 3-byte grams (6-byte patterns only) are few: their bitmap is as small as their count
+    // allows, so that the two bitmaps stay in the L1 cache together.
+    const threes = entries.filter((e) => !e.four).length;
+    const bitmap3Bits = Math.min(this.bitmapBits, Math.max(5, Math.ceil(Math.log2(Math.max(1, threes) * 64))));
+    this.bitmap3Shift = this.bitmapBits - bitmap3Bits;
+    this.bitmap3 = new Int32Array(1 << (bitmap3Bits - 5));
     // About one entry per two buckets.
     const bucketBits = Math.min(this.bitmapBits, Math.max(4, Math.ceil(Math.log2(Math.max(1, entries.length))) + 1));
     this.bucketShift = this.bitmapBits - bucketBits;
@@ -152,13 +159,13 @@ export class SampledGramMatcher {
     const buckets = 1 << bucketBits;
     const counts4 = new Int32Array(buckets + 1);
     const counts3 = new Int32Array(buckets + 1);
-    let threes = 0;
     const bucketOf = entries.map((e) => {
       const h = Math.imul(e.key, HASH_MULTIPLIER) >>> this.hashShift;
-      (e.four ? this.bitmap4 : this.bitmap3)[h >>> 5] |= 1 << (h & 31);
+      if (e.four) this.bitmap4[h >>> 5] |= 1 << (h & 31);
+      else this.bitmap3[(h >>> this.bitmap3Shift) >>> 5] |= 1 << ((h >>> this.bitmap3Shift) & 31);
       const b = h >>> this.bucketShift;
       if (e.four) counts4[b + 1]++;
-      else { counts3[b + 1]++; threes++; }
+      else counts3[b + 1]++;
       return b;
     });
     this.hasGram3 = threes > 0;
@@ -225,17 +232,18 @@ export class SampledGramMatcher {
     const bitmap4 = this.bitmap4;
     if (this.hasGram3) {
       const bitmap3 = this.bitmap3;
+      const shift3 = hashShift + this.bitmap3Shift;
       for (; w <= inView; w += sw) {
         const x = words[w] | FOLD4;
         const h4 = Math.imul(x, HASH_MULTIPLIER) >>> hashShift;
-        const h3 = Math.imul(x & 0xffffff, HASH_MULTIPLIER) >>> hashShift;
+        const t3 = Math.imul(x & 0xffffff, HASH_MULTIPLIER) >>> shift3;
         const hit4 = (bitmap4[h4 >>> 5] >>> h4) & 1;
-        const hit3 = (bitmap3[h3 >>> 5] >>> h3) & 1;
+        const hit3 = (bitmap3[t3 >>> 5] >>> t3) & 1;
         if ((hit4 | hit3) !== 0) {
           const a = (w << 2) - off;
           const next = words[w + 1] | FOLD4;
           if (hit4 !== 0) this.verify(this.bucketStart4, h4, buf, x, next, a, from, to, onMatch);
-          if (hit3 !== 0) this.verify(this.bucketStart3, h3, buf, x, next, a, from, to, onMatch);
+          if (hit3 !== 0) this.verify(this.bucketStart3, Math.imul(x & 0xffffff, HASH_MULTIPLIER) >>> hashShift, buf, x, next, a, from, to, onMatch);
         }
       }
     } else {
