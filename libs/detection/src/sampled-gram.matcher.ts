@@ -34,7 +34,13 @@ export const SAMPLED_MIN_LENGTH = 6;
 export const SAMPLED_GRAM_SUPPORTED = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 const FOLD4 = 0x20202020;
-const HASH_MULTIPLIER = 0x9e3779b1;
+/**
+ * Odd, and under 2^30 so that V8 keeps it a small integer: a constant above that (0x9e3779b1)
+ * is a heap number, loaded from the module context and converted on every use in the loop.
+ */
+const HASH_MULTIPLIER = 0x27d4eb2d;
+/** Samples filtered before their hits are verified (the hit list's capacity). */
+const CHUNK_SAMPLES = 512;
 
 /** A pattern for the sampled filter: its bytes, nocase, and the id reported for it. */
 export interface SampledGramPattern {
@@ -79,6 +85,8 @@ export class SampledGramMatcher {
   private readonly start: Int32Array;
   private readonly length: Int32Array;
   private readonly nocase: Uint8Array;
+  /** Word indexes of the samples whose bit is set, one chunk at a time (so `scan` is not reentrant). */
+  private readonly hitWords = new Int32Array(CHUNK_SAMPLES);
   private viewOf: ArrayBufferLike | null = null;
   private words: Int32Array = new Int32Array(0);
 
@@ -228,32 +236,36 @@ export class SampledGramMatcher {
     let w = (((off + from + stride - 1) / stride) | 0) * sw;
     const lastWord = (((off + to - 3) / stride) | 0) * sw;
     const inView = Math.min(lastWord, words.length - 2);
+    // Two passes per chunk of samples: the filter records every sample's word index and keeps it
+    // (advances the count) only when its bit is set, with no branch and no call, so the loop is
+    // the few instructions of a hash and a bit test; then the hits are verified.
     const hashShift = this.hashShift;
+    const shift3 = hashShift + this.bitmap3Shift;
     const bitmap4 = this.bitmap4;
-    if (this.hasGram3) {
-      const bitmap3 = this.bitmap3;
-      const shift3 = hashShift + this.bitmap3Shift;
-      for (; w <= inView; w += sw) {
-        const x = words[w] | FOLD4;
-        const h4 = Math.imul(x, HASH_MULTIPLIER) >>> hashShift;
-        const t3 = Math.imul(x & 0xffffff, HASH_MULTIPLIER) >>> shift3;
-        const hit4 = (bitmap4[h4 >>> 5] >>> h4) & 1;
-        const hit3 = (bitmap3[t3 >>> 5] >>> t3) & 1;
-        if ((hit4 | hit3) !== 0) {
-          const a = (w << 2) - off;
-          const next = words[w + 1] | FOLD4;
-          if (hit4 !== 0) this.verify(this.bucketStart4, h4, buf, x, next, a, from, to, onMatch);
-          if (hit3 !== 0) this.verify(this.bucketStart3, Math.imul(x & 0xffffff, HASH_MULTIPLIER) >>> hashShift, buf, x, next, a, from, to, onMatch);
+    const bitmap3 = this.bitmap3;
+    const hits = this.hitWords;
+    const fold = FOLD4;
+    const mult = HASH_MULTIPLIER;
+    const step = sw;
+    while (w <= inView) {
+      const end = Math.min(inView, w + (CHUNK_SAMPLES - 1) * step);
+      let n = 0;
+      if (this.hasGram3) {
+        for (; w <= end; w += step) {
+          const x = words[w] | fold;
+          const h4 = Math.imul(x, mult) >>> hashShift;
+          const t3 = Math.imul(x & 0xffffff, mult) >>> shift3;
+          hits[n] = w;
+          n += ((bitmap4[h4 >>> 5] >>> h4) | (bitmap3[t3 >>> 5] >>> t3)) & 1;
+        }
+      } else {
+        for (; w <= end; w += step) {
+          const h4 = Math.imul(words[w] | fold, mult) >>> hashShift;
+          hits[n] = w;
+          n += (bitmap4[h4 >>> 5] >>> h4) & 1;
         }
       }
-    } else {
-      for (; w <= inView; w += sw) {
-        const x = words[w] | FOLD4;
-        const h4 = Math.imul(x, HASH_MULTIPLIER) >>> hashShift;
-        if (((bitmap4[h4 >>> 5] >>> h4) & 1) !== 0) {
-          this.verify(this.bucketStart4, h4, buf, x, words[w + 1] | FOLD4, (w << 2) - off, from, to, onMatch);
-        }
-      }
+      for (let i = 0; i < n; i++) this.probe(words, hits[i], buf, off, from, to, onMatch);
     }
     // The last words of the ArrayBuffer (no next word, or not whole): byte reads, no next-word filter.
     for (; w <= lastWord; w += sw) {
@@ -265,6 +277,18 @@ export class SampledGramMatcher {
       this.verify(this.bucketStart4, h4, buf, x, 0, a, from, to, onMatch, false);
       this.verify(this.bucketStart3, h3, buf, x, 0, a, from, to, onMatch, false);
     }
+  }
+
+  /** A sample whose bit was set (word `w`, not the ArrayBuffer's last): the entries of each bitmap that hit. */
+  private probe(words: Int32Array, w: number, buf: Uint8Array, off: number, from: number, to: number, onMatch: AhoCorasickMatchHandler): void {
+    const x = words[w] | FOLD4;
+    const h4 = Math.imul(x, HASH_MULTIPLIER) >>> this.hashShift;
+    const h3 = Math.imul(x & 0xffffff, HASH_MULTIPLIER) >>> this.hashShift;
+    const t3 = h3 >>> this.bitmap3Shift;
+    const a = (w << 2) - off;
+    const next = words[w + 1] | FOLD4;
+    if (((this.bitmap4[h4 >>> 5] >>> h4) & 1) !== 0) this.verify(this.bucketStart4, h4, buf, x, next, a, from, to, onMatch);
+    if (((this.bitmap3[t3 >>> 5] >>> t3) & 1) !== 0) this.verify(this.bucketStart3, h3, buf, x, next, a, from, to, onMatch);
   }
 
   /**
