@@ -90,6 +90,22 @@ describe('SampledGramMatcher', () => {
     expect(SAMPLED_MIN_LENGTH).toBe(6);
   });
 
+  it('finds a pattern at every offset around the filter chunks (512 samples, 2 KiB) and the buffer end', () => {
+    const patterns = toPatterns(['chunky', { s: 'ChunkBoundary', nocase: true }]);
+    const m = sampled(patterns);
+    const ac = new AhoCorasickMatcher(patterns);
+    const input = new Uint8Array(4200).fill(0x2e);
+    for (const at of [...Array.from({ length: 24 }, (_, k) => 2036 + k), ...Array.from({ length: 24 }, (_, k) => 4084 + k), 4194, 4187]) {
+      const text = input.slice();
+      text.set(bytes(at % 2 === 0 ? 'chunky' : 'cHUNKbOUNDARY'), at);
+      for (const shift of [0, 1, 2, 3]) {
+        const got = scanAll(m, placed(text, shift, 0));
+        expect({ at, shift, got }).toEqual({ at, shift, got: scanAll(ac, text) });
+        expect(got).toHaveLength(1);
+      }
+    }
+  });
+
   it('keeps working when scans alternate between ArrayBuffers', () => {
     const m = sampled(toPatterns(['needle!', 'haystack']));
     const a = placed(bytes('..needle!..'), 1, 3);
