@@ -1,5 +1,5 @@
 import { AhoCorasickMatcher, type AhoCorasickPattern } from './aho-corasick.matcher';
-import { SAMPLED_MIN_LENGTH, SampledGramMatcher, SampledGramMatcherInputError } from './sampled-gram.matcher';
+import { SAMPLED_MIN_LENGTH, SampledGramMatcher, SampledGramPatternTooShortError } from './sampled-gram.matcher';
 import { WuManberMatcher } from './wu-manber.matcher';
 
 const bytes = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'latin1'));
@@ -86,7 +86,7 @@ describe('SampledGramMatcher', () => {
   it('rejects a pattern shorter than SAMPLED_MIN_LENGTH with its id', () => {
     expect(() => new SampledGramMatcher([{ bytes: bytes('abcdefgh'), id: 3 }, { bytes: bytes('abcde'), id: 7 }]))
       .toThrow(expect.objectContaining({ code: 'SAMPLED_GRAM_PATTERN_TOO_SHORT', patternId: 7, length: 5 }));
-    expect(() => new SampledGramMatcher([{ bytes: bytes('abc'), id: 0 }])).toThrow(SampledGramMatcherInputError);
+    expect(() => new SampledGramMatcher([{ bytes: bytes('abc'), id: 0 }])).toThrow(SampledGramPatternTooShortError);
     expect(SAMPLED_MIN_LENGTH).toBe(6);
   });
 

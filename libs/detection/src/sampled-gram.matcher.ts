@@ -49,11 +49,12 @@ export interface SampledGramPattern {
   readonly id: number;
 }
 
-export class SampledGramMatcherInputError extends Error {
+export class SampledGramPatternTooShortError extends Error {
   readonly code = 'SAMPLED_GRAM_PATTERN_TOO_SHORT';
+  readonly retriable = false;
   constructor(readonly patternId: number, readonly length: number) {
     super(`pattern ${patternId} has ${length} bytes, the sampled filter needs at least ${SAMPLED_MIN_LENGTH}`);
-    this.name = 'SampledGramMatcherInputError';
+    this.name = 'SampledGramPatternTooShortError';
   }
 }
 
@@ -94,7 +95,7 @@ export class SampledGramMatcher {
     let m = Infinity;
     let total = 0;
     for (const p of patterns) {
-      if (p.bytes.length < SAMPLED_MIN_LENGTH) throw new SampledGramMatcherInputError(p.id, p.bytes.length);
+      if (p.bytes.length < SAMPLED_MIN_LENGTH) throw new SampledGramPatternTooShortError(p.id, p.bytes.length);
       m = Math.min(m, p.bytes.length);
       total += p.bytes.length;
     }
@@ -244,27 +245,13 @@ export class SampledGramMatcher {
     const bitmap4 = this.bitmap4;
     const bitmap3 = this.bitmap3;
     const hits = this.hitWords;
-    const fold = FOLD4;
-    const mult = HASH_MULTIPLIER;
     const step = sw;
     while (w <= inView) {
       const end = Math.min(inView, w + (CHUNK_SAMPLES - 1) * step);
-      let n = 0;
-      if (this.hasGram3) {
-        for (; w <= end; w += step) {
-          const x = words[w] | fold;
-          const h4 = Math.imul(x, mult) >>> hashShift;
-          const t3 = Math.imul(x & 0xffffff, mult) >>> shift3;
-          hits[n] = w;
-          n += ((bitmap4[h4 >>> 5] >>> h4) | (bitmap3[t3 >>> 5] >>> t3)) & 1;
-        }
-      } else {
-        for (; w <= end; w += step) {
-          const h4 = Math.imul(words[w] | fold, mult) >>> hashShift;
-          hits[n] = w;
-          n += (bitmap4[h4 >>> 5] >>> h4) & 1;
-        }
-      }
+      const n = this.hasGram3
+        ? filterWords43(words, w, end, step, bitmap4, hashShift, bitmap3, shift3, hits)
+        : filterWords4(words, w, end, step, bitmap4, hashShift, hits);
+      w += (((end - w) / step | 0) + 1) * step;
       for (let i = 0; i < n; i++) this.probe(words, hits[i], buf, off, from, to, onMatch);
     }
     // The last words of the ArrayBuffer (no next word, or not whole): byte reads, no next-word filter.
@@ -320,4 +307,37 @@ export class SampledGramMatcher {
     }
     return true;
   }
+}
+
+/**
+ * The filter pass over `words[w], words[w + step], ... words[end]`: every sample's word index is
+ * written to `hits` and kept (the count advanced) only when its bit is set. A function of its own,
+ * with the arrays as parameters: no call and no branch inside the loop, and nothing read from
+ * `this` or the module context there.
+ */
+function filterWords4(words: Int32Array, w: number, end: number, step: number, bitmap4: Int32Array, hashShift: number, hits: Int32Array): number {
+  const fold = FOLD4;
+  const mult = HASH_MULTIPLIER;
+  let n = 0;
+  for (; w <= end; w += step) {
+    const h4 = Math.imul(words[w] | fold, mult) >>> hashShift;
+    hits[n] = w;
+    n += (bitmap4[h4 >>> 5] >>> h4) & 1;
+  }
+  return n;
+}
+
+/** filterWords4 with the 3-byte grams' bitmap too (indexed by `shift3` top bits of their hash). */
+function filterWords43(words: Int32Array, w: number, end: number, step: number, bitmap4: Int32Array, hashShift: number, bitmap3: Int32Array, shift3: number, hits: Int32Array): number {
+  const fold = FOLD4;
+  const mult = HASH_MULTIPLIER;
+  let n = 0;
+  for (; w <= end; w += step) {
+    const x = words[w] | fold;
+    const h4 = Math.imul(x, mult) >>> hashShift;
+    const t3 = Math.imul(x & 0xffffff, mult) >>> shift3;
+    hits[n] = w;
+    n += ((bitmap4[h4 >>> 5] >>> h4) | (bitmap3[t3 >>> 5] >>> t3)) & 1;
+  }
+  return n;
 }
