@@ -9,3 +9,4 @@ export * from './detection-flow.tracker';
 export * from './http-response-status.parser';
 export * from './signature.engine';
 export * from './wu-manber.matcher';
+export * from './sampled-gram.matcher';

@@ -90,6 +90,8 @@ class DirectionState {
   windowLength = 0;
   /** Where a delivery's tail is copied: one allocation per direction, not one per segment. */
   private tailCopy: Uint8Array = NO_TAIL;
+  /** The last view of tailCopy handed out: the next tail of the same length reuses it. */
+  private tailView: Uint8Array = NO_TAIL;
 
   constructor(private readonly windowBytes: number) {}
 
@@ -97,21 +99,42 @@ class DirectionState {
   tail(): Uint8Array {
     if (this.windowLength === 0) return NO_TAIL;
     if (this.tailCopy.length === 0) this.tailCopy = new Uint8Array(this.windowBytes);
-    this.tailCopy.set(this.window.subarray(0, this.windowLength));
-    return this.tailCopy.subarray(0, this.windowLength);
+    const n = this.windowLength;
+    // Windows are a few dozen bytes for most rule sets: a loop beats a subarray and a set() call.
+    if (n <= SMALL_COPY) {
+      const from = this.window;
+      const to = this.tailCopy;
+      for (let i = 0; i < n; i++) to[i] = from[i];
+    } else {
+      this.tailCopy.set(this.window.subarray(0, n));
+    }
+    if (this.tailView.length !== n) this.tailView = this.tailCopy.subarray(0, n);
+    return this.tailView;
   }
 
   remember(data: Uint8Array): void {
     const cap = this.windowBytes;
     if (cap === 0 || data.length === 0) return;
     if (this.window.length === 0) this.window = new Uint8Array(cap);
-    if (data.length >= cap) { this.window.set(data.subarray(data.length - cap)); this.windowLength = cap; return; }
+    if (data.length >= cap) {
+      if (cap <= SMALL_COPY) {
+        const window = this.window;
+        for (let i = 0, j = data.length - cap; i < cap; i++, j++) window[i] = data[j];
+      } else {
+        this.window.set(data.subarray(data.length - cap));
+      }
+      this.windowLength = cap;
+      return;
+    }
     const keep = Math.min(this.windowLength, cap - data.length);
     this.window.copyWithin(0, this.windowLength - keep, this.windowLength);
     this.window.set(data, keep);
     this.windowLength = keep + data.length;
   }
 }
+
+/** Copies up to this many bytes are loops (no view object, no call into the runtime). */
+const SMALL_COPY = 64;
 
 /** The tail when no window is kept (`windowBytes` 0) or nothing was delivered yet: empty, so shared. */
 const NO_TAIL = new Uint8Array(0);

@@ -29,6 +29,7 @@
  */
 
 import { AhoCorasickMatcher, AhoCorasickPatternError, ASCII_FOLD, type AhoCorasickMatchHandler, type AhoCorasickPattern } from './aho-corasick.matcher';
+import { SAMPLED_GRAM_SUPPORTED, SAMPLED_MIN_LENGTH, SampledGramMatcher } from './sampled-gram.matcher';
 
 export interface WuManberOptions {
   /** Patterns shorter than this go to the small Aho-Corasick matcher (at least BLOCK + 1). */
@@ -37,9 +38,14 @@ export interface WuManberOptions {
   readonly maxWindow: number;
   /** log2 of the shift table size; 0 picks by pattern count (16 up to 2,000 patterns, else 18). */
   readonly tableBits: number;
+  /**
+   * Scan with the SampledGramMatcher (aligned words, fixed stride) instead of the shift table
+   * when every long pattern has at least SAMPLED_MIN_LENGTH bytes. Same matches either way.
+   */
+  readonly sampled: boolean;
 }
 
-export const DEFAULT_WU_MANBER_OPTIONS: WuManberOptions = { minWindow: 4, maxWindow: 32, tableBits: 0 };
+export const DEFAULT_WU_MANBER_OPTIONS: WuManberOptions = { minWindow: 4, maxWindow: 32, tableBits: 0, sampled: true };
 
 /** Bytes hashed per step. */
 const BLOCK = 3;
@@ -74,6 +80,8 @@ export class WuManberMatcher {
   private readonly length: Int32Array;
   private readonly nocase: Uint8Array;
   private readonly short: AhoCorasickMatcher | null;
+  /** The scan of the long patterns when they are all long enough for it (then the shift table is empty). */
+  private readonly sampled: SampledGramMatcher | null;
   private readonly shortIds: Int32Array;
   /** The short matcher's callback, bound once (scan allocates nothing). */
   private shortTarget: AhoCorasickMatchHandler | null = null;
@@ -120,13 +128,17 @@ export class WuManberMatcher {
       this.prefix[id] = (this.folded[w] << 8) | this.folded[w + 1];
     }
     this.tableBits = opts.tableBits > 0 ? opts.tableBits : longIds.length <= 2000 ? 16 : 18;
-    const size = 1 << this.tableBits;
+    const useSampled = opts.sampled && SAMPLED_GRAM_SUPPORTED && this.window >= SAMPLED_MIN_LENGTH;
+    this.sampled = useSampled ? new SampledGramMatcher(longIds.map((id) => ({ bytes: patterns[id].bytes, nocase: patterns[id].nocase, id }))) : null;
+    // The shift table and buckets only for the classic scan.
+    const tableIds = useSampled ? [] : longIds;
+    const size = useSampled ? 1 : 1 << this.tableBits;
     this.hashShift = 32 - this.tableBits;
     const maxShift = this.window - BLOCK + 1;
     this.shift = new Uint8Array(size).fill(Math.max(1, maxShift));
     const counts = new Int32Array(size + 1);
     const last: number[] = [];
-    for (const id of longIds) {
+    for (const id of tableIds) {
       const s = this.start[id] + this.length[id] - this.window;
       // Block ending at window position j (j = BLOCK-1 .. m-1): the window may slide by m-1-j.
       for (let j = BLOCK - 1; j < this.window; j++) {
@@ -140,16 +152,16 @@ export class WuManberMatcher {
     }
     this.bucketStart = new Int32Array(size + 1);
     for (let h = 0; h < size; h++) this.bucketStart[h + 1] = this.bucketStart[h] + counts[h + 1];
-    this.bucketIds = new Int32Array(longIds.length);
+    this.bucketIds = new Int32Array(tableIds.length);
     const fill = this.bucketStart.slice(0, size);
-    longIds.forEach((id, k) => { this.bucketIds[fill[last[k]]++] = id; });
+    tableIds.forEach((id, k) => { this.bucketIds[fill[last[k]]++] = id; });
   }
 
   /** Bytes held by the tables (pattern bytes included, the short matcher's tables too). */
   get tableBytes(): number {
     return this.shift.byteLength + this.bucketStart.byteLength + this.bucketIds.byteLength + this.prefix.byteLength
       + this.bytes.byteLength + this.folded.byteLength + this.start.byteLength + this.length.byteLength
-      + this.nocase.byteLength + (this.short?.tableBytes ?? 0);
+      + this.nocase.byteLength + (this.short?.tableBytes ?? 0) + (this.sampled?.tableBytes ?? 0);
   }
 
   /** Reports every occurrence (overlapping ones included) of every pattern inside `buf[from, to)`. */
@@ -158,6 +170,10 @@ export class WuManberMatcher {
       this.shortTarget = onMatch;
       this.short.scan(buf, this.onShort, from, to);
       this.shortTarget = null;
+    }
+    if (this.sampled !== null) {
+      this.sampled.scan(buf, onMatch, from, to);
+      return;
     }
     const m = this.window;
     if (m === 0) return;

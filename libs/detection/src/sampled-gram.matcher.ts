@@ -1,0 +1,343 @@
+/**
+ * Multi-pattern prefilter that reads the text as aligned 32-bit words: the Wu-Manber matcher's
+ * scan when every pattern has at least SAMPLED_MIN_LENGTH (6) bytes. Reports exactly what
+ * AhoCorasickMatcher reports (every occurrence, overlapping ones included, per-pattern `nocase`).
+ *
+ * Why: Wu-Manber's step is a chain of dependent loads (the next position depends on the shift just
+ * read), about 10 ns a step here, and with 6-byte patterns it cannot shift by more than 4 anyway.
+ * This filter looks at the same number of places (one per `stride` = 4 bytes) but at fixed ones,
+ * so the steps do not wait on each other, and one word load replaces three byte loads:
+ * - every occurrence of a pattern of length >= m covers `stride` consecutive start positions of
+ *   its grams, and exactly one of those is a sampled (word-aligned) position. So each pattern
+ *   enters the grams at `stride` consecutive offsets of one window of itself, and an occurrence
+ *   is seen exactly once, at the word holding its gram.
+ * - The grams are 4 bytes (the whole word) when the window allows (pattern length >= stride + 3),
+ *   else 3 (only 6-byte patterns with stride 4: their last gram); each size has a bitmap of
+ *   hashed keys. 4-byte grams hit far less often in text than 3-byte ones.
+ * - The window is the one whose grams are rarest in the pattern set (a gram many patterns share
+ *   is one traffic is full of: `Content-Type`, `GET /`), not the pattern's start or end.
+ * - Keys fold ASCII case with `| 0x20` per byte (no copy, no table); verification is exact.
+ * - A bitmap hit looks up the entries of that 3-byte gram (CSR buckets), compares the whole word
+ *   and the next one (both masked to the pattern's bytes, precomputed) and only then the pattern.
+ *
+ * The word view is made over the buffer's whole ArrayBuffer and kept while the next scan is of
+ * the same ArrayBuffer (frames of one capture batch, the engine's boundary buffer): `scan`
+ * allocates only when the ArrayBuffer changes. Little-endian platforms only (the word's first byte
+ * must be its low byte): `SAMPLED_GRAM_SUPPORTED`.
+ */
+
+import { ASCII_FOLD, type AhoCorasickMatchHandler } from './aho-corasick.matcher';
+
+/** Shortest pattern the sampled filter handles: a 3-byte gram at 4 consecutive offsets. */
+export const SAMPLED_MIN_LENGTH = 6;
+
+export const SAMPLED_GRAM_SUPPORTED = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+const FOLD4 = 0x20202020;
+/**
+ * Odd, and under 2^30 so that V8 keeps it a small integer: a constant above that (0x9e3779b1)
+ * is a heap number, loaded from the module context and converted on every use in the loop.
+ */
+const HASH_MULTIPLIER = 0x27d4eb2d;
+/** Samples filtered before their hits are verified (the hit list's capacity). */
+const CHUNK_SAMPLES = 512;
+
+/** A pattern for the sampled filter: its bytes, nocase, and the id reported for it. */
+export interface SampledGramPattern {
+  readonly bytes: Uint8Array;
+  readonly nocase?: boolean;
+  readonly id: number;
+}
+
+export class SampledGramPatternTooShortError extends Error {
+  readonly code = 'SAMPLED_GRAM_PATTERN_TOO_SHORT';
+  readonly retriable = false;
+  constructor(readonly patternId: number, readonly length: number) {
+    super(`pattern ${patternId} has ${length} bytes, the sampled filter needs at least ${SAMPLED_MIN_LENGTH}`);
+    this.name = 'SampledGramPatternTooShortError';
+  }
+}
+
+export class SampledGramMatcher {
+  /** Bytes between two sampled positions (a multiple of 4). */
+  readonly stride: number;
+  readonly bitmapBits: number;
+  private readonly strideWords: number;
+  private readonly hashShift: number;
+  private readonly bitmap4: Int32Array;
+  private readonly bitmap3: Int32Array;
+  /** bitmap3 is indexed by the top bits of the same hash: `h >>> bitmap3Shift`. */
+  private readonly bitmap3Shift: number;
+  private readonly hasGram3: boolean;
+  /** Top bits of a bitmap hash that pick a bucket. */
+  private readonly bucketShift: number;
+  private readonly bucketStart4: Int32Array;
+  private readonly bucketStart3: Int32Array;
+  /** Per entry: the word's expected folded bytes and their mask, the next word's, pattern, offset. */
+  private readonly entryKey: Int32Array;
+  private readonly entryMask: Int32Array;
+  private readonly entryNext: Int32Array;
+  private readonly entryNextMask: Int32Array;
+  private readonly entryPattern: Int32Array;
+  private readonly entryOffset: Int32Array;
+  private readonly ids: Int32Array;
+  private readonly bytes: Uint8Array;
+  private readonly folded: Uint8Array;
+  private readonly start: Int32Array;
+  private readonly length: Int32Array;
+  private readonly nocase: Uint8Array;
+  /** Word indexes of the samples whose bit is set, one chunk at a time (so `scan` is not reentrant). */
+  private readonly hitWords = new Int32Array(CHUNK_SAMPLES);
+  private viewOf: ArrayBufferLike | null = null;
+  private words: Int32Array = new Int32Array(0);
+
+  constructor(patterns: readonly SampledGramPattern[]) {
+    let m = Infinity;
+    let total = 0;
+    for (const p of patterns) {
+      if (p.bytes.length < SAMPLED_MIN_LENGTH) throw new SampledGramPatternTooShortError(p.id, p.bytes.length);
+      m = Math.min(m, p.bytes.length);
+      total += p.bytes.length;
+    }
+    // A gram of 3 bytes at `stride` consecutive offsets must fit in the shortest pattern.
+    this.strideWords = patterns.length === 0 ? 1 : Math.max(1, Math.floor((m - 2) / 4));
+    this.stride = 4 * this.strideWords;
+    const n = patterns.length;
+    this.ids = Int32Array.from(patterns, (p) => p.id);
+    this.bytes = new Uint8Array(total);
+    this.folded = new Uint8Array(total);
+    this.start = new Int32Array(n);
+    this.length = new Int32Array(n);
+    this.nocase = new Uint8Array(n);
+    const lower = new Uint8Array(total); // | 0x20, the filter's fold
+    let at = 0;
+    patterns.forEach((p, k) => {
+      this.start[k] = at;
+      this.length[k] = p.bytes.length;
+      this.nocase[k] = p.nocase ? 1 : 0;
+      this.bytes.set(p.bytes, at);
+      for (let j = 0; j < p.bytes.length; j++) {
+        this.folded[at + j] = ASCII_FOLD[p.bytes[j]];
+        lower[at + j] = p.bytes[j] | 0x20;
+      }
+      at += p.bytes.length;
+    });
+    const gram3 = (j: number) => lower[j] | (lower[j + 1] << 8) | (lower[j + 2] << 16);
+    // How many patterns contain each 3-byte gram: the rarity the windows are chosen by.
+    const patternsWith = new Map<number, number>();
+    for (let k = 0; k < n; k++) {
+      const seen = new Set<number>();
+      for (let j = this.start[k]; j + 3 <= this.start[k] + this.length[k]; j++) seen.add(gram3(j));
+      for (const g of seen) patternsWith.set(g, (patternsWith.get(g) ?? 0) + 1);
+    }
+    const S = this.stride;
+    interface Entry { key: number; four: boolean; pattern: number; offset: number }
+    const entries: Entry[] = [];
+    for (let k = 0; k < n; k++) {
+      const s = this.start[k];
+      const len = this.length[k];
+      // The window: S gram offsets, 4-byte grams where the pattern is long enough.
+      const span = len >= S + 3 ? S + 3 : S + 2;
+      let best = len - span;
+      let bestCost = Infinity;
+      for (let w = 0; w + span <= len; w++) {
+        let cost = 0;
+        for (let j = w; j < w + S; j++) cost += patternsWith.get(gram3(s + j))!;
+        if (cost <= bestCost) { bestCost = cost; best = w; } // ties: the later window
+      }
+      for (let j = best; j < best + S; j++) {
+        const four = j + 4 <= len;
+        entries.push({ key: four ? (gram3(s + j) | (lower[s + j + 3] << 24)) : gram3(s + j), four, pattern: k, offset: j });
+      }
+    }
+    // About 1 bit in 64 set: a random word rarely hits.
+    this.bitmapBits = Math.min(22, Math.max(12, Math.ceil(Math.log2(Math.max(1, entries.length) * 64))));
+    this.hashShift = 32 - this.bitmapBits;
+    this.bitmap4 = new Int32Array(1 << (this.bitmapBits - 5));
+    // The 3-byte grams (6-byte patterns only) are few: their bitmap is as small as their count
+    // allows, so that the two bitmaps stay in the L1 cache together.
+    const threes = entries.filter((e) => !e.four).length;
+    const bitmap3Bits = Math.min(this.bitmapBits, Math.max(5, Math.ceil(Math.log2(Math.max(1, threes) * 64))));
+    this.bitmap3Shift = this.bitmapBits - bitmap3Bits;
+    this.bitmap3 = new Int32Array(1 << (bitmap3Bits - 5));
+    // About one entry per two buckets.
+    const bucketBits = Math.min(this.bitmapBits, Math.max(4, Math.ceil(Math.log2(Math.max(1, entries.length))) + 1));
+    this.bucketShift = this.bitmapBits - bucketBits;
+    // Entries with 4-byte grams first, then those with 3-byte ones, each part in CSR buckets by
+    // the top bits of the bitmap's hash (so a hit needs no second hash).
+    const buckets = 1 << bucketBits;
+    const counts4 = new Int32Array(buckets + 1);
+    const counts3 = new Int32Array(buckets + 1);
+    const bucketOf = entries.map((e) => {
+      const h = Math.imul(e.key, HASH_MULTIPLIER) >>> this.hashShift;
+      if (e.four) this.bitmap4[h >>> 5] |= 1 << (h & 31);
+      else this.bitmap3[(h >>> this.bitmap3Shift) >>> 5] |= 1 << ((h >>> this.bitmap3Shift) & 31);
+      const b = h >>> this.bucketShift;
+      if (e.four) counts4[b + 1]++;
+      else counts3[b + 1]++;
+      return b;
+    });
+    this.hasGram3 = threes > 0;
+    this.bucketStart4 = new Int32Array(buckets + 1);
+    this.bucketStart3 = new Int32Array(buckets + 1);
+    this.bucketStart3[0] = entries.length - threes;
+    for (let b = 0; b < buckets; b++) {
+      this.bucketStart4[b + 1] = this.bucketStart4[b] + counts4[b + 1];
+      this.bucketStart3[b + 1] = this.bucketStart3[b] + counts3[b + 1];
+    }
+    const fill4 = this.bucketStart4.slice(0, buckets);
+    const fill3 = this.bucketStart3.slice(0, buckets);
+    const e = entries.length;
+    this.entryKey = new Int32Array(e);
+    this.entryMask = new Int32Array(e);
+    this.entryNext = new Int32Array(e);
+    this.entryNextMask = new Int32Array(e);
+    this.entryPattern = new Int32Array(e);
+    this.entryOffset = new Int32Array(e);
+    entries.forEach((entry, i) => {
+      const slot = entry.four ? fill4[bucketOf[i]]++ : fill3[bucketOf[i]]++;
+      const s = this.start[entry.pattern];
+      const len = this.length[entry.pattern];
+      this.entryKey[slot] = entry.key;
+      this.entryMask[slot] = entry.four ? -1 : 0xffffff;
+      let next = 0;
+      let nextMask = 0;
+      for (let b = 0; b < 4; b++) {
+        const j = entry.offset + 4 + b;
+        if (j < len) { next |= lower[s + j] << (8 * b); nextMask |= 0xff << (8 * b); }
+      }
+      this.entryNext[slot] = next;
+      this.entryNextMask[slot] = nextMask;
+      this.entryPattern[slot] = entry.pattern;
+      this.entryOffset[slot] = entry.offset;
+    });
+  }
+
+  get tableBytes(): number {
+    return this.bitmap4.byteLength + this.bitmap3.byteLength + this.bucketStart4.byteLength + this.bucketStart3.byteLength
+      + 6 * this.entryKey.byteLength + this.ids.byteLength + this.bytes.byteLength + this.folded.byteLength
+      + this.start.byteLength + this.length.byteLength + this.nocase.byteLength;
+  }
+
+  /** Reports every occurrence (overlapping ones included) of every pattern inside `buf[from, to)`. */
+  scan(buf: Uint8Array, onMatch: AhoCorasickMatchHandler, from = 0, to = buf.length): void {
+    if (to - from < SAMPLED_MIN_LENGTH || this.ids.length === 0) return;
+    const ab = buf.buffer;
+    if (ab !== this.viewOf) {
+      this.viewOf = ab;
+      this.words = new Int32Array(ab, 0, ab.byteLength >>> 2);
+    }
+    const words = this.words;
+    const off = buf.byteOffset;
+    const sw = this.strideWords;
+    // Sampled byte positions a (buffer-relative) are those where off + a is a multiple of the
+    // stride; a gram starting at a lies in [from, to) only if from <= a <= to - 3.
+    const stride = this.stride;
+    // Integer arithmetic throughout: a float word index makes every load of the loop slower.
+    let w = (((off + from + stride - 1) / stride) | 0) * sw;
+    const lastWord = (((off + to - 3) / stride) | 0) * sw;
+    const inView = Math.min(lastWord, words.length - 2);
+    // Two passes per chunk of samples: the filter records every sample's word index and keeps it
+    // (advances the count) only when its bit is set, with no branch and no call, so the loop is
+    // the few instructions of a hash and a bit test; then the hits are verified.
+    const hashShift = this.hashShift;
+    const shift3 = hashShift + this.bitmap3Shift;
+    const bitmap4 = this.bitmap4;
+    const bitmap3 = this.bitmap3;
+    const hits = this.hitWords;
+    const step = sw;
+    while (w <= inView) {
+      const end = Math.min(inView, w + (CHUNK_SAMPLES - 1) * step);
+      const n = this.hasGram3
+        ? filterWords43(words, w, end, step, bitmap4, hashShift, bitmap3, shift3, hits)
+        : filterWords4(words, w, end, step, bitmap4, hashShift, hits);
+      w += (((end - w) / step | 0) + 1) * step;
+      for (let i = 0; i < n; i++) this.probe(words, hits[i], buf, off, from, to, onMatch);
+    }
+    // The last words of the ArrayBuffer (no next word, or not whole): byte reads, no next-word filter.
+    for (; w <= lastWord; w += sw) {
+      const a = (w << 2) - off;
+      let x = FOLD4;
+      for (let b = 0; b < 4 && a + b < buf.length; b++) x |= buf[a + b] << (8 * b);
+      const h4 = Math.imul(x, HASH_MULTIPLIER) >>> hashShift;
+      const h3 = Math.imul(x & 0xffffff, HASH_MULTIPLIER) >>> hashShift;
+      this.verify(this.bucketStart4, h4, buf, x, 0, a, from, to, onMatch, false);
+      this.verify(this.bucketStart3, h3, buf, x, 0, a, from, to, onMatch, false);
+    }
+  }
+
+  /** A sample whose bit was set (word `w`, not the ArrayBuffer's last): the entries of each bitmap that hit. */
+  private probe(words: Int32Array, w: number, buf: Uint8Array, off: number, from: number, to: number, onMatch: AhoCorasickMatchHandler): void {
+    const x = words[w] | FOLD4;
+    const h4 = Math.imul(x, HASH_MULTIPLIER) >>> this.hashShift;
+    const h3 = Math.imul(x & 0xffffff, HASH_MULTIPLIER) >>> this.hashShift;
+    const t3 = h3 >>> this.bitmap3Shift;
+    const a = (w << 2) - off;
+    const next = words[w + 1] | FOLD4;
+    if (((this.bitmap4[h4 >>> 5] >>> h4) & 1) !== 0) this.verify(this.bucketStart4, h4, buf, x, next, a, from, to, onMatch);
+    if (((this.bitmap3[t3 >>> 5] >>> t3) & 1) !== 0) this.verify(this.bucketStart3, h3, buf, x, next, a, from, to, onMatch);
+  }
+
+  /**
+   * The entries in bucket `h`'s of `bucketStart` for the gram at `a` (folded word `x`, next word
+   * `next`): whole word, next word, then the exact compare.
+   */
+  private verify(bucketStart: Int32Array, h: number, buf: Uint8Array, x: number, next: number, a: number, from: number, to: number, onMatch: AhoCorasickMatchHandler, checkNext = true): void {
+    const bucket = h >>> this.bucketShift;
+    const { entryKey, entryMask, entryNext, entryNextMask } = this;
+    for (let e = bucketStart[bucket], end = bucketStart[bucket + 1]; e < end; e++) {
+      if ((x & entryMask[e]) !== entryKey[e]) continue;
+      if (checkNext && (next & entryNextMask[e]) !== entryNext[e]) continue;
+      const k = this.entryPattern[e];
+      const at = a - this.entryOffset[e];
+      const n = this.length[k];
+      if (at < from || at + n > to) continue;
+      if (this.equalsAt(k, buf, at, n)) onMatch(this.ids[k], at + n - 1);
+    }
+  }
+
+  private equalsAt(k: number, buf: Uint8Array, at: number, n: number): boolean {
+    const s = this.start[k];
+    if (this.nocase[k] === 1) {
+      const p = this.folded;
+      for (let j = 0; j < n; j++) if (ASCII_FOLD[buf[at + j]] !== p[s + j]) return false;
+    } else {
+      const p = this.bytes;
+      for (let j = 0; j < n; j++) if (buf[at + j] !== p[s + j]) return false;
+    }
+    return true;
+  }
+}
+
+/**
+ * The filter pass over `words[w], words[w + step], ... words[end]`: every sample's word index is
+ * written to `hits` and kept (the count advanced) only when its bit is set. A function of its own,
+ * with the arrays as parameters: no call and no branch inside the loop, and nothing read from
+ * `this` or the module context there.
+ */
+function filterWords4(words: Int32Array, w: number, end: number, step: number, bitmap4: Int32Array, hashShift: number, hits: Int32Array): number {
+  const fold = FOLD4;
+  const mult = HASH_MULTIPLIER;
+  let n = 0;
+  for (; w <= end; w += step) {
+    const h4 = Math.imul(words[w] | fold, mult) >>> hashShift;
+    hits[n] = w;
+    n += (bitmap4[h4 >>> 5] >>> h4) & 1;
+  }
+  return n;
+}
+
+/** filterWords4 with the 3-byte grams' bitmap too (indexed by `shift3` top bits of their hash). */
+function filterWords43(words: Int32Array, w: number, end: number, step: number, bitmap4: Int32Array, hashShift: number, bitmap3: Int32Array, shift3: number, hits: Int32Array): number {
+  const fold = FOLD4;
+  const mult = HASH_MULTIPLIER;
+  let n = 0;
+  for (; w <= end; w += step) {
+    const x = words[w] | fold;
+    const h4 = Math.imul(x, mult) >>> hashShift;
+    const t3 = Math.imul(x & 0xffffff, mult) >>> shift3;
+    hits[n] = w;
+    n += ((bitmap4[h4 >>> 5] >>> h4) | (bitmap3[t3 >>> 5] >>> t3)) & 1;
+  }
+  return n;
+}
