@@ -154,7 +154,7 @@ function main(): void {
       if (r.status !== 0) throw new Error(`measure.js memory exited ${r.status ?? r.signal}: ${r.stderr.trim().slice(-2000)}`);
       const m = lastJsonLine<MemorySample>(r.stdout, 'measure.js memory');
       memoryRuns.push(m);
-      log(`round ${round}/${args.repeat}  embedded.memory    ${m.bytesPerFlow.toFixed(0).padStart(7)} bytes of heap per open flow (${m.flows} flows)`);
+      log(`round ${round}/${args.repeat}  embedded.memory    ${m.bytesPerFlow.toFixed(0).padStart(7)} bytes per open flow (heap and array buffers) (${m.flows} flows)`);
     }
   }
 
@@ -245,7 +245,7 @@ function main(): void {
     const vs = r.comparedWith.map((c) => `${c.ratio.median.toFixed(2)}× ${c.id}${c.ratio.samples.length > 1 ? ` (${c.ratio.min.toFixed(2)}–${c.ratio.max.toFixed(2)})` : ''}`).join(', ');
     log(`| ${r.kind === 'embedded' ? r.title : `*${r.title}*`} | ${range(r.figures.packetsPerSecond)} | ${r.figures.megabytesPerSecond.median.toFixed(0)} | ${r.flows ?? ''} | ${r.figures.flowsPerSecond ? si(r.figures.flowsPerSecond.median) : ''} | ${vs} |`);
   }
-  if (memory !== null) log(`| heap per open flow (${memory.flows} TCP flows) | ${memory.figures.bytesPerFlow.median.toFixed(0)} bytes (${memory.figures.bytesPerFlow.min.toFixed(0)}–${memory.figures.bytesPerFlow.max.toFixed(0)}) | | | | no reference |`);
+  if (memory !== null) log(`| memory per open flow, heap and array buffers (${memory.flows} TCP flows) | ${memory.figures.bytesPerFlow.median.toFixed(0)} bytes (${memory.figures.bytesPerFlow.min.toFixed(0)}–${memory.figures.bytesPerFlow.max.toFixed(0)}) | | | | no reference |`);
   for (const u of unavailable) log(`not measured: ${u.id}: ${u.reason}`);
   log('');
   log(`wrote ${rel(out)} in ${report.totalSeconds.toFixed(0)} s`);
