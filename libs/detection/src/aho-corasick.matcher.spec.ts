@@ -1,18 +1,6 @@
 import { AhoCorasickMatcher, AhoCorasickPattern, AhoCorasickPatternError } from './aho-corasick.matcher';
+import { bytes, prng } from './seeded-random.fixture';
 
-const bytes = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'latin1'));
-
-/** mulberry32: a fixed-seed generator so the property test is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const fold = (b: number): number => (b >= 0x41 && b <= 0x5a ? b + 0x20 : b);
 

@@ -1,20 +1,8 @@
 import { AhoCorasickMatcher, type AhoCorasickPattern } from './aho-corasick.matcher';
 import { SAMPLED_MIN_LENGTH, SampledGramMatcher, SampledGramPatternTooShortError } from './sampled-gram.matcher';
 import { WuManberMatcher } from './wu-manber.matcher';
+import { bytes, prng } from './seeded-random.fixture';
 
-const bytes = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'latin1'));
-
-/** mulberry32: a fixed-seed generator so the property tests are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Scanner = { scan(buf: Uint8Array, onMatch: (id: number, end: number) => void, from?: number, to?: number): void };
 

@@ -1,0 +1,16 @@
+// Test fixtures shared by the matchers' specs (not exported from the lib).
+
+/** Latin-1 text as bytes: every char one byte, as rule contents and payloads are compared. */
+export const bytes = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'latin1'));
+
+/** mulberry32: a fixed-seed generator so the property tests are reproducible. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
