@@ -68,6 +68,15 @@ describe('a task restarted from its changelog', () => {
     }
   });
 
+  it('starts as a fresh task, counting it, when the stored state cannot be read', async () => {
+    const task = new StreamTask(topology, 0, 1);
+    task.restore(MARKER_STORE, 'state', JSON.stringify({ v: 99 }));
+    Recorder.seen = [];
+    task.process('a', watermark(500, up('x-0').producer));
+    task.process('b', watermark(300, up('y-0').producer));
+    expect({ seen: Recorder.seen, counted: task.counters.get('marker-state-invalid') }).toEqual({ seen: ['watermark 300'], counted: 1 });
+  });
+
   it('moves event time on when only one input speaks again, and never back', async () => {
     const before: [string, ReturnType<typeof watermark>][] = [['a', watermark(500, up('x-0').producer)], ['b', watermark(300, up('y-0').producer)]];
     for (const restore of [true, false]) {

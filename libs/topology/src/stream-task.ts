@@ -4,7 +4,7 @@ import { partitionForKey } from './partitioner';
 import { endOfInput, watermark, type ControlMarker, type MarkerProducer, type RecordOrigin, type StreamRecord } from './stream-record';
 import type { ProcessorNode, Topology } from './topology';
 import { changelogTopicName } from './internal-topics';
-import { decodeMarkerState, emptyMarkerState, encodeMarkerState, MARKER_STATE_KEY, MARKER_STORE, type MarkerState } from './marker-state.codec';
+import { decodeMarkerState, emptyMarkerState, encodeMarkerState, MARKER_STATE_KEY, MARKER_STORE, MarkerStateInvalidError, type MarkerState } from './marker-state.codec';
 
 export interface OutputRecord {
   topic: string;
@@ -152,7 +152,15 @@ export class StreamTask {
   private loadMarks(): void {
     this.marksLoaded = true;
     const saved = this.markerStore.get(MARKER_STATE_KEY);
-    if (saved !== undefined) this.marks = decodeMarkerState(saved);
+    if (saved === undefined) return;
+    try {
+      this.marks = decodeMarkerState(saved);
+    } catch (error) {
+      if (!(error instanceof MarkerStateInvalidError)) throw error;
+      // a state this version cannot read: start as a task that has read no marker (the next
+      // markers of every producer set it again), rather than fail every batch
+      this.count('marker-state-invalid');
+    }
   }
 
   private processControl(topic: string, control: ControlMarker, timestampUs: number): void {
