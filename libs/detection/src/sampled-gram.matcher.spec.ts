@@ -1,7 +1,7 @@
 import { AhoCorasickMatcher, type AhoCorasickPattern } from './aho-corasick.matcher';
 import { SAMPLED_MIN_LENGTH, SampledGramMatcher, SampledGramPatternTooShortError } from './sampled-gram.matcher';
 import { WuManberMatcher } from './wu-manber.matcher';
-import { bytes, prng } from './seeded-random.fixture';
+import { bytes, prng, randomWorkload } from './seeded-random.fixture';
 
 
 type Scanner = { scan(buf: Uint8Array, onMatch: (id: number, end: number) => void, from?: number, to?: number): void };
@@ -115,13 +115,7 @@ describe('SampledGramMatcher', () => {
     { seed: 6, alphabet: 'GET /HTTP1.0', patternCount: 100, minLen: 7, maxLen: 7, inputLen: 2000 },
   ])('agrees with Aho-Corasick on random data (seed $seed)', ({ seed, alphabet, patternCount, minLen, maxLen, inputLen }) => {
     const rnd = prng(seed);
-    const pick = (): number => alphabet.charCodeAt(Math.floor(rnd() * alphabet.length));
-    const patterns: AhoCorasickPattern[] = [];
-    for (let i = 0; i < patternCount; i++) {
-      const len = minLen + Math.floor(rnd() * (maxLen - minLen + 1));
-      patterns.push({ bytes: Uint8Array.from({ length: len }, pick), nocase: rnd() < 0.5 });
-    }
-    const input = Uint8Array.from({ length: inputLen }, pick);
+    const { patterns, input } = randomWorkload(rnd, { alphabet, patternCount, minLen, maxLen, inputLen });
     for (const [k, at] of [[0, 0], [1, inputLen - patterns[1].bytes.length], [2, 101]] as const) {
       const p = patterns[k].bytes;
       input.set(patterns[k].nocase ? p.map((b) => (rnd() < 0.5 && b >= 0x61 && b <= 0x7a ? b - 0x20 : b)) : p, at);

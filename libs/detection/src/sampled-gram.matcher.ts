@@ -26,7 +26,8 @@
  * must be its low byte): `SAMPLED_GRAM_SUPPORTED`.
  */
 
-import { ASCII_FOLD, type AhoCorasickMatchHandler } from './aho-corasick.matcher';
+import { type AhoCorasickMatchHandler } from './aho-corasick.matcher';
+import { PackedPatterns } from './packed-patterns';
 
 /** Shortest pattern the sampled filter handles: a 3-byte gram at 4 consecutive offsets. */
 export const SAMPLED_MIN_LENGTH = 6;
@@ -81,11 +82,7 @@ export class SampledGramMatcher {
   private readonly entryPattern: Int32Array;
   private readonly entryOffset: Int32Array;
   private readonly ids: Int32Array;
-  private readonly bytes: Uint8Array;
-  private readonly folded: Uint8Array;
-  private readonly start: Int32Array;
-  private readonly length: Int32Array;
-  private readonly nocase: Uint8Array;
+  private readonly packed: PackedPatterns;
   /** Word indexes of the samples whose bit is set, one chunk at a time (so `scan` is not reentrant). */
   private readonly hitWords = new Int32Array(CHUNK_SAMPLES);
   private viewOf: ArrayBufferLike | null = null;
@@ -93,49 +90,32 @@ export class SampledGramMatcher {
 
   constructor(patterns: readonly SampledGramPattern[]) {
     let m = Infinity;
-    let total = 0;
     for (const p of patterns) {
       if (p.bytes.length < SAMPLED_MIN_LENGTH) throw new SampledGramPatternTooShortError(p.id, p.bytes.length);
       m = Math.min(m, p.bytes.length);
-      total += p.bytes.length;
     }
     // A gram of 3 bytes at `stride` consecutive offsets must fit in the shortest pattern.
     this.strideWords = patterns.length === 0 ? 1 : Math.max(1, Math.floor((m - 2) / 4));
     this.stride = 4 * this.strideWords;
     const n = patterns.length;
     this.ids = Int32Array.from(patterns, (p) => p.id);
-    this.bytes = new Uint8Array(total);
-    this.folded = new Uint8Array(total);
-    this.start = new Int32Array(n);
-    this.length = new Int32Array(n);
-    this.nocase = new Uint8Array(n);
-    const lower = new Uint8Array(total); // | 0x20, the filter's fold
-    let at = 0;
-    patterns.forEach((p, k) => {
-      this.start[k] = at;
-      this.length[k] = p.bytes.length;
-      this.nocase[k] = p.nocase ? 1 : 0;
-      this.bytes.set(p.bytes, at);
-      for (let j = 0; j < p.bytes.length; j++) {
-        this.folded[at + j] = ASCII_FOLD[p.bytes[j]];
-        lower[at + j] = p.bytes[j] | 0x20;
-      }
-      at += p.bytes.length;
-    });
+    const packed = new PackedPatterns(patterns);
+    this.packed = packed;
+    const lower = packed.bytes.map((b) => b | 0x20); // the filter's fold
     const gram3 = (j: number) => lower[j] | (lower[j + 1] << 8) | (lower[j + 2] << 16);
     // How many patterns contain each 3-byte gram: the rarity the windows are chosen by.
     const patternsWith = new Map<number, number>();
     for (let k = 0; k < n; k++) {
       const seen = new Set<number>();
-      for (let j = this.start[k]; j + 3 <= this.start[k] + this.length[k]; j++) seen.add(gram3(j));
+      for (let j = packed.start[k]; j + 3 <= packed.start[k] + packed.length[k]; j++) seen.add(gram3(j));
       for (const g of seen) patternsWith.set(g, (patternsWith.get(g) ?? 0) + 1);
     }
     const S = this.stride;
     interface Entry { key: number; four: boolean; pattern: number; offset: number }
     const entries: Entry[] = [];
     for (let k = 0; k < n; k++) {
-      const s = this.start[k];
-      const len = this.length[k];
+      const s = packed.start[k];
+      const len = packed.length[k];
       // The window: S gram offsets, 4-byte grams where the pattern is long enough.
       const span = len >= S + 3 ? S + 3 : S + 2;
       let best = len - span;
@@ -196,8 +176,8 @@ export class SampledGramMatcher {
     this.entryOffset = new Int32Array(e);
     entries.forEach((entry, i) => {
       const slot = entry.four ? fill4[bucketOf[i]]++ : fill3[bucketOf[i]]++;
-      const s = this.start[entry.pattern];
-      const len = this.length[entry.pattern];
+      const s = packed.start[entry.pattern];
+      const len = packed.length[entry.pattern];
       this.entryKey[slot] = entry.key;
       this.entryMask[slot] = entry.four ? -1 : 0xffffff;
       let next = 0;
@@ -215,8 +195,7 @@ export class SampledGramMatcher {
 
   get tableBytes(): number {
     return this.bitmap4.byteLength + this.bitmap3.byteLength + this.bucketStart4.byteLength + this.bucketStart3.byteLength
-      + 6 * this.entryKey.byteLength + this.ids.byteLength + this.bytes.byteLength + this.folded.byteLength
-      + this.start.byteLength + this.length.byteLength + this.nocase.byteLength;
+      + 6 * this.entryKey.byteLength + this.ids.byteLength + this.packed.byteLength;
   }
 
   /** Reports every occurrence (overlapping ones included) of every pattern inside `buf[from, to)`. */
@@ -290,22 +269,10 @@ export class SampledGramMatcher {
       if (checkNext && (next & entryNextMask[e]) !== entryNext[e]) continue;
       const k = this.entryPattern[e];
       const at = a - this.entryOffset[e];
-      const n = this.length[k];
+      const n = this.packed.length[k];
       if (at < from || at + n > to) continue;
-      if (this.equalsAt(k, buf, at, n)) onMatch(this.ids[k], at + n - 1);
+      if (this.packed.equalsAt(k, buf, at)) onMatch(this.ids[k], at + n - 1);
     }
-  }
-
-  private equalsAt(k: number, buf: Uint8Array, at: number, n: number): boolean {
-    const s = this.start[k];
-    if (this.nocase[k] === 1) {
-      const p = this.folded;
-      for (let j = 0; j < n; j++) if (ASCII_FOLD[buf[at + j]] !== p[s + j]) return false;
-    } else {
-      const p = this.bytes;
-      for (let j = 0; j < n; j++) if (buf[at + j] !== p[s + j]) return false;
-    }
-    return true;
   }
 }
 

@@ -1,6 +1,6 @@
 import { AhoCorasickMatcher, AhoCorasickPattern, AhoCorasickPatternError } from './aho-corasick.matcher';
 import { WuManberMatcher } from './wu-manber.matcher';
-import { bytes, prng } from './seeded-random.fixture';
+import { bytes, prng, randomWorkload } from './seeded-random.fixture';
 
 
 function scanAll(m: { scan: WuManberMatcher['scan'] }, buf: Uint8Array, from?: number, to?: number): string[] {
@@ -60,13 +60,7 @@ describe('WuManberMatcher', () => {
     { seed: 6, alphabet: 'xyzXYZ-/.', patternCount: 300, minLen: 1, maxLen: 20, inputLen: 6000, tableBits: 8 },
   ])('agrees with Aho-Corasick on random data (seed $seed)', ({ seed, alphabet, patternCount, minLen, maxLen, inputLen, tableBits }) => {
     const rnd = prng(seed);
-    const pick = (): number => alphabet.charCodeAt(Math.floor(rnd() * alphabet.length));
-    const patterns: AhoCorasickPattern[] = [];
-    for (let i = 0; i < patternCount; i++) {
-      const len = minLen + Math.floor(rnd() * (maxLen - minLen + 1));
-      patterns.push({ bytes: Uint8Array.from({ length: len }, pick), nocase: rnd() < 0.5 });
-    }
-    const input = Uint8Array.from({ length: inputLen }, pick);
+    const { patterns, input } = randomWorkload(rnd, { alphabet, patternCount, minLen, maxLen, inputLen });
     // Plant patterns at both ends and in the middle, some in the other case.
     for (const [k, at] of [[0, 0], [1, inputLen - patterns[1].bytes.length], [2, 100]] as const) {
       const p = patterns[k].bytes;

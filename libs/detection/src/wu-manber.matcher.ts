@@ -28,6 +28,7 @@
  * `scan` allocates nothing.
  */
 
+import { PackedPatterns } from './packed-patterns';
 import { AhoCorasickMatcher, AhoCorasickPatternError, ASCII_FOLD, type AhoCorasickMatchHandler, type AhoCorasickPattern } from './aho-corasick.matcher';
 import { SAMPLED_GRAM_SUPPORTED, SAMPLED_MIN_LENGTH, SampledGramMatcher } from './sampled-gram.matcher';
 
@@ -73,12 +74,8 @@ export class WuManberMatcher {
   private readonly bucketIds: Int32Array;
   /** Folded first two bytes of each pattern's window, `b0 << 8 | b1`. */
   private readonly prefix: Int32Array;
-  /** All patterns' bytes, one after the other: as given (exact) and folded (nocase). */
-  private readonly bytes: Uint8Array;
-  private readonly folded: Uint8Array;
-  private readonly start: Int32Array;
-  private readonly length: Int32Array;
-  private readonly nocase: Uint8Array;
+  /** All patterns' bytes, what a candidate is verified against. */
+  private readonly packed: PackedPatterns;
   private readonly short: AhoCorasickMatcher | null;
   /** The scan of the long patterns when they are all long enough for it (then the shift table is empty). */
   private readonly sampled: SampledGramMatcher | null;
@@ -93,39 +90,24 @@ export class WuManberMatcher {
     this.patternCount = patterns.length;
     const longIds: number[] = [];
     const shortIds: number[] = [];
-    let total = 0;
     patterns.forEach((p, id) => {
       if (p.bytes.length === 0) throw new AhoCorasickPatternError(id);
       (p.bytes.length < minWindow ? shortIds : longIds).push(id);
-      total += p.bytes.length;
     });
     this.shortPatternCount = shortIds.length;
     this.shortIds = Int32Array.from(shortIds);
     this.short = shortIds.length > 0 ? new AhoCorasickMatcher(shortIds.map((id) => patterns[id])) : null;
 
-    this.bytes = new Uint8Array(total);
-    this.folded = new Uint8Array(total);
-    this.start = new Int32Array(patterns.length);
-    this.length = new Int32Array(patterns.length);
-    this.nocase = new Uint8Array(patterns.length);
+    this.packed = new PackedPatterns(patterns);
     this.prefix = new Int32Array(patterns.length);
-    let at = 0;
-    patterns.forEach((p, id) => {
-      this.start[id] = at;
-      this.length[id] = p.bytes.length;
-      this.nocase[id] = p.nocase ? 1 : 0;
-      this.bytes.set(p.bytes, at);
-      for (let j = 0; j < p.bytes.length; j++) this.folded[at + j] = ASCII_FOLD[p.bytes[j]];
-      at += p.bytes.length;
-    });
 
     let m = opts.maxWindow;
     for (const id of longIds) m = Math.min(m, patterns[id].bytes.length);
     this.window = longIds.length > 0 ? Math.min(m, 255) : 0;
     this.prefix.fill(-1);
     for (const id of longIds) {
-      const w = this.start[id] + this.length[id] - this.window;
-      this.prefix[id] = (this.folded[w] << 8) | this.folded[w + 1];
+      const w = this.packed.start[id] + this.packed.length[id] - this.window;
+      this.prefix[id] = (this.packed.folded[w] << 8) | this.packed.folded[w + 1];
     }
     this.tableBits = opts.tableBits > 0 ? opts.tableBits : longIds.length <= 2000 ? 16 : 18;
     const useSampled = opts.sampled && SAMPLED_GRAM_SUPPORTED && this.window >= SAMPLED_MIN_LENGTH;
@@ -139,14 +121,14 @@ export class WuManberMatcher {
     const counts = new Int32Array(size + 1);
     const last: number[] = [];
     for (const id of tableIds) {
-      const s = this.start[id] + this.length[id] - this.window;
+      const s = this.packed.start[id] + this.packed.length[id] - this.window;
       // Block ending at window position j (j = BLOCK-1 .. m-1): the window may slide by m-1-j.
       for (let j = BLOCK - 1; j < this.window; j++) {
-        const h = blockHash(this.bytes, s + j, this.hashShift);
+        const h = blockHash(this.packed.bytes, s + j, this.hashShift);
         const sh = this.window - 1 - j;
         if (sh < this.shift[h]) this.shift[h] = sh;
       }
-      const h = blockHash(this.bytes, s + this.window - 1, this.hashShift);
+      const h = blockHash(this.packed.bytes, s + this.window - 1, this.hashShift);
       counts[h + 1]++;
       last.push(h);
     }
@@ -160,8 +142,7 @@ export class WuManberMatcher {
   /** Bytes held by the tables (pattern bytes included, the short matcher's tables too). */
   get tableBytes(): number {
     return this.shift.byteLength + this.bucketStart.byteLength + this.bucketIds.byteLength + this.prefix.byteLength
-      + this.bytes.byteLength + this.folded.byteLength + this.start.byteLength + this.length.byteLength
-      + this.nocase.byteLength + (this.short?.tableBytes ?? 0) + (this.sampled?.tableBytes ?? 0);
+      + this.packed.byteLength + (this.short?.tableBytes ?? 0) + (this.sampled?.tableBytes ?? 0);
   }
 
   /** Reports every occurrence (overlapping ones included) of every pattern inside `buf[from, to)`. */
@@ -206,18 +187,8 @@ export class WuManberMatcher {
 
   /** Whether pattern `id` occurs in `buf` ending at `end` and starting at or after `from`. */
   private endsAt(id: number, buf: Uint8Array, end: number, from: number): boolean {
-    const n = this.length[id];
-    const at = end - n + 1;
-    if (at < from) return false;
-    const s = this.start[id];
-    if (this.nocase[id] === 1) {
-      const p = this.folded;
-      for (let j = 0; j < n; j++) if (ASCII_FOLD[buf[at + j]] !== p[s + j]) return false;
-    } else {
-      const p = this.bytes;
-      for (let j = 0; j < n; j++) if (buf[at + j] !== p[s + j]) return false;
-    }
-    return true;
+    const at = end - this.packed.length[id] + 1;
+    return at >= from && this.packed.equalsAt(id, buf, at);
   }
 }
 
