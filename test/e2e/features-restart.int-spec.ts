@@ -6,7 +6,7 @@ import { repoRoot, TOPICS, type FeatureVectorRecord } from '@ids/contracts';
 import { TopicSerdes } from '@ids/serdes';
 import { analyzeCapture } from '@ids/stages';
 import { framesAtReplayTime, withHostsOfItsOwn, writeCapture } from './replay-time';
-import { eventually, startApp, stopApp } from './stack-processes';
+import { eventually, registryTopicsExist, startApp, stopApp } from './stack-processes';
 
 // The features stage (three consumer groups split at two repartition topics, each with its window
 // stores changelogged) SIGKILLed while it works through a capture's flows, then restarted: every
@@ -25,7 +25,7 @@ describe('features stage restart', () => {
   const serdes = TopicSerdes.connect('http://127.0.0.1:8081');
   const apps: Parameters<typeof stopApp>[0][] = [];
 
-  beforeAll(() => admin.connect());
+  beforeAll(async () => { await admin.connect(); await registryTopicsExist(admin); });
   afterAll(async () => {
     for (const app of apps) await stopApp(app);
     await admin.disconnect();

@@ -7,7 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { repoRoot } from '@ids/contracts';
 import { analyzeCapture } from '@ids/stages';
 import { framesAtReplayTime, writeCapture } from './replay-time';
-import { eventually, startApp, stopApp } from './stack-processes';
+import { eventually, registryTopicsExist, startApp, stopApp } from './stack-processes';
 
 // A flows stage killed (SIGKILL) while flows are open restores its flow table from the
 // changelog topic: the capture is replayed in two halves, as two files of a rotated series, and
@@ -27,7 +27,7 @@ describe('flows stage restart', () => {
   let clickhouse: ClickHouseClient;
   const apps: Parameters<typeof stopApp>[0][] = [];
 
-  beforeAll(async () => { clickhouse = createClient({ url: CLICKHOUSE_URL }); await admin.connect(); });
+  beforeAll(async () => { clickhouse = createClient({ url: CLICKHOUSE_URL }); await admin.connect(); await registryTopicsExist(admin); });
   afterAll(async () => {
     for (const app of apps) await stopApp(app);
     await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${database}` }).catch(() => undefined);

@@ -7,7 +7,7 @@ import { repoRoot, TOPICS } from '@ids/contracts';
 import { InferenceEngine } from '@ids/inference';
 import { analyzeCapture, loadSignatureRules } from '@ids/stages';
 import { framesAtReplayTime, withHostsOfItsOwn, writeCapture } from './replay-time';
-import { eventually, startApp, stopApp } from './stack-processes';
+import { eventually, registryTopicsExist, startApp, stopApp } from './stack-processes';
 
 // The whole topology on a real capture of some size (the lab's quality-gate capture: 48 k
 // packets, 7,294 flows, some 5,000 alerts), every stage its own process on the real stack, and
@@ -27,7 +27,7 @@ describe('the whole topology on a 48 k-packet capture, fusion killed half-way', 
   let clickhouse: ClickHouseClient;
   const apps: ReturnType<typeof startApp>[] = [];
 
-  beforeAll(async () => { clickhouse = createClient({ url: CLICKHOUSE_URL }); await admin.connect(); });
+  beforeAll(async () => { clickhouse = createClient({ url: CLICKHOUSE_URL }); await admin.connect(); await registryTopicsExist(admin); });
   afterAll(async () => {
     for (const app of apps) await stopApp(app);
     await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${database}` }).catch(() => undefined);

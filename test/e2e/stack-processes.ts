@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '@ids/contracts';
+import type { Admin } from 'kafkajs';
+import { ALL_TOPICS, repoRoot } from '@ids/contracts';
+import { applyTopics, fromSpec } from '@ids/kafka';
 
 /** Starts a compiled stage app (`dist/apps/<stage>/src/main.js`) as its own process. */
 export function startApp(stage: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
@@ -44,4 +46,13 @@ export async function eventually<T>(probe: () => Promise<T>, done: (v: T) => boo
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}
+
+/**
+ * Creates the registry's topics that are missing, as `ids topics apply` does, so a test may read
+ * a topic's offsets before the stage that writes it has started (on a fresh broker, where this
+ * test may run first, the topic does not exist until then).
+ */
+export async function registryTopicsExist(admin: Admin): Promise<void> {
+  await applyTopics(admin, ALL_TOPICS.map(fromSpec));
 }

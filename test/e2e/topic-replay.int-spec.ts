@@ -5,7 +5,7 @@ import { applyTopics, fromSpec } from '@ids/kafka';
 import { PcapFileReader } from '@ids/pcap';
 import { TopicSerdes } from '@ids/serdes';
 import { flowKeyOfFrame } from '@ids/stages';
-import { eventually, startApp, stopApp } from './stack-processes';
+import { eventually, registryTopicsExist, startApp, stopApp } from './stack-processes';
 
 // The capture app replaying a topic (IDS_CAPTURE_TOPIC): an "archive" topic of 3 partitions holds
 // the skeleton capture's packet records, keyed by flow as the capture writes them, plus an
@@ -20,7 +20,7 @@ describe('capture app replaying a topic of packet records', () => {
   const apps: ReturnType<typeof startApp>[] = [];
   const admin = kafka.admin();
 
-  beforeAll(() => admin.connect());
+  beforeAll(async () => { await admin.connect(); await registryTopicsExist(admin); });
   afterAll(async () => {
     for (const app of apps) await stopApp(app);
     await admin.disconnect();
