@@ -11,8 +11,9 @@ import { eventually, registryTopicsExist, startApp, stopApp } from './stack-proc
 
 // The whole topology on a real capture of some size (the lab's quality-gate capture: 48 k
 // packets, 7,294 flows, some 5,000 alerts), every stage its own process on the real stack, and
-// the fusion stage (the stateful joiner) SIGKILLed half-way and restarted. The alerts in
-// ClickHouse must be exactly the embedded runtime's, each stored once. (The full-topology test
+// the inference stage then the fusion stage (the stateful joiner) SIGKILLed in the middle of
+// their input and restarted. The alerts in ClickHouse must be exactly the embedded runtime's,
+// each stored once: a score written twice or lost would show as a missing or extra ml alert. (The full-topology test
 // checks the same on 14 flows; volume is what found a record batch over the broker's limit.)
 const root = repoRoot();
 const CAPTURE = join(root, 'test', 'cases', 'ml-holdout', 'capture.pcap');
@@ -20,7 +21,7 @@ const CLICKHOUSE_URL = process.env.IDS_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123'
 
 interface AlertRow { alert_id: string; timestamp: string; detection_method: string; detection_label: string; alert_signature_id: string }
 
-describe('the whole topology on a 48 k-packet capture, fusion killed half-way', () => {
+describe('the whole topology on a 48 k-packet capture, inference and fusion killed in the middle', () => {
   const database = `ids_e2e_volume_${Date.now()}`;
   const kafka = new Kafka({ clientId: 'volume-test', brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
@@ -53,22 +54,39 @@ describe('the whole topology on a 48 k-packet capture, fusion killed half-way', 
     expect(new Set(embedded.alerts.map((a) => a.detection.method))).toEqual(new Set(['ml', 'signature', 'hybrid']));
 
     const env = { IDS_CLICKHOUSE_DATABASE: database, IDS_INSTANCE_ID: `volume-${Date.now()}`, IDS_HOME_NET: homeNet };
-    const scoresBefore = new Map((await admin.fetchTopicOffsets(TOPICS.mlScores.name)).map((p) => [p.partition, Number(p.high)]));
-    for (const stage of ['flows', 'features', 'signatures', 'inference', 'sink']) apps.push(startApp(stage, env));
+    const offsets = async (topic: string) => new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+    const [featuresBefore, scoresBefore] = [await offsets(TOPICS.features.name), await offsets(TOPICS.mlScores.name)];
+    /** Records of this run `group` has committed on `topic`. */
+    const committedSince = async (group: string, topic: string, before: Map<number, number>): Promise<number> => {
+      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      return committed.partitions.reduce((n, c) => n + Math.max(0, Number(c.offset) - (before.get(c.partition) ?? 0)), 0);
+    };
+    /** `probe`, failing at once when `app` has exited (instead of waiting out the timeout). */
+    const whileRunning = <T>(app: ReturnType<typeof startApp>, probe: () => Promise<T>) => async (): Promise<T> => {
+      if (app.child.exitCode !== null) throw new Error(`an app exited with ${app.child.exitCode}: ${app.output().slice(-600)}`);
+      return probe();
+    };
+    for (const stage of ['flows', 'features', 'signatures', 'sink']) apps.push(startApp(stage, env));
+    const inference = startApp('inference', env);
+    apps.push(inference);
     const fusion = startApp('fusion', env);
     apps.push(fusion);
     const writer = startApp('capture', { ...env, IDS_CAPTURE_FILE: capture });
     apps.push(writer);
     expect(await writer.exited).toBe(0);
 
-    // Fusion killed once it has committed a quarter of this capture's scores (one per model and flow).
-    const scoresCommitted = async (): Promise<number> => {
-      if (fusion.child.exitCode !== null) throw new Error(`fusion exited with ${fusion.child.exitCode}: ${fusion.output().slice(-600)}`);
-      const [committed] = await admin.fetchOffsets({ groupId: 'ids-fusion', topics: [TOPICS.mlScores.name] });
-      return committed.partitions.reduce((n, c) => n + Math.max(0, Number(c.offset) - (scoresBefore.get(c.partition) ?? 0)), 0);
-    };
+    // Inference killed once it has committed a quarter of this capture's vectors (its output
+    // transactions open), then fusion once it has committed a quarter of the scores (one per
+    // model and flow), wherever that falls by then.
+    const vectors = embedded.features.length;
+    await eventually(whileRunning(inference, () => committedSince('ids-inference', TOPICS.features.name, featuresBefore)), (n) => n >= vectors / 4, 240_000, `inference to commit a quarter of ${vectors} vectors (${apps.map((a) => a.output().slice(-200)).join(' | ')})`);
+    inference.child.kill('SIGKILL');
+    await inference.exited;
+    // killed in the middle: the restarted stage has vectors left to score
+    expect(await committedSince('ids-inference', TOPICS.features.name, featuresBefore)).toBeLessThan(vectors);
+    apps.push(startApp('inference', env));
     const scores = embedded.mlScores.length;
-    await eventually(scoresCommitted, (n) => n >= scores / 4, 240_000, `fusion to commit a quarter of ${scores} scores (${apps.map((a) => a.output().slice(-200)).join(' | ')})`);
+    await eventually(whileRunning(fusion, () => committedSince('ids-fusion', TOPICS.mlScores.name, scoresBefore)), (n) => n >= scores / 4, 240_000, `fusion to commit a quarter of ${scores} scores (${apps.map((a) => a.output().slice(-200)).join(' | ')})`);
     fusion.child.kill('SIGKILL');
     await fusion.exited;
     apps.push(startApp('fusion', env));
@@ -84,7 +102,7 @@ describe('the whole topology on a 48 k-packet capture, fusion killed half-way', 
     };
     const stages = apps.filter((a) => a !== writer);
     await eventually(async () => {
-      const gone = stages.find((a) => a.child.exitCode !== null && a !== fusion);
+      const gone = stages.find((a) => a.child.exitCode !== null && a !== fusion && a !== inference);
       if (gone) throw new Error(`a stage exited with ${gone.child.exitCode}: ${gone.output().slice(-600)}`);
       const by = new Map<string, number>();
       for (const r of await rows(true)) by.set(r.detection_method, (by.get(r.detection_method) ?? 0) + 1);
