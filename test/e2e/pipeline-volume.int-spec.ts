@@ -11,9 +11,11 @@ import { eventually, registryTopicsExist, startApp, stopApp } from './stack-proc
 
 // The whole topology on a real capture of some size (the lab's quality-gate capture: 48 k
 // packets, 7,294 flows, some 5,000 alerts), every stage its own process on the real stack, and
-// the inference stage then the fusion stage (the stateful joiner) SIGKILLed in the middle of
-// their input and restarted. The alerts in ClickHouse must be exactly the embedded runtime's,
-// each stored once: a score written twice or lost would show as a missing or extra ml alert. (The full-topology test
+// the signatures stage (streams and parsers in memory, rebuilt by replaying packets; threshold
+// windows in a changelog), the inference stage and the fusion stage (the stateful joiner)
+// SIGKILLed in turn in the middle of their input and restarted. The alerts in ClickHouse must be
+// exactly the embedded runtime's, each stored once: a hit or score written twice or lost would
+// show as a missing or extra alert. (The full-topology test
 // checks the same on 14 flows; volume is what found a record batch over the broker's limit.)
 const root = repoRoot();
 const CAPTURE = join(root, 'test', 'cases', 'ml-holdout', 'capture.pcap');
@@ -21,7 +23,7 @@ const CLICKHOUSE_URL = process.env.IDS_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123'
 
 interface AlertRow { alert_id: string; timestamp: string; detection_method: string; detection_label: string; alert_signature_id: string }
 
-describe('the whole topology on a 48 k-packet capture, inference and fusion killed in the middle', () => {
+describe('the whole topology on a 48 k-packet capture, signatures, inference and fusion killed in the middle', () => {
   const database = `ids_e2e_volume_${Date.now()}`;
   const kafka = new Kafka({ clientId: 'volume-test', brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
@@ -53,9 +55,10 @@ describe('the whole topology on a 48 k-packet capture, inference and fusion kill
     const expected = embedded.alerts.map((a) => line({ id: a.alert_id, ts: a.timestamp, method: a.detection.method, label: a.detection.label, sid: String(a.alert.signature_id) })).sort();
     expect(new Set(embedded.alerts.map((a) => a.detection.method))).toEqual(new Set(['ml', 'signature', 'hybrid']));
 
-    const env = { IDS_CLICKHOUSE_DATABASE: database, IDS_INSTANCE_ID: `volume-${Date.now()}`, IDS_HOME_NET: homeNet };
+    // the signatures stage replays up to 10 minutes of packets when restarted: all of this capture (162 s)
+    const env = { IDS_CLICKHOUSE_DATABASE: database, IDS_INSTANCE_ID: `volume-${Date.now()}`, IDS_HOME_NET: homeNet, IDS_SIGNATURES_REPLAY_S: '600' };
     const offsets = async (topic: string) => new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
-    const [featuresBefore, scoresBefore] = [await offsets(TOPICS.features.name), await offsets(TOPICS.mlScores.name)];
+    const [packetsBefore, featuresBefore, scoresBefore] = [await offsets(TOPICS.packets.name), await offsets(TOPICS.features.name), await offsets(TOPICS.mlScores.name)];
     /** Records of this run `group` has committed on `topic`. */
     const committedSince = async (group: string, topic: string, before: Map<number, number>): Promise<number> => {
       const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
@@ -66,7 +69,9 @@ describe('the whole topology on a 48 k-packet capture, inference and fusion kill
       if (app.child.exitCode !== null) throw new Error(`an app exited with ${app.child.exitCode}: ${app.output().slice(-600)}`);
       return probe();
     };
-    for (const stage of ['flows', 'features', 'signatures', 'sink']) apps.push(startApp(stage, env));
+    for (const stage of ['flows', 'features', 'sink']) apps.push(startApp(stage, env));
+    const signatures = startApp('signatures', env);
+    apps.push(signatures);
     const inference = startApp('inference', env);
     apps.push(inference);
     const fusion = startApp('fusion', env);
@@ -75,9 +80,17 @@ describe('the whole topology on a 48 k-packet capture, inference and fusion kill
     apps.push(writer);
     expect(await writer.exited).toBe(0);
 
-    // Inference killed once it has committed a quarter of this capture's vectors (its output
-    // transactions open), then fusion once it has committed a quarter of the scores (one per
-    // model and flow), wherever that falls by then.
+    // Signatures killed once it has committed a quarter of this capture's packets, inference once
+    // it has committed a quarter of the vectors (its output transactions open), then fusion once
+    // it has committed a quarter of the scores (one per model and flow), wherever that falls by then.
+    const packets = frames.length;
+    await eventually(whileRunning(signatures, () => committedSince('ids-signatures', TOPICS.packets.name, packetsBefore)), (n) => n >= packets / 4, 240_000, `signatures to commit a quarter of ${packets} packets (${apps.map((a) => a.output().slice(-200)).join(' | ')})`);
+    signatures.child.kill('SIGKILL');
+    await signatures.exited;
+    // killed in the middle (offsets count the capture's markers too: well below the packets + markers)
+    expect(await committedSince('ids-signatures', TOPICS.packets.name, packetsBefore)).toBeLessThan(packets);
+    const restartedSignatures = startApp('signatures', { ...env, IDS_LOG_LEVEL: 'info' });
+    apps.push(restartedSignatures);
     const vectors = embedded.features.length;
     await eventually(whileRunning(inference, () => committedSince('ids-inference', TOPICS.features.name, featuresBefore)), (n) => n >= vectors / 4, 240_000, `inference to commit a quarter of ${vectors} vectors (${apps.map((a) => a.output().slice(-200)).join(' | ')})`);
     inference.child.kill('SIGKILL');
@@ -102,7 +115,7 @@ describe('the whole topology on a 48 k-packet capture, inference and fusion kill
     };
     const stages = apps.filter((a) => a !== writer);
     await eventually(async () => {
-      const gone = stages.find((a) => a.child.exitCode !== null && a !== fusion && a !== inference);
+      const gone = stages.find((a) => a.child.exitCode !== null && a !== fusion && a !== inference && a !== signatures);
       if (gone) throw new Error(`a stage exited with ${gone.child.exitCode}: ${gone.output().slice(-600)}`);
       const by = new Map<string, number>();
       for (const r of await rows(true)) by.set(r.detection_method, (by.get(r.detection_method) ?? 0) + 1);
@@ -115,5 +128,9 @@ describe('the whole topology on a 48 k-packet capture, inference and fusion kill
     const missing = expected.filter((a) => !stored.includes(a));
     const extra = stored.filter((a) => !expected.includes(a));
     expect({ alerts: stored.length, missing: missing.slice(0, 5), extra: extra.slice(0, 5) }).toEqual({ alerts: expected.length, missing: [], extra: [] });
+    // the restarted signatures stage rebuilt its streams from the packets before its commit
+    const replays = restartedSignatures.output().split('\n').filter((l) => l.includes('rebuilt in-memory state by replaying input')).map((l) => (JSON.parse(l) as { replayed: number }).replayed);
+    expect(replays.length).toBeGreaterThan(0);
+    expect(replays.every((n) => n > 0)).toBe(true);
   }, 900_000);
 });

@@ -26,6 +26,7 @@ export const CONFIG_VARIABLES = {
   IDS_RULES_PATH: { schema: z.string().min(1).default('rules'), doc: 'Signatures: a rule file, or a directory whose *.rules files are loaded in name order; reloaded on change or SIGHUP (a broken reload keeps the previous set).' },
   IDS_HOME_NET: { schema: z.string().min(1).optional(), doc: 'Signatures: HOME_NET rule variable (e.g. `[10.0.0.0/8,192.168.0.0/16]`); unset keeps Suricata 7\'s default.' },
   IDS_EXTERNAL_NET: { schema: z.string().min(1).optional(), doc: 'Signatures: EXTERNAL_NET rule variable; unset keeps `!$HOME_NET`.' },
+  IDS_SIGNATURES_REPLAY_S: { schema: int(0, 86_400).default(120), doc: 'Signatures: after a restart, each detect task reads again this much event time of packets before its committed offset (output discarded) to rebuild its streams, HTTP parsers and flowbits; state older than that starts afresh. 0: no replay.' },
   IDS_MODELS_DIR: { schema: z.string().min(1).default('models'), doc: 'Inference: the models directory (registry.json and <name>/<version>/ artifacts), hot-reloaded.' },
   IDS_INFERENCE_PROVIDER: { schema: z.enum(['auto', 'cpu', 'cuda', 'tensorrt']).default('auto'), doc: 'Inference: execution provider; auto takes TensorRT, then CUDA, when their libraries load, else CPU.' },
   IDS_INFERENCE_WORKERS: { schema: int(1, 64).optional(), doc: 'Inference: ONNX Runtime worker threads (default min(2, cores)).' },

@@ -19,7 +19,7 @@ export interface IdsConfig {
   clickhouse: { url: string; database: string; username: string; password: string };
   flow: { idleTimeoutS?: number; activeTimeoutS?: number };
   /** Signature rules path and rule variable overrides. */
-  signatures: { rulesPath: string; homeNet?: string; externalNet?: string };
+  signatures: { rulesPath: string; homeNet?: string; externalNet?: string; replayS: number };
   inference: { modelsDir: string; provider: 'auto' | 'cpu' | 'cuda' | 'tensorrt'; workers?: number; maxBatch: number; maxWaitMs: number; cacheTtlS: number };
   runtime: { sinkBatchRows: number; instanceId: string };
   http: { host: string; port: number };
@@ -53,7 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdsConfig {
     schemaRegistry: { url: c.IDS_SCHEMA_REGISTRY_URL },
     clickhouse: { url: c.IDS_CLICKHOUSE_URL, database: c.IDS_CLICKHOUSE_DATABASE, username: c.IDS_CLICKHOUSE_USER, password: c.IDS_CLICKHOUSE_PASSWORD },
     flow: { idleTimeoutS: c.IDS_FLOW_IDLE_TIMEOUT_S, activeTimeoutS: c.IDS_FLOW_ACTIVE_TIMEOUT_S },
-    signatures: { rulesPath: c.IDS_RULES_PATH, homeNet: c.IDS_HOME_NET, externalNet: c.IDS_EXTERNAL_NET },
+    signatures: { rulesPath: c.IDS_RULES_PATH, homeNet: c.IDS_HOME_NET, externalNet: c.IDS_EXTERNAL_NET, replayS: c.IDS_SIGNATURES_REPLAY_S },
     inference: {
       modelsDir: c.IDS_MODELS_DIR, provider: c.IDS_INFERENCE_PROVIDER, workers: c.IDS_INFERENCE_WORKERS,
       maxBatch: c.IDS_INFERENCE_MAX_BATCH, maxWaitMs: c.IDS_INFERENCE_MAX_WAIT_MS, cacheTtlS: c.IDS_INFERENCE_CACHE_TTL_S,

@@ -29,7 +29,7 @@ import { HttpRequestParser, type HttpRequest } from './http-request.parser';
 import { HttpResponseStatusParser } from './http-response-status.parser';
 import { DEFAULT_TCP_REASSEMBLY_OPTIONS, TcpStreamReassembler, type TcpReassemblyOptions, type TcpSegment, type TcpStreamDelivery } from './tcp-stream.reassembler';
 import { streamScope, streamWindowBytes, type StreamScope } from './stream-scope';
-import { ThresholdTracker, validateThresholdSpec, type ThresholdSpec } from './threshold.tracker';
+import { ThresholdTracker, validateThresholdSpec, type ThresholdEntry, type ThresholdSpec } from './threshold.tracker';
 import { WuManberMatcher } from './wu-manber.matcher';
 
 export interface SignatureEngineOptions {
@@ -65,6 +65,16 @@ export class ThresholdGate {
 
   expire(nowUs: number): void {
     this.tracker.expire(nowUs);
+  }
+
+  /** The counting windows changed since the last call (null: dropped): see ThresholdTracker. */
+  takeChanges(): Array<[string, ThresholdEntry | null]> {
+    return this.tracker.takeChanges();
+  }
+
+  /** Puts back a counting window a previous gate's takeChanges() gave. */
+  restore(key: string, entry: unknown): void {
+    this.tracker.restore(key, entry);
   }
 }
 

@@ -1,4 +1,4 @@
-import { ThresholdKind, ThresholdSpec, ThresholdSpecInvalidError, ThresholdTracker, validateThresholdSpec } from './threshold.tracker';
+import { ThresholdEntryInvalidError, ThresholdKind, ThresholdSpec, ThresholdSpecInvalidError, ThresholdTracker, validateThresholdSpec } from './threshold.tracker';
 
 const S = 1_000_000;
 const spec = (kind: ThresholdKind, count: number, seconds: number, track: 'by_src' | 'by_dst' = 'by_src'): ThresholdSpec => ({ kind, track, count, seconds });
@@ -75,5 +75,74 @@ describe('ThresholdTracker', () => {
   ])('rejects $s', ({ s, reason }) => {
     expect(() => validateThresholdSpec(s)).toThrow(ThresholdSpecInvalidError);
     expect(() => validateThresholdSpec(s)).toThrow(reason);
+  });
+
+  describe('changes and restore (a stage keeps the windows in a changelog)', () => {
+    it('reports each changed window once, with its values, and dropped ones as null', () => {
+      const t = new ThresholdTracker({ maxKeys: 2 });
+      const s = spec('threshold', 3, 10);
+      t.shouldAlert(s, 1, 1, 'a', 'x', 0);
+      t.shouldAlert(s, 1, 1, 'a', 'x', 1 * S);
+      expect(t.takeChanges()).toEqual([['1:1:threshold:a', { windowStartUs: 0, count: 2, seconds: 10 }]]);
+      expect(t.takeChanges()).toEqual([]);
+      t.shouldAlert(s, 1, 1, 'b', 'x', 2 * S);
+      t.shouldAlert(s, 1, 1, 'c', 'x', 3 * S); // evicts 'a'
+      expect(t.takeChanges()).toEqual([
+        ['1:1:threshold:b', { windowStartUs: 2 * S, count: 1, seconds: 10 }],
+        ['1:1:threshold:a', null],
+        ['1:1:threshold:c', { windowStartUs: 3 * S, count: 1, seconds: 10 }],
+      ]);
+      t.expire(12.5 * S);
+      expect(t.takeChanges()).toEqual([['1:1:threshold:b', null]]);
+    });
+
+    it('a threshold of 1 keeps no window, so reports none', () => {
+      const t = new ThresholdTracker();
+      expect(t.shouldAlert(spec('threshold', 1, 10), 1, 1, 'a', 'x', 0)).toBe(true);
+      expect(t.takeChanges()).toEqual([]);
+    });
+
+    it.each([
+      { kind: 'limit' as const, count: 2 },
+      { kind: 'threshold' as const, count: 3 },
+      { kind: 'both' as const, count: 3 },
+      { kind: 'detection_filter' as const, count: 2 },
+    ])('$kind $count: a tracker restored from the changes decides as the one that never stopped', ({ kind, count }) => {
+      const s = spec(kind, count, 10);
+      const times = [0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 21];
+      const whole = run(s, times);
+      for (let stop = 1; stop < times.length; stop++) {
+        const first = new ThresholdTracker();
+        const before = times.slice(0, stop).map((sec) => first.shouldAlert(s, 1000, 1, '10.0.0.1', '10.0.0.2', sec * S));
+        const log = new Map(first.takeChanges());
+        const second = new ThresholdTracker();
+        for (const [key, entry] of log) if (entry !== null) second.restore(key, JSON.parse(JSON.stringify(entry)));
+        expect(second.takeChanges()).toEqual([]);
+        const after = times.slice(stop).map((sec) => second.shouldAlert(s, 1000, 1, '10.0.0.1', '10.0.0.2', sec * S));
+        expect([...before, ...after]).toEqual(whole);
+      }
+    });
+
+    it('restores in least-recently-used order, so eviction picks the same window', () => {
+      const t = new ThresholdTracker({ maxKeys: 2 });
+      t.restore('k1', { windowStartUs: 0, count: 1, seconds: 60 });
+      t.restore('k2', { windowStartUs: 0, count: 1, seconds: 60 });
+      t.shouldAlert(spec('limit', 1, 60), 1, 1, 'new', 'x', 1 * S);
+      expect(t.takeChanges()).toEqual([['k1', null], ['1:1:limit:new', { windowStartUs: 1 * S, count: 1, seconds: 60 }]]);
+    });
+
+    it.each([
+      { entry: null, reason: /not an object/ },
+      { entry: 'x', reason: /not an object/ },
+      { entry: { windowStartUs: 0, count: 1 }, reason: /integers/ },
+      { entry: { windowStartUs: 0.5, count: 1, seconds: 10 }, reason: /integers/ },
+      { entry: { windowStartUs: 0, count: -1, seconds: 10 }, reason: /integers/ },
+      { entry: { windowStartUs: 0, count: 1, seconds: 0 }, reason: /integers/ },
+    ])('refuses to restore $entry', ({ entry, reason }) => {
+      const t = new ThresholdTracker();
+      expect(() => t.restore('1:1:limit:a', entry)).toThrow(ThresholdEntryInvalidError);
+      expect(() => t.restore('1:1:limit:a', entry)).toThrow(reason);
+      expect(t.size).toBe(0);
+    });
   });
 });

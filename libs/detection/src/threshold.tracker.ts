@@ -41,10 +41,21 @@ export interface ThresholdTrackerOptions {
 
 export const DEFAULT_THRESHOLD_TRACKER_OPTIONS: ThresholdTrackerOptions = { maxKeys: 100_000 };
 
-interface Entry {
+/** One counting window: what a stage keeps in a changelog to resume counting after a restart. */
+export interface ThresholdEntry {
   windowStartUs: number;
   count: number;
   seconds: number;
+}
+type Entry = ThresholdEntry;
+
+export class ThresholdEntryInvalidError extends Error {
+  readonly code = 'THRESHOLD_ENTRY_INVALID';
+  readonly retriable = false;
+  constructor(readonly key: string, readonly entry: unknown, reason: string) {
+    super(`threshold entry ${key}: ${reason} (${JSON.stringify(entry)})`);
+    this.name = 'ThresholdEntryInvalidError';
+  }
 }
 
 const KINDS: readonly ThresholdKind[] = ['limit', 'threshold', 'both', 'detection_filter'];
@@ -59,6 +70,8 @@ export function validateThresholdSpec(spec: ThresholdSpec): void {
 export class ThresholdTracker {
   readonly counters = { evicted: 0, expired: 0 };
   private readonly entries = new Map<string, Entry>();
+  /** Keys whose entry was written, restarted or dropped since the last takeChanges(). */
+  private readonly changed = new Set<string>();
 
   constructor(private readonly options: ThresholdTrackerOptions = DEFAULT_THRESHOLD_TRACKER_OPTIONS) {}
 
@@ -77,6 +90,7 @@ export class ThresholdTracker {
     }
     this.entries.delete(key);
     this.entries.set(key, e);
+    this.changed.add(key);
     if (tsUs - e.windowStartUs >= spec.seconds * 1_000_000) {
       e.windowStartUs = tsUs;
       e.count = 1;
@@ -98,17 +112,56 @@ export class ThresholdTracker {
   expire(tsUs: number): number {
     let n = 0;
     for (const [key, e] of this.entries) {
-      if (tsUs - e.windowStartUs >= e.seconds * 1_000_000) { this.entries.delete(key); n++; }
+      if (tsUs - e.windowStartUs >= e.seconds * 1_000_000) {
+        this.entries.delete(key);
+        this.changed.add(key);
+        n++;
+      }
     }
     this.counters.expired += n;
     return n;
   }
 
+  /**
+   * The entries changed since the last call (null: dropped), each key once, as copies: what a
+   * stage writes to its changelog with the batch whose matches changed them.
+   */
+  takeChanges(): Array<[string, ThresholdEntry | null]> {
+    const out: Array<[string, ThresholdEntry | null]> = [];
+    for (const key of this.changed) {
+      const e = this.entries.get(key);
+      out.push([key, e === undefined ? null : { windowStartUs: e.windowStartUs, count: e.count, seconds: e.seconds }]);
+    }
+    this.changed.clear();
+    return out;
+  }
+
+  /**
+   * Puts back an entry read from a changelog (in the order it was written, so least recently
+   * used first), as not changed. Refuses a value that is not an entry this tracker wrote.
+   */
+  restore(key: string, entry: unknown): void {
+    const e = entry as Partial<ThresholdEntry> | null;
+    const integer = (v: unknown, min: number): boolean => Number.isSafeInteger(v) && (v as number) >= min;
+    if (e === null || typeof e !== 'object') throw new ThresholdEntryInvalidError(key, entry, 'not an object');
+    if (!integer(e.windowStartUs, Number.MIN_SAFE_INTEGER) || !integer(e.count, 0) || !integer(e.seconds, 1)) {
+      throw new ThresholdEntryInvalidError(key, entry, 'windowStartUs, count and seconds must be integers (count >= 0, seconds >= 1)');
+    }
+    this.entries.delete(key);
+    this.insert(key, { windowStartUs: e.windowStartUs!, count: e.count!, seconds: e.seconds! });
+    this.changed.delete(key);
+  }
+
   private insert(key: string, e: Entry): void {
     if (this.entries.size >= this.options.maxKeys) {
       const oldest = this.entries.keys().next();
-      if (oldest.done !== true) { this.entries.delete(oldest.value); this.counters.evicted++; }
+      if (oldest.done !== true) {
+        this.entries.delete(oldest.value);
+        this.changed.add(oldest.value);
+        this.counters.evicted++;
+      }
     }
     this.entries.set(key, e);
+    this.changed.add(key);
   }
 }

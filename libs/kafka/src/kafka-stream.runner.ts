@@ -5,6 +5,7 @@ import type { TopicSerdes } from '@ids/serdes';
 import type { Logger, StageMetrics } from '@ids/observability';
 import { fromKafkaMessage, toKafkaMessage } from './kafka-message.codec';
 import { restoreFromChangelog } from './changelog-restorer';
+import { replayInput } from './input-replayer';
 import { splitByBytes } from './message-batch.budget';
 import { taskEventLabel } from './task-event.label';
 
@@ -88,7 +89,12 @@ export class KafkaStreamRunner {
     for (const t of this.tasks.values()) await t.close();
   }
 
-  private async taskFor(partition: number): Promise<StreamTask> {
+  /**
+   * The partition's task; a new one is restored from its changelogs first and, for a topology
+   * rebuilt by replay, given its input again from its checkpoint up to `committed` (the first
+   * offset of the batch that needs it: where the group's committed position put the consumer).
+   */
+  private async taskFor(partition: number, topic: string, committed: number, heartbeat: () => Promise<void>): Promise<StreamTask> {
     const existing = this.tasks.get(partition);
     if (existing) return existing;
     let pending = this.restoring.get(partition);
@@ -98,10 +104,23 @@ export class KafkaStreamRunner {
         for (const cl of changelogTopicsOf(this.o.topology, this.o.partitions)) {
           await restoreFromChangelog(this.o.kafka, this.o.logger, task, cl.name, cl.store);
         }
+        const from = task.replayFrom();
+        if (from !== null && from < committed) {
+          try {
+            await replayInput(this.o.kafka, this.o.serdes, this.o.logger, task, { topic, from, until: committed }, heartbeat);
+          } catch (error) {
+            // The state is then rebuilt only in part (streams in progress are picked up mid-way,
+            // as before replays existed): said loudly, but no reason to stop consuming.
+            task.counters.set('replay-incomplete', (task.counters.get('replay-incomplete') ?? 0) + 1);
+            this.o.logger.warn({ task: task.id, topic, from, until: committed, err: (error as Error).message }, 'replay of input incomplete; in-memory state rebuilt in part');
+          }
+        }
         this.tasks.set(partition, task);
         return task;
       })();
       this.restoring.set(partition, pending);
+      // a failed restore is tried again with the batch, not answered from this promise forever
+      pending.catch(() => { if (this.restoring.get(partition) === pending) this.restoring.delete(partition); });
     }
     return pending;
   }
@@ -109,7 +128,7 @@ export class KafkaStreamRunner {
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0) return;
     const { topic, partition } = batch;
-    const task = await this.taskFor(partition);
+    const task = await this.taskFor(partition, topic, Number(batch.messages[0].offset), heartbeat);
     const rawDeadLetters: Message[] = [];
     for (const m of batch.messages) {
       if (!isRunning() || isStale()) {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { ALL_TOPICS, TOPICS, type PacketRecord, type SignatureHitRecord } from '@ids/contracts';
 import { flowNumericId } from '@ids/flow';
 import { parseRuleFile } from '@ids/rules';
-import { EmbeddedRuntime, InMemoryLog, endOfInput, partitionForKey } from '@ids/topology';
+import { EmbeddedRuntime, InMemoryLog, StreamTask, endOfInput, partitionForKey, watermark } from '@ids/topology';
 import { ETHERTYPE_IPV4, ethernetFrame, udpPacket } from '../../../test/fixtures/frame.builder';
 import { flowKeyOfFrame } from './frame-key';
-import { SignatureRulesUnreadableError, fixedRuleSource, formatRuleError, loadSignatureRules, signaturesTopology } from './signatures.stage';
+import { SignatureRulesUnreadableError, THRESHOLD_WINDOWS_STORE, fixedRuleSource, formatRuleError, loadSignatureRules, signaturesTopology } from './signatures.stage';
 
 const eth = { src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' };
 const RULES = 'alert udp any any -> any 53 (msg:"m"; content:"evil"; detection_filter:track by_src, count 1, seconds 60; sid:1; rev:3;)';
@@ -53,6 +53,45 @@ describe('signatures stage', () => {
     d.send(1000, '', Buffer.alloc(10));
     await d.run();
     expect(d.hits()).toEqual([]);
+  });
+});
+
+describe('signatures thresholds task restarted from its changelog', () => {
+  // detection_filter count 2 per 60 s by source: the 3rd match of a source within a minute alerts
+  const { rules } = parseRuleFile('alert udp any any -> any 53 (msg:"m"; content:"x"; detection_filter:track by_src, count 2, seconds 60; sid:7; rev:1;)', { file: 't.rules' });
+  const thresholds = signaturesTopology(fixedRuleSource(rules))[1];
+  const hit = (tsUs: number) => ({ key: '203.0.113.1', value: { ts_us: tsUs, flow_key: 'f', gid: 1, sid: 7, rev: 1, src_ip: '203.0.113.1', src_port: 5000, dest_ip: '10.0.0.2', dest_port: 53 } as SignatureHitRecord, timestampUs: tsUs });
+  const alerts = (out: Awaited<ReturnType<StreamTask['flush']>>) => out.records.filter((r) => !r.control).map((r) => r.timestampUs);
+
+  it.each([
+    { restore: true, alerts: [3_000_000] },
+    { restore: false, alerts: [] },
+  ])('counts on after a restart only with its windows restored (restore $restore)', async ({ restore, alerts: expected }) => {
+    const first = new StreamTask(thresholds, 0, 1);
+    first.process(TOPICS.signaturesByTrack.name, hit(1_000_000));
+    first.process(TOPICS.signaturesByTrack.name, hit(2_000_000));
+    first.process(TOPICS.signaturesByTrack.name, watermark(2_500_000, { id: 'ids-signatures-0', count: 1 }));
+    const committed = await first.flush();
+    expect(alerts(committed)).toEqual([]);
+    expect(committed.changelog.filter((c) => c.topic.endsWith(`-${THRESHOLD_WINDOWS_STORE}-changelog`)).map((c) => [c.key, JSON.parse(c.value!)]))
+      .toEqual([['1:7:detection_filter:203.0.113.1', { windowStartUs: 1_000_000, count: 2, seconds: 60 }]]);
+
+    const second = new StreamTask(thresholds, 0, 1);
+    if (restore) for (const c of committed.changelog) second.restore(c.topic.slice(`${thresholds.applicationId}-`.length, -'-changelog'.length), c.key, c.value);
+    second.process(TOPICS.signaturesByTrack.name, hit(3_000_000));
+    second.process(TOPICS.signaturesByTrack.name, watermark(3_500_000, { id: 'ids-signatures-0', count: 1 }));
+    expect(alerts(await second.flush())).toEqual(expected);
+  });
+
+  it('a window it cannot read is counted and dropped; the address counts afresh', async () => {
+    const task = new StreamTask(thresholds, 0, 1);
+    task.restore(THRESHOLD_WINDOWS_STORE, '1:7:detection_filter:203.0.113.1', JSON.stringify({ windowStartUs: 'soon' }));
+    task.process(TOPICS.signaturesByTrack.name, hit(3_000_000));
+    task.process(TOPICS.signaturesByTrack.name, watermark(3_500_000, { id: 'ids-signatures-0', count: 1 }));
+    const out = await task.flush();
+    expect(task.counters.get('threshold-window-invalid')).toBe(1);
+    expect(out.changelog.filter((c) => c.topic.endsWith(`-${THRESHOLD_WINDOWS_STORE}-changelog`)).map((c) => [c.key, JSON.parse(c.value!)]))
+      .toEqual([['1:7:detection_filter:203.0.113.1', { windowStartUs: 3_000_000, count: 1, seconds: 60 }]]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { TOPICS, type PacketRecord, type SignatureHitRecord } from '@ids/contracts';
-import { SignatureEngine, ThresholdGate, toSignatureHitRecord } from '@ids/detection';
+import { SignatureEngine, ThresholdEntryInvalidError, ThresholdGate, toSignatureHitRecord } from '@ids/detection';
 import { flowKey } from '@ids/flow';
 import { DECODE_FAILURE_KIND, decodePacket } from '@ids/packet';
 import { parseRuleFile, type Rule, type RuleParseError } from '@ids/rules';
@@ -92,9 +92,11 @@ export function fixedRuleSource(rules: readonly Rule[]): SignatureRuleSource {
  * Decodes each packet and runs the signature engine on it; every alert goes out as a
  * SignatureHitRecord keyed by flow key, at the packet's time.
  *
- * The engine's state (connections, reassembly, HTTP parsers, thresholds, flowbits) is in memory,
- * not in a changelog-backed store: a restarted task starts with empty state, so streams in
- * progress lose their reassembly context and threshold/detection_filter windows start again.
+ * The engine's state (connections, reassembly, HTTP parsers, flowbits) is in memory, not in a
+ * changelog-backed store (it changes with every packet): with `replayHorizonUs` a restarted task
+ * rebuilds it by reading again the packets of that much event time before its committed offset
+ * (Topology.replay), so only streams older than that are picked up mid-way. Threshold windows are
+ * counted in the thresholds task, in a changelog.
  *
  * With a SignatureEngineSource, a new rule set is picked up between two packets: `process` looks
  * at the source's version first and, when it changed, builds a new engine and drops the old one.
@@ -152,6 +154,8 @@ export class SignatureDetectProcessor implements Processor<string, PacketRecord>
 const HITS_SINK = 'signature-hits-sink';
 const BY_TRACK_SINK = 'by-track-sink';
 export const THRESHOLD_PENDING_STORE = 'pending';
+/** The threshold / detection_filter counting windows, so a restarted task counts on. */
+export const THRESHOLD_WINDOWS_STORE = 'threshold-windows';
 export const SIGNATURES_THRESHOLDS_APP_ID = `${APP_IDS.signatures}-thresholds`;
 
 /**
@@ -159,12 +163,14 @@ export const SIGNATURES_THRESHOLDS_APP_ID = `${APP_IDS.signatures}-thresholds`;
  * the detect tasks see one partition of the packets each, so they re-key those matches by the
  * address the rule counts by. Matches wait until the watermark passes them and are counted in
  * (time, flow, rule) order, so the alerts do not depend on how partitions interleave. The pending
- * matches are changelogged; the counters themselves are in memory (a restart starts them again).
+ * matches and the counting windows are changelogged, written with the batch that changed them, so
+ * a restarted task alerts exactly as one that never stopped.
  */
 export class ThresholdProcessor implements Processor<string, SignatureHitRecord> {
   private context!: ProcessorContext;
   private pending!: KeyValueStore<SignatureHitRecord>;
-  private gate!: ThresholdGate;
+  private windows!: KeyValueStore<unknown>;
+  private gate: ThresholdGate | null = null;
   private version = 0;
   private watermarkUs = Number.NEGATIVE_INFINITY;
 
@@ -173,12 +179,11 @@ export class ThresholdProcessor implements Processor<string, SignatureHitRecord>
   init(context: ProcessorContext): void {
     this.context = context;
     this.pending = context.getStateStore(THRESHOLD_PENDING_STORE);
-    this.gate = this.newGate();
+    this.windows = context.getStateStore(THRESHOLD_WINDOWS_STORE);
   }
 
   process(record: StreamRecord<string, SignatureHitRecord>): void {
-    // A new rule set starts its counts again (a rule's spec may have changed).
-    if (this.source.version !== this.version) this.gate = this.newGate();
+    this.currentGate();
     const hit = record.value;
     if (!hit) return;
     if (hit.ts_us < this.watermarkUs) {
@@ -192,7 +197,7 @@ export class ThresholdProcessor implements Processor<string, SignatureHitRecord>
   onWatermark(watermarkUs: number): void {
     this.watermarkUs = watermarkUs;
     this.release((h) => h.ts_us < watermarkUs);
-    this.gate.expire(watermarkUs);
+    this.currentGate().expire(watermarkUs);
   }
 
   onEndOfInput(untilUs: number): void {
@@ -207,13 +212,45 @@ export class ThresholdProcessor implements Processor<string, SignatureHitRecord>
     }
   }
 
-  private newGate(): ThresholdGate {
+  /** The windows this batch changed go to the changelog with the batch's output and offsets. */
+  flush(): void {
+    if (this.gate === null) return;
+    for (const [key, entry] of this.gate.takeChanges()) {
+      if (entry === null) this.windows.delete(key);
+      else this.windows.put(key, entry);
+    }
+  }
+
+  /**
+   * The gate of the rule set serving now. The first call builds it from the windows restored from
+   * the changelog (stores are restored after init, before the first record); a new rule set starts
+   * its counts again (a rule's spec may have changed), and its windows store with it.
+   */
+  private currentGate(): ThresholdGate {
+    if (this.gate !== null && this.source.version === this.version) return this.gate;
+    const restoring = this.gate === null;
     this.version = this.source.version;
-    return new ThresholdGate(this.source.rules);
+    const gate = new ThresholdGate(this.source.rules);
+    for (const [key, entry] of [...this.windows.entries()]) {
+      if (!restoring) {
+        this.windows.delete(key);
+        continue;
+      }
+      try {
+        gate.restore(key, entry);
+      } catch (error) {
+        if (!(error instanceof ThresholdEntryInvalidError)) throw error;
+        // a window another version wrote: that address counts afresh (can only add alerts)
+        this.windows.delete(key);
+        this.context.count('threshold-window-invalid');
+      }
+    }
+    this.gate = gate;
+    return gate;
   }
 
   private apply(hit: SignatureHitRecord): void {
-    if (!this.gate.allow(hit.gid, hit.sid, hit.src_ip, hit.dest_ip, hit.ts_us)) {
+    if (!this.currentGate().allow(hit.gid, hit.sid, hit.src_ip, hit.dest_ip, hit.ts_us)) {
       this.context.count('thresholded');
       return;
     }
@@ -229,17 +266,19 @@ export class ThresholdProcessor implements Processor<string, SignatureHitRecord>
  * (one per partition) builds its engine, and each threshold task its gate, from `source` — again
  * whenever its version changes (rule hot reload; see SignatureDetectProcessor for what a swap loses).
  */
-export function signaturesTopology(source: SignatureRuleSource): Topology[] {
+export function signaturesTopology(source: SignatureRuleSource, options: { replayHorizonUs?: number } = {}): Topology[] {
   return [
     new TopologyBuilder(APP_IDS.signatures)
       .addSource('packets-source', TOPICS.packets.name)
       .addProcessor('detect', () => new SignatureDetectProcessor(source), 'packets-source')
       .addSink(BY_TRACK_SINK, TOPICS.signaturesByTrack.name, TOPICS.signaturesByTrack.partitions, 'detect')
+      .rebuildByReplay(options.replayHorizonUs ?? 0)
       .build(),
     new TopologyBuilder(SIGNATURES_THRESHOLDS_APP_ID)
       .addSource('by-track-source', TOPICS.signaturesByTrack.name)
       .addProcessor('thresholds', () => new ThresholdProcessor(source), 'by-track-source')
       .addStateStore({ name: THRESHOLD_PENDING_STORE, changelog: true }, 'thresholds')
+      .addStateStore({ name: THRESHOLD_WINDOWS_STORE, changelog: true }, 'thresholds')
       .addSink(HITS_SINK, TOPICS.signatureHits.name, TOPICS.signatureHits.partitions, 'thresholds')
       .build(),
   ];

@@ -6,6 +6,7 @@ export * from './partitioner';
 export * from './stream-task';
 export * from './internal-topics';
 export * from './marker-state.codec';
+export * from './replay-checkpoints';
 export * from './in-memory-log';
 export * from './record-writer';
 export * from './embedded-runtime';

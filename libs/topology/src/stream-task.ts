@@ -5,6 +5,7 @@ import { endOfInput, watermark, type ControlMarker, type MarkerProducer, type Re
 import type { ProcessorNode, Topology } from './topology';
 import { changelogTopicName } from './internal-topics';
 import { decodeMarkerState, emptyMarkerState, encodeMarkerState, MARKER_STATE_KEY, MARKER_STORE, MarkerStateInvalidError, type MarkerState } from './marker-state.codec';
+import { REPLAY_CHECKPOINTS_KEY, ReplayCheckpoints, ReplayCheckpointsInvalidError } from './replay-checkpoints';
 
 export interface OutputRecord {
   topic: string;
@@ -74,6 +75,11 @@ export class StreamTask {
   /** Markers to write at the next flush, after the records of the batch. */
   private markers: OutputRecord[] = [];
   readonly counters = new Map<string, number>();
+  /** Topologies rebuilt by replay: where a restarted task reads again from (see replay-checkpoints.ts). */
+  private checkpoints: ReplayCheckpoints | null = null;
+  private checkpointsChanged = false;
+  /** While replaying: what the replay must leave as it found (see beginReplay). */
+  private beforeReplay: { marks: MarkerState; marksLoaded: boolean; marksChanged: boolean; counters: Map<string, number>; records: number } | null = null;
 
   /**
    * @param taskCount how many tasks the topology runs (its input partitions): downstream readers
@@ -104,6 +110,8 @@ export class StreamTask {
   process(topic: string, record: StreamRecord<unknown, unknown>, origin?: RecordOrigin): void {
     if (record.control) return this.processControl(topic, record.control, record.timestampUs);
     if (!this.marksLoaded) this.loadMarks();
+    if (this.beforeReplay !== null) this.beforeReplay.records++;
+    else if (this.topology.replay !== null && origin !== undefined && this.replayCheckpoints().note(record.timestampUs, origin.offset)) this.checkpointsChanged = true;
     for (const source of this.topology.sources) {
       if (!source.topics.includes(topic)) continue;
       for (const child of source.children) {
@@ -119,9 +127,14 @@ export class StreamTask {
   /** Calls every processor's flush, then hands over what the task produced since the last one. */
   async flush(): Promise<TaskOutput> {
     for (const { processor } of this.running.values()) await processor.flush?.();
+    if (this.beforeReplay !== null) throw new Error(`task ${this.id}: flush while replaying (call endReplay first)`);
     if (this.marksChanged) {
       this.markerStore.put(MARKER_STATE_KEY, encodeMarkerState(this.marks));
       this.marksChanged = false;
+    }
+    if (this.checkpointsChanged) {
+      this.markerStore.put(REPLAY_CHECKPOINTS_KEY, this.replayCheckpoints().encode());
+      this.checkpointsChanged = false;
     }
     // Markers go after whatever the processors forwarded in flush (records scored asynchronously,
     // say): written before them, a watermark would make them late downstream. A marker written
@@ -138,6 +151,44 @@ export class StreamTask {
     return out;
   }
 
+  /**
+   * For a topology rebuilt by replay (Topology.replay), the input offset to read again from after
+   * a restart (call once the stores are restored): null when there is nothing to replay.
+   */
+  replayFrom(): number | null {
+    return this.topology.replay === null ? null : this.replayCheckpoints().startOffset;
+  }
+
+  /**
+   * Starts a replay: the records given to `process` until `endReplay` rebuild the processors'
+   * in-memory state, and nothing else. Their markers are read as by a task that had read none
+   * before (the committed event-time state is put back at the end), and whatever they produce
+   * (records, markers, dead letters, counters) is dropped: it was written before the restart.
+   */
+  beginReplay(): void {
+    if (this.beforeReplay !== null) throw new Error(`task ${this.id}: already replaying`);
+    if (!this.marksLoaded) this.loadMarks();
+    this.beforeReplay = { marks: this.marks, marksLoaded: this.marksLoaded, marksChanged: this.marksChanged, counters: new Map(this.counters), records: 0 };
+    this.marks = emptyMarkerState();
+  }
+
+  /** Ends a replay (see beginReplay); resolves to how many data records it replayed. */
+  async endReplay(): Promise<number> {
+    const saved = this.beforeReplay;
+    if (saved === null) throw new Error(`task ${this.id}: not replaying`);
+    for (const { processor } of this.running.values()) await processor.flush?.();
+    this.output = { records: [], changelog: [], deadLetters: [] };
+    this.markers = [];
+    this.marks = saved.marks;
+    this.marksLoaded = saved.marksLoaded;
+    this.marksChanged = saved.marksChanged;
+    this.counters.clear();
+    for (const [event, n] of saved.counters) this.counters.set(event, n);
+    this.beforeReplay = null;
+    this.count('replayed', saved.records);
+    return saved.records;
+  }
+
   async close(): Promise<void> {
     for (const { processor } of this.running.values()) await processor.close?.();
   }
@@ -146,6 +197,24 @@ export class StreamTask {
     const store = this.stores.get(name);
     if (!store) throw new Error(`task ${this.id}: unknown store ${name}`);
     return store as KeyValueStore<V>;
+  }
+
+  /** The replay checkpoints, read from the markers store the first time they are needed (restoring is over then). */
+  private replayCheckpoints(): ReplayCheckpoints {
+    if (this.checkpoints !== null) return this.checkpoints;
+    const horizonUs = this.topology.replay!.horizonUs;
+    const saved = this.markerStore.get(REPLAY_CHECKPOINTS_KEY);
+    this.checkpoints = new ReplayCheckpoints(horizonUs);
+    if (saved !== undefined) {
+      try {
+        this.checkpoints = ReplayCheckpoints.decode(saved, horizonUs);
+      } catch (error) {
+        if (!(error instanceof ReplayCheckpointsInvalidError)) throw error;
+        // unreadable: nothing is replayed (the state starts empty, as before replays existed)
+        this.count('replay-checkpoints-invalid');
+      }
+    }
+    return this.checkpoints;
   }
 
   /** The marker state restored from the changelog, read once restoring is over (at the first record). */

@@ -38,6 +38,8 @@ export class Topology {
     readonly applicationId: string,
     readonly nodes: ReadonlyMap<string, TopologyNode>,
     readonly stores: ReadonlyMap<string, StoreSpec>,
+    /** State rebuilt after a restart by reading input again (TopologyBuilder.rebuildByReplay); null: none. */
+    readonly replay: ReplaySpec | null = null,
   ) {
     this.sources = Object.freeze([...nodes.values()].filter((n): n is SourceNode => n.kind === 'source'));
     this.sinks = Object.freeze([...nodes.values()].filter((n): n is SinkNode => n.kind === 'sink'));
@@ -73,6 +75,7 @@ export class Topology {
       const parents = parentsOf(node.name);
       if (parents.length > 0) lines.push(`    <-- ${parents.join(', ')}`);
     }
+    if (this.replay) lines.push(`  Replay on restart: the last ${this.replay.horizonUs / 1e6} s of event time`);
     for (const store of this.stores.values()) {
       lines.push(`  Store: ${store.name}${store.changelog ? ` (changelog: ${this.applicationId}-${store.name}-changelog)` : ''}`);
     }
@@ -80,10 +83,21 @@ export class Topology {
   }
 }
 
+/**
+ * A topology whose processors keep state in memory only (the signature engine's streams and
+ * parsers: too many small changes per packet for a changelog) and rebuild it after a restart by
+ * processing again, output discarded, what their task read in the last `horizonUs` of event time
+ * before its committed offset. State older than the horizon is not rebuilt.
+ */
+export interface ReplaySpec {
+  horizonUs: number;
+}
+
 /** Builds a topology from named sources, processors, stores and sinks. */
 export class TopologyBuilder {
   private readonly nodes = new Map<string, TopologyNode>();
   private readonly stores = new Map<string, StoreSpec>();
+  private replay: ReplaySpec | null = null;
 
   constructor(readonly applicationId: string) {}
 
@@ -116,9 +130,23 @@ export class TopologyBuilder {
     return this;
   }
 
+  /** See ReplaySpec; `horizonUs` 0 turns it off. */
+  rebuildByReplay(horizonUs: number): this {
+    if (!(Number.isSafeInteger(horizonUs) && horizonUs >= 0)) throw new TopologyDefinitionError(this.applicationId, `replay horizon must be an integer of microseconds >= 0, got ${horizonUs}`);
+    this.replay = horizonUs === 0 ? null : { horizonUs };
+    return this;
+  }
+
   build(): Topology {
-    if (![...this.nodes.values()].some((n) => n.kind === 'source')) throw new TopologyDefinitionError(this.applicationId, 'has no source');
-    return new Topology(this.applicationId, new Map(this.nodes), new Map(this.stores));
+    const sources = [...this.nodes.values()].filter((n): n is SourceNode => n.kind === 'source');
+    if (sources.length === 0) throw new TopologyDefinitionError(this.applicationId, 'has no source');
+    if (this.replay) {
+      // a replay re-applies records to processors: a store would take them twice, and the
+      // checkpoints follow the offsets of one input
+      if (this.stores.size > 0) throw new TopologyDefinitionError(this.applicationId, 'a topology rebuilt by replay cannot have state stores');
+      if (new Set(sources.flatMap((n) => n.topics)).size !== 1) throw new TopologyDefinitionError(this.applicationId, 'a topology rebuilt by replay reads exactly one topic');
+    }
+    return new Topology(this.applicationId, new Map(this.nodes), new Map(this.stores), this.replay);
   }
 
   private addNode(node: TopologyNode): void {

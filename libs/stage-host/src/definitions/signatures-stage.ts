@@ -109,7 +109,7 @@ export function signaturesStage(reloader: Omit<SignatureRulesReloaderOptions, 'l
       for (const e of loaded.errors) deps.logger.warn({ file: e.file, line: e.line, sid: e.sid, code: e.code, reason: e.reason }, 'rule skipped');
       deps.logger.info({ files: loaded.files, rules: loaded.rules.length, skipped: loaded.errors.length }, 'rules loaded');
       const reloads = new SignatureRulesReloader(holder, path, { ...reloader, logger: deps.logger, metrics: deps.metrics });
-      const runnable = await topologyStage('signatures', () => signaturesTopology(holder)).create(deps);
+      const runnable = await topologyStage('signatures', () => signaturesTopology(holder, { replayHorizonUs: deps.config.signatures.replayS * 1_000_000 })).create(deps);
       return {
         ...runnable,
         start: async () => { reloads.start(); await runnable.start(); },
