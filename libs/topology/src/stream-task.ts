@@ -126,8 +126,8 @@ export class StreamTask {
 
   /** Calls every processor's flush, then hands over what the task produced since the last one. */
   async flush(): Promise<TaskOutput> {
-    for (const { processor } of this.running.values()) await processor.flush?.();
     if (this.beforeReplay !== null) throw new Error(`task ${this.id}: flush while replaying (call endReplay first)`);
+    for (const { processor } of this.running.values()) await processor.flush?.();
     if (this.marksChanged) {
       this.markerStore.put(MARKER_STATE_KEY, encodeMarkerState(this.marks));
       this.marksChanged = false;
