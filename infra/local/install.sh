@@ -117,8 +117,11 @@ check_node() {
 
 install_npm_deps() {
   cd "$REPO_ROOT"
-  # npm writes node_modules/.package-lock.json last, so it is our stamp.
-  if [[ -f node_modules/.package-lock.json && ! package-lock.json -nt node_modules/.package-lock.json ]]; then
+  # npm writes node_modules/.package-lock.json last, so it is our stamp. A changed patch of a
+  # dependency (patches/, applied by patch-package in postinstall) needs the install again too.
+  local patched=""
+  [[ -f node_modules/.package-lock.json ]] && patched=$(find patches -newer node_modules/.package-lock.json -name '*.patch' -print -quit 2>/dev/null || true)
+  if [[ -f node_modules/.package-lock.json && ! package-lock.json -nt node_modules/.package-lock.json && -z $patched ]]; then
     log "npm: node_modules up to date"
     return 0
   fi

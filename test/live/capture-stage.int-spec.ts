@@ -54,6 +54,7 @@ describe('capture app, live from an interface', () => {
     const metrics = await eventually(async () => (await fetch(`${metricsUrl}/metrics`)).text(), (t) => metric(t, 'ids_capture_received_total') === DATAGRAMS, 30_000, `ids_capture_received_total ${DATAGRAMS}`);
     expect(metric(metrics, 'ids_capture_dropped_total{by="queue"}')).toBe(0);
     expect(metric(metrics, 'ids_capture_dropped_total{by="interface"}')).toBe(0);
+    expect(metric(metrics, 'ids_capture_dropped_total{by="kernel"}')).toBe(0);
     expect(metric(metrics, 'ids_capture_truncated_total')).toBe(0);
 
     // Read back what this run wrote (from the offsets before it started).

@@ -79,6 +79,33 @@ process.once('SIGTERM', async () => {
 });
 `;
 
+// Namespace a: a capture with a small kernel buffer whose event loop is busy while a burst comes,
+// so the kernel has to drop what the buffer cannot hold; then it reads what is left.
+const BLOCKED_JS = `
+const { LiveCapture } = require(process.argv[1]);
+const capture = LiveCapture.open({ interface: process.argv[2], filter: 'udp', bufferBytes: 256 * 1024 });
+process.stderr.write('capturing on\\n');
+const until = Date.now() + Number(process.argv[3]);
+while (Date.now() < until) { /* busy: libpcap is not read, the kernel buffer fills */ }
+setTimeout(async () => {
+  capture.stop();
+  let frames = 0;
+  for await (const f of capture) frames++;
+  console.log(JSON.stringify({ stats: capture.stats(), frames }));
+}, 1000);
+`;
+
+// Namespace b: a burst of UDP datagrams, as fast as the socket takes them.
+const BURST_PY = `
+import socket, sys
+dst, port, count, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
+for n in range(count):
+    s.sendto(bytes([n % 256]) * size, (dst, port))
+print(count)
+`;
+
 // Namespace a: the typed errors of LiveCapture.open.
 const OPEN_ERRORS_JS = `
 const pcap = require(process.argv[1]);
@@ -97,7 +124,11 @@ interface CliSummary {
   frames: number;
   bytes: number;
   protocols: Record<string, number>;
-  stats: { received: number; truncated: number; droppedByQueue: number; delivered: number; queued: number; bytes: number; interface: { rxPackets: number; rxDropped: number; rxMissed: number } | null };
+  stats: {
+    received: number; truncated: number; droppedByQueue: number; delivered: number; queued: number; bytes: number;
+    interface: { rxPackets: number; rxDropped: number; rxMissed: number } | null;
+    kernel: { received: number; dropped: number; interfaceDropped: number } | null;
+  };
 }
 
 const parseLast = <T>(e: Exited): T => {
@@ -181,6 +212,14 @@ describe('live capture on a veth link between two network namespaces', () => {
     expect(icmpOnly.stats.interface).toEqual(inbound);
   });
 
+  it('reads libpcap\'s counters (pcap_stats, from the patched cap): what passed the filter, none dropped', () => {
+    // on Linux ps_recv counts the frames that passed the filter, ps_drop those the buffer had no room for
+    expect(all.stats.kernel).toEqual({ received: all.frames, dropped: 0, interfaceDropped: 0 });
+    expect(icmpOnly.stats.kernel).toEqual({ received: 2 * ECHOES, dropped: 0, interfaceDropped: 0 });
+    // frames the queue dropped were received by libpcap: not kernel drops
+    expect(slow.stats.kernel).toEqual({ received: slow.stats.received, dropped: 0, interfaceDropped: 0 });
+  });
+
   it('drops and counts what does not fit in the queue while the consumer is behind, and delivers the rest intact', () => {
     const s = slow.stats;
     expect(s.received).toBe(2 * ECHOES + UDP_DATAGRAMS);
@@ -196,6 +235,23 @@ describe('live capture on a veth link between two network namespaces', () => {
     expect(ts[0]).toBeGreaterThan((Date.now() - 120_000) * 1000);
     expect(ts[ts.length - 1]).toBeLessThanOrEqual(Date.now() * 1000);
   });
+
+  it('counts the frames the kernel dropped when the capture buffer was full (pcap_stats ps_drop)', async () => {
+    const { a, b } = net!;
+    const BURST = 4000;
+    const blocked = net!.spawn(a.ns, NODE, ['-e', BLOCKED_JS, PCAP_LIB, a.veth, '3000']);
+    await blocked.waitFor('capturing on');
+    const sent = await net!.spawn(b.ns, 'python3', ['-c', BURST_PY, a.ip, String(UDP_PORT + 1), String(BURST), '1400']).exited;
+    expect(sent.stdout.trim()).toBe(String(BURST));
+    const out = parseLast<{ stats: CliSummary['stats']; frames: number }>(await blocked.exited);
+    const k = out.stats.kernel!;
+    // 4000 frames of 1442 bytes (5.8 MB) do not fit in 256 KiB: the kernel dropped some, and
+    // libpcap delivered the rest, every one of them read
+    expect(k.dropped).toBeGreaterThan(0);
+    expect(out.stats.received).toBeGreaterThan(0);
+    expect(out.frames).toBe(out.stats.received);
+    expect(out.stats.received + k.dropped).toBeLessThanOrEqual(BURST);
+  }, 60_000);
 
   describe('opening errors', () => {
     let errors: Record<string, { name: string; code: string; retriable: boolean; message: string; isLiveCaptureError: boolean; filter?: string; known?: string[] }>;

@@ -24,7 +24,8 @@ declare module 'cap' {
    * non-blocking mode, then compiles and sets `filter`. Frames arrive as `packet` events,
    * synchronously, each copied into the one `buffer` given to `open` (so it must be copied out
    * before the next event); `truncated` is true when the frame did not fit in `buffer`. There is
-   * no timestamp, no wire length and no pcap_stats.
+   * no timestamp and no wire length. `stats` (pcap_stats) is not in cap 0.2.1 as published:
+   * patches/cap+0.2.1.patch adds it, applied by patch-package at npm install.
    */
   export class Cap {
     static deviceList(): CapDevice[];
@@ -35,6 +36,8 @@ declare module 'cap' {
     /** True when a handle was open. */
     close(): boolean;
     send(buffer: Buffer, length?: number): void;
+    /** pcap_stats of the open handle (patches/cap+0.2.1.patch); throws when none is open. Absent from an unpatched cap. */
+    stats?(): { received: number; dropped: number; ifdropped: number };
     on(event: 'packet', listener: (nbytes: number, truncated: boolean) => void): this;
     removeAllListeners(event?: 'packet'): this;
   }

@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
  * driver received, and what it dropped before any packet socket saw it. They count every frame
  * the interface received (the BPF filter does not apply) and nothing it sent; libpcap's own drop
  * count (pcap_stats ps_drop: frames the kernel dropped because the capture buffer was full) is
- * not among them, and `cap` does not expose it.
+ * not among them: LiveCaptureStats.kernel has it.
  */
 export interface InterfaceCounters {
   /** rx_packets */

@@ -20,7 +20,17 @@ class FakeCap implements CapHandle {
   opened: { device: string; filter: string; bufSize: number } | null = null;
   closes = 0;
   private listener: ((n: number, t: boolean) => void) | null = null;
-  constructor(private readonly behaviour: FakeBehaviour) {}
+  stats?: () => { received: number; dropped: number; ifdropped: number };
+  constructor(private readonly behaviour: FakeBehaviour) {
+    // as the patched cap: pcap_stats on the open handle, an error once it is closed
+    const pcapStats = behaviour.pcapStats;
+    if (pcapStats) {
+      this.stats = () => {
+        if (this.closes > 0) throw new Error('Not currently capturing/open');
+        return pcapStats();
+      };
+    }
+  }
 
   open(device: string, filter: string, bufSize: number, buffer: Buffer): string {
     const failure = this.behaviour.fail?.(device, filter);
@@ -51,6 +61,8 @@ interface FakeBehaviour {
   devices?: string[];
   linkType?: string;
   fail?: (device: string, filter: string) => string | undefined;
+  /** pcap_stats of the handle; absent: a cap without the stats patch. */
+  pcapStats?: () => { received: number; dropped: number; ifdropped: number };
 }
 
 function fakeBinding(behaviour: FakeBehaviour = {}): CapBinding & { handles: FakeCap[] } {
@@ -222,6 +234,26 @@ describe('LiveCapture', () => {
     const any = LiveCapture.open({ interface: 'lo', binding: fakeBinding(), sysfsRoot: root });
     expect(any.stats().interface).toBeNull();
     any.stop();
+  });
+
+  it('reports libpcap\'s counters (pcap_stats), and after stop the last ones read before the handle closed', () => {
+    let k = { received: 10, dropped: 0, ifdropped: 0 };
+    const capture = LiveCapture.open({ interface: 'eth0', binding: fakeBinding({ pcapStats: () => k }) });
+    expect(capture.stats().kernel).toEqual({ received: 10, dropped: 0, interfaceDropped: 0 });
+    k = { received: 250, dropped: 40, ifdropped: 3 };
+    capture.stop();
+    k = { received: 999, dropped: 999, ifdropped: 999 };
+    expect(capture.stats().kernel).toEqual({ received: 250, dropped: 40, interfaceDropped: 3 });
+  });
+
+  it.each([
+    { name: 'a cap without pcap_stats', behaviour: {} },
+    { name: 'pcap_stats failing', behaviour: { pcapStats: (): never => { throw new Error('statistics not available'); } } },
+  ])('has no kernel counters with $name', ({ behaviour }) => {
+    const capture = LiveCapture.open({ interface: 'eth0', binding: fakeBinding(behaviour) });
+    expect(capture.stats().kernel).toBeNull();
+    capture.stop();
+    expect(capture.stats().kernel).toBeNull();
   });
 
   it('lists the interfaces libpcap knows', () => {

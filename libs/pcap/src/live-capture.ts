@@ -81,10 +81,24 @@ export interface LiveCaptureStats {
   /**
    * The interface's own counters since the capture opened (every frame it received, filter or
    * not; drops by the stack and the NIC). Null where it has none (`any`, not Linux). Frames the
-   * kernel dropped because the capture buffer was full (pcap_stats ps_drop) are not counted
-   * anywhere: `cap` does not expose pcap_stats.
+   * kernel dropped because the capture buffer was full are in `kernel`.
    */
   interface: InterfaceCounters | null;
+  /**
+   * libpcap's own counters (pcap_stats) since the capture opened: null where the binding cannot
+   * read them. After `stop()`, the last values read before the handle closed.
+   */
+  kernel: KernelCaptureCounters | null;
+}
+
+/** pcap_stats, as libpcap counts for the platform (Linux: the packet socket's statistics). */
+export interface KernelCaptureCounters {
+  /** Frames that passed the filter (on Linux including those then dropped). */
+  received: number;
+  /** Frames that passed the filter but were dropped because the capture buffer was full: raise IDS_CAPTURE_BUFFER_MB. */
+  dropped: number;
+  /** Frames the interface or its driver dropped (not every platform counts them). */
+  interfaceDropped: number;
 }
 
 /** An interface libpcap can capture from. */
@@ -100,6 +114,11 @@ export interface CapHandle {
   open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
   close(): boolean;
   on(event: 'packet', listener: (nbytes: number, truncated: boolean) => void): unknown;
+  /**
+   * pcap_stats on the open handle. Not in cap 0.2.1 as published: patches/cap+0.2.1.patch adds it
+   * (applied by patch-package at npm install), so a `cap` without it yields no kernel counters.
+   */
+  stats?(): { received: number; dropped: number; ifdropped: number };
 }
 
 export interface CapBinding {
@@ -207,6 +226,7 @@ export class LiveCapture implements AsyncIterable<LiveFrame> {
   private delivered = 0;
   private bytes = 0;
   private closed = false;
+  private kernel: KernelCaptureCounters | null = null;
   private consuming = false;
   private wake: (() => void) | null = null;
 
@@ -237,6 +257,7 @@ export class LiveCapture implements AsyncIterable<LiveFrame> {
 
   stats(): LiveCaptureStats {
     const now = this.countersAtOpen ? readInterfaceCounters(this.interfaceName, this.sysfsRoot) : null;
+    if (!this.closed) this.readKernelCounters();
     return {
       received: this.received,
       truncated: this.truncated,
@@ -245,7 +266,19 @@ export class LiveCapture implements AsyncIterable<LiveFrame> {
       queued: this.queue.length,
       bytes: this.bytes,
       interface: now && this.countersAtOpen ? countersSince(now, this.countersAtOpen) : null,
+      kernel: this.kernel,
     };
+  }
+
+  /** pcap_stats now, kept as the last known values; null for good when the binding has none. */
+  private readKernelCounters(): void {
+    if (typeof this.handle.stats !== 'function') return;
+    try {
+      const k = this.handle.stats();
+      this.kernel = { received: k.received, dropped: k.dropped, interfaceDropped: k.ifdropped };
+    } catch {
+      // libpcap could not read them (a platform without them): the last values stay
+    }
   }
 
   /**
@@ -260,6 +293,7 @@ export class LiveCapture implements AsyncIterable<LiveFrame> {
   /** Closes the libpcap handle. Frames already queued are still delivered; then iteration ends. */
   stop(): void {
     if (this.closed) return;
+    this.readKernelCounters(); // the handle's counters end with it
     this.closed = true;
     this.handle.close();
     this.notify();

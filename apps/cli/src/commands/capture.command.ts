@@ -132,7 +132,7 @@ function protocolOf(data: Buffer, linkType: number, tsUs: number, wireLength: nu
 
 function drops(s: LiveCaptureStats): string {
   const i = s.interface;
-  return `dropped: queue ${s.droppedByQueue}, interface ${i ? i.rxDropped : 'n/a'}, nic ${i ? i.rxMissed : 'n/a'}`;
+  return `dropped: queue ${s.droppedByQueue}, kernel ${s.kernel ? s.kernel.dropped : 'n/a'}, interface ${i ? i.rxDropped : 'n/a'}, nic ${i ? i.rxMissed : 'n/a'}`;
 }
 
 function intervalLine(name: string, seconds: number, s: LiveCaptureStats, before: LiveCaptureStats): string {
@@ -149,7 +149,7 @@ function summaryText(s: LocalCaptureSummary): string {
     `  truncated    ${s.stats.truncated} (snaplen ${s.snaplen})`,
     `  ${drops(s.stats).replace('dropped: ', 'dropped      ')}`,
     `  interface    ${i ? `rx_packets +${i.rxPackets} (every frame the interface received, filter or not)` : 'no counters'}`,
-    '  (frames the kernel dropped from the capture buffer are not reported: cap has no pcap_stats)',
+    `  libpcap      ${s.stats.kernel ? `received ${s.stats.kernel.received}, dropped ${s.stats.kernel.dropped} (capture buffer full), interface dropped ${s.stats.kernel.interfaceDropped}` : 'no pcap_stats (a cap without patches/cap+0.2.1.patch)'}`,
     '',
   ].join('\n');
 }

@@ -185,18 +185,18 @@ class CaptureMetrics {
   private readonly truncated;
   private readonly frames;
   private readonly queued;
-  private last = { received: 0, truncated: 0, delivered: 0, queue: 0, interface: 0 };
+  private last = { received: 0, truncated: 0, delivered: 0, queue: 0, interface: 0, kernel: 0 };
 
   constructor(metrics: StageMetrics) {
     this.received = metrics.counter('ids_capture_received_total', 'Frames libpcap delivered from the interface (after the BPF filter).');
     this.dropped = metrics.counter('ids_capture_dropped_total',
-      'Frames lost. by="queue": the Kafka writer was behind and the capture queue was full. by="interface": dropped by the interface and its driver (rx_dropped + rx_missed_errors). '
-      + 'Drops in the kernel capture buffer (pcap_stats) are not available through cap.', ['by']);
+      'Frames lost. by="queue": the Kafka writer was behind and the capture queue was full. by="kernel": the kernel capture buffer was full (pcap_stats ps_drop; '
+      + 'raise IDS_CAPTURE_BUFFER_MB). by="interface": dropped by the interface and its driver (rx_dropped + rx_missed_errors).', ['by']);
     this.truncated = metrics.counter('ids_capture_truncated_total', 'Frames longer than the snap length, cut.');
     this.frames = metrics.counter('ids_capture_frames_total', 'Frames read from the capture source.');
     this.queued = metrics.gauge('ids_capture_queued_frames', 'Frames captured and waiting for the Kafka writer.');
     // Both series exist from the start, at 0, so that a rate over them is defined.
-    for (const by of ['queue', 'interface']) this.dropped.labels(by).inc(0);
+    for (const by of ['queue', 'kernel', 'interface']) this.dropped.labels(by).inc(0);
   }
 
   update(s: LiveCaptureStats): void {
@@ -206,6 +206,7 @@ class CaptureMetrics {
       delivered: s.delivered,
       queue: s.droppedByQueue,
       interface: s.interface ? s.interface.rxDropped + s.interface.rxMissed : 0,
+      kernel: s.kernel?.dropped ?? 0,
     };
     // Counters only go up: an interface whose counters restarted (re-created) adds nothing.
     const inc = (counter: { inc(v: number): void }, delta: number) => { if (delta > 0) counter.inc(delta); };
@@ -214,6 +215,7 @@ class CaptureMetrics {
     inc(this.frames, now.delivered - this.last.delivered);
     inc(this.dropped.labels('queue'), now.queue - this.last.queue);
     inc(this.dropped.labels('interface'), now.interface - this.last.interface);
+    inc(this.dropped.labels('kernel'), now.kernel - this.last.kernel);
     this.queued.set(s.queued);
     this.last = now;
   }
