@@ -44,6 +44,8 @@ const HASH_MULTIPLIER = 0x27d4eb2d;
 const CHUNK_SAMPLES = 512;
 /** 2^22 bits: 512 KiB, what 10,000 patterns reach; beyond, L2 misses would cost more than the hits saved. */
 const MAX_BITMAP_BITS = 22;
+/** Values a byte takes after the fold (`| 0x20`). */
+const FOLDED_BYTE_VALUES = 128;
 
 /** A pattern for the sampled filter: its bytes, nocase, and the id reported for it. */
 export interface SampledGramPattern {
@@ -76,6 +78,8 @@ export class SampledGramMatcher {
   private readonly bitmap3At: number;
   private readonly bitmap3Shift: number;
   private readonly hasGram3: boolean;
+  /** Whether the filter pass tests the 3-byte bitmap too (their grams are not in the 4-byte one). */
+  private readonly filterGram3: boolean;
   /** Top bits of a bitmap hash that pick a bucket. */
   private readonly bucketShift: number;
   private readonly bucketStart4: Int32Array;
@@ -142,7 +146,13 @@ export class SampledGramMatcher {
     // the bench's 1,000 patterns a bit per 64 keys let 1.42 M of 33.5 M words through (0.36 M of
     // them real gram matches), a bit per 256 / 1,024 keys 0.40 M.
     const threes = entries.filter((e) => !e.four).length;
-    this.bitmapBits = Math.min(MAX_BITMAP_BITS, Math.max(12, Math.ceil(Math.log2(Math.max(1, entries.length - threes) * 256))));
+    // A 3-byte gram is also entered in the 4-byte bitmap once per value the word's fourth byte
+    // can take (128 after the fold), when that keeps the bitmap sparse: the filter pass then
+    // hashes one key per sample instead of two (the 3-byte bitmap is tested on its hits only).
+    // The bench's 1,000 patterns: 62 six-byte patterns, 7,936 more keys beside 3,938.
+    const expanded = threes > 0 && (entries.length - threes + FOLDED_BYTE_VALUES * threes) * 128 <= 2 ** MAX_BITMAP_BITS;
+    const keys4 = entries.length - threes + (expanded ? FOLDED_BYTE_VALUES * threes : 0);
+    this.bitmapBits = Math.min(MAX_BITMAP_BITS, Math.max(12, Math.ceil(Math.log2(Math.max(1, keys4) * 256))));
     this.hashShift = 32 - this.bitmapBits;
     // The 3-byte grams (6-byte patterns only) are few but match often (3 bytes of text): their
     // bitmap is indexed by the top bits of the same hash, sparser still.
@@ -162,12 +172,19 @@ export class SampledGramMatcher {
       const h = Math.imul(e.key, HASH_MULTIPLIER) >>> this.hashShift;
       if (e.four) this.bitmap[h >>> 5] |= 1 << (h & 31);
       else this.bitmap[this.bitmap3At + ((h >>> this.bitmap3Shift) >>> 5)] |= 1 << ((h >>> this.bitmap3Shift) & 31);
+      if (!e.four && expanded) {
+        for (let v = 0; v < 256; v++) {
+          const hv = Math.imul(e.key | ((v | 0x20) << 24), HASH_MULTIPLIER) >>> this.hashShift;
+          this.bitmap[hv >>> 5] |= 1 << (hv & 31);
+        }
+      }
       const b = h >>> this.bucketShift;
       if (e.four) counts4[b + 1]++;
       else counts3[b + 1]++;
       return b;
     });
     this.hasGram3 = threes > 0;
+    this.filterGram3 = threes > 0 && !expanded;
     this.bucketStart4 = new Int32Array(buckets + 1);
     this.bucketStart3 = new Int32Array(buckets + 1);
     this.bucketStart3[0] = entries.length - threes;
@@ -232,7 +249,7 @@ export class SampledGramMatcher {
     const step = sw;
     while (w <= inView) {
       const end = Math.min(inView, w + (CHUNK_SAMPLES - 1) * step);
-      const n = this.hasGram3 ? this.filter43(w, end, step) : this.filter4(w, end, step);
+      const n = this.filterGram3 ? this.filter43(w, end, step) : this.filter4(w, end, step);
       w += (((end - w) / step | 0) + 1) * step;
       const hits = this.hitWords;
       for (let i = 0; i < n; i++) this.probe(words, hits[i], buf, off, from, to, onMatch);
