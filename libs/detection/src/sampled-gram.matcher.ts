@@ -67,6 +67,11 @@ export class SampledGramMatcher {
   /** Bytes between two sampled positions (a multiple of 4). */
   readonly stride: number;
   readonly bitmapBits: number;
+  /**
+   * Whether the 3-byte grams (of the shortest patterns) are in the 4-byte bitmap too, so the
+   * filter pass tests one bitmap per sample; else it tests both.
+   */
+  readonly gram3InWordBitmap: boolean;
   private readonly strideWords: number;
   private readonly hashShift: number;
   /**
@@ -185,6 +190,7 @@ export class SampledGramMatcher {
     });
     this.hasGram3 = threes > 0;
     this.filterGram3 = threes > 0 && !expanded;
+    this.gram3InWordBitmap = expanded;
     this.bucketStart4 = new Int32Array(buckets + 1);
     this.bucketStart3 = new Int32Array(buckets + 1);
     this.bucketStart3[0] = entries.length - threes;

@@ -307,8 +307,14 @@ export class SignatureEngine {
     this.matchedOn = new Int32Array(this.compiled.length);
     this.http = httpNeedsOf(rules);
     this.streamRules = this.compiled.filter((c) => c.stream !== null);
+    // Stream-scope rules are pkt_data rules; when they are all of them (a content-only rule set),
+    // the packets' prefilter serves the boundaries too (same ids): one set of tables in the cache.
+    const packetPrefilter = this.prefilters.find((p) => p.buffer === 'pkt_data');
+    const samePatterns = packetPrefilter !== undefined && packetPrefilter.rules.length === this.streamRules.length
+      && packetPrefilter.rules.every((c, i) => c === this.streamRules[i]);
     this.streamPrefilter = this.streamRules.length === 0 ? null
-      : new WuManberMatcher(this.streamRules.map((c) => ({ bytes: c.rule.fastPattern!.bytes, nocase: c.rule.fastPattern!.nocase })));
+      : samePatterns ? packetPrefilter.matcher
+        : new WuManberMatcher(this.streamRules.map((c) => ({ bytes: c.rule.fastPattern!.bytes, nocase: c.rule.fastPattern!.nocase })));
     this.reassembly = { ...DEFAULT_TCP_REASSEMBLY_OPTIONS, windowBytes: streamWindowBytes(this.streamRules.map((c) => c.stream)) };
     // 8 bytes more than a boundary can fill: the prefilter reads the text as whole words and the
     // one after each, and reads the last words of an ArrayBuffer byte by byte, a slower path.
