@@ -277,13 +277,14 @@ export class SampledGramMatcher {
   /** A sample whose bit was set (word `w`, not the ArrayBuffer's last): the entries of each bitmap that hit. */
   private probe(words: Int32Array, w: number, buf: Uint8Array, off: number, from: number, to: number, onMatch: AhoCorasickMatchHandler): void {
     const x = words[w] | FOLD4;
-    const h4 = Math.imul(x, HASH_MULTIPLIER) >>> this.hashShift;
-    const h3 = Math.imul(x & 0xffffff, HASH_MULTIPLIER) >>> this.hashShift;
-    const t3 = h3 >>> this.bitmap3Shift;
     const a = (w << 2) - off;
     const next = words[w + 1] | FOLD4;
+    const h4 = Math.imul(x, HASH_MULTIPLIER) >>> this.hashShift;
     if (((this.bitmap[h4 >>> 5] >>> h4) & 1) !== 0) this.verify(this.bucketStart4, h4, buf, x, next, a, from, to, onMatch);
-    if (this.hasGram3 && ((this.bitmap[this.bitmap3At + (t3 >>> 5)] >>> t3) & 1) !== 0) this.verify(this.bucketStart3, h3, buf, x, next, a, from, to, onMatch);
+    if (!this.hasGram3) return;
+    const h3 = Math.imul(x & 0xffffff, HASH_MULTIPLIER) >>> this.hashShift;
+    const t3 = h3 >>> this.bitmap3Shift;
+    if (((this.bitmap[this.bitmap3At + (t3 >>> 5)] >>> t3) & 1) !== 0) this.verify(this.bucketStart3, h3, buf, x, next, a, from, to, onMatch);
   }
 
   /**
