@@ -44,6 +44,14 @@ const HASH_MULTIPLIER = 0x27d4eb2d;
 const CHUNK_SAMPLES = 512;
 /** 2^22 bits: 512 KiB, what 10,000 patterns reach; beyond, L2 misses would cost more than the hits saved. */
 const MAX_BITMAP_BITS = 22;
+/** An entry's ints in `entries` (ENTRY_INTS each, two left unused so an entry never straddles two cache lines). */
+const ENTRY_KEY = 0;
+const ENTRY_MASK = 1;
+const ENTRY_NEXT = 2;
+const ENTRY_NEXT_MASK = 3;
+const ENTRY_PATTERN = 4;
+const ENTRY_OFFSET = 5;
+const ENTRY_INTS = 8;
 /** Values a byte takes after the fold (`| 0x20`). */
 const FOLDED_BYTE_VALUES = 128;
 
@@ -89,13 +97,12 @@ export class SampledGramMatcher {
   private readonly bucketShift: number;
   private readonly bucketStart4: Int32Array;
   private readonly bucketStart3: Int32Array;
-  /** Per entry: the word's expected folded bytes and their mask, the next word's, pattern, offset. */
-  private readonly entryKey: Int32Array;
-  private readonly entryMask: Int32Array;
-  private readonly entryNext: Int32Array;
-  private readonly entryNextMask: Int32Array;
-  private readonly entryPattern: Int32Array;
-  private readonly entryOffset: Int32Array;
+  /**
+   * Per entry, side by side in ENTRY_INTS ints (32 bytes: one cache line for an entry, where six
+   * arrays cost up to six misses; a probe's entries are random, 10,000 patterns' ~1 MiB): the
+   * word's expected folded bytes and their mask, the next word's, pattern, offset.
+   */
+  private readonly entries: Int32Array;
   private readonly ids: Int32Array;
   private readonly packed: PackedPatterns;
   /** Word indexes of the samples whose bit is set, one chunk at a time (so `scan` is not reentrant). */
@@ -201,34 +208,30 @@ export class SampledGramMatcher {
     const fill4 = this.bucketStart4.slice(0, buckets);
     const fill3 = this.bucketStart3.slice(0, buckets);
     const e = entries.length;
-    this.entryKey = new Int32Array(e);
-    this.entryMask = new Int32Array(e);
-    this.entryNext = new Int32Array(e);
-    this.entryNextMask = new Int32Array(e);
-    this.entryPattern = new Int32Array(e);
-    this.entryOffset = new Int32Array(e);
+    this.entries = new Int32Array(e * ENTRY_INTS);
     entries.forEach((entry, i) => {
       const slot = entry.four ? fill4[bucketOf[i]]++ : fill3[bucketOf[i]]++;
       const s = packed.start[entry.pattern];
       const len = packed.length[entry.pattern];
-      this.entryKey[slot] = entry.key;
-      this.entryMask[slot] = entry.four ? -1 : 0xffffff;
+      const at = slot * ENTRY_INTS;
+      this.entries[at + ENTRY_KEY] = entry.key;
+      this.entries[at + ENTRY_MASK] = entry.four ? -1 : 0xffffff;
       let next = 0;
       let nextMask = 0;
       for (let b = 0; b < 4; b++) {
         const j = entry.offset + 4 + b;
         if (j < len) { next |= lower[s + j] << (8 * b); nextMask |= 0xff << (8 * b); }
       }
-      this.entryNext[slot] = next;
-      this.entryNextMask[slot] = nextMask;
-      this.entryPattern[slot] = entry.pattern;
-      this.entryOffset[slot] = entry.offset;
+      this.entries[at + ENTRY_NEXT] = next;
+      this.entries[at + ENTRY_NEXT_MASK] = nextMask;
+      this.entries[at + ENTRY_PATTERN] = entry.pattern;
+      this.entries[at + ENTRY_OFFSET] = entry.offset;
     });
   }
 
   get tableBytes(): number {
     return this.bitmap.byteLength + this.bucketStart4.byteLength + this.bucketStart3.byteLength
-      + 6 * this.entryKey.byteLength + this.ids.byteLength + this.packed.byteLength;
+      + this.entries.byteLength + this.ids.byteLength + this.packed.byteLength;
   }
 
   /** Reports every occurrence (overlapping ones included) of every pattern inside `buf[from, to)`. */
@@ -293,12 +296,12 @@ export class SampledGramMatcher {
    */
   private verify(bucketStart: Int32Array, h: number, buf: Uint8Array, x: number, next: number, a: number, from: number, to: number, onMatch: AhoCorasickMatchHandler, checkNext = true): void {
     const bucket = h >>> this.bucketShift;
-    const { entryKey, entryMask, entryNext, entryNextMask } = this;
-    for (let e = bucketStart[bucket], end = bucketStart[bucket + 1]; e < end; e++) {
-      if ((x & entryMask[e]) !== entryKey[e]) continue;
-      if (checkNext && (next & entryNextMask[e]) !== entryNext[e]) continue;
-      const k = this.entryPattern[e];
-      const at = a - this.entryOffset[e];
+    const entries = this.entries;
+    for (let e = bucketStart[bucket] * ENTRY_INTS, end = bucketStart[bucket + 1] * ENTRY_INTS; e < end; e += ENTRY_INTS) {
+      if ((x & entries[e + ENTRY_MASK]) !== entries[e + ENTRY_KEY]) continue;
+      if (checkNext && (next & entries[e + ENTRY_NEXT_MASK]) !== entries[e + ENTRY_NEXT]) continue;
+      const k = entries[e + ENTRY_PATTERN];
+      const at = a - entries[e + ENTRY_OFFSET];
       const n = this.packed.length[k];
       if (at < from || at + n > to) continue;
       if (this.packed.equalsAt(k, buf, at)) onMatch(this.ids[k], at + n - 1);
