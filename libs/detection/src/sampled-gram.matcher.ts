@@ -168,7 +168,9 @@ export class SampledGramMatcher {
     this.hashShift = 32 - this.bitmapBits;
     // The 3-byte grams (6-byte patterns only) are few but match often (3 bytes of text): their
     // bitmap is indexed by the top bits of the same hash, sparser still.
-    const bitmap3Bits = Math.min(this.bitmapBits, Math.max(5, Math.ceil(Math.log2(Math.max(1, threes) * 1024))));
+    // At most a 16th of the 4-byte one: when the filter pass tests it too (10,000 patterns), it
+    // shares the cache with it.
+    const bitmap3Bits = Math.min(this.bitmapBits - 4, Math.max(5, Math.ceil(Math.log2(Math.max(1, threes) * 1024))));
     this.bitmap3Shift = this.bitmapBits - bitmap3Bits;
     this.bitmap3At = 1 << (this.bitmapBits - 5);
     this.bitmap = new Int32Array(this.bitmap3At + (1 << (bitmap3Bits - 5)));
