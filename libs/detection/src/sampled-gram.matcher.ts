@@ -12,12 +12,15 @@
  *   enters the grams at `stride` consecutive offsets of one window of itself, and an occurrence
  *   is seen exactly once, at the word holding its gram.
  * - The grams are 4 bytes (the whole word) when the window allows (pattern length >= stride + 3),
- *   else 3 (only 6-byte patterns with stride 4: their last gram); each size has a bitmap of
- *   hashed keys. 4-byte grams hit far less often in text than 3-byte ones.
+ *   else 3 (only 6-byte patterns with stride 4: their last gram); each size has a sparse bitmap
+ *   of hashed keys (a bit per 256 / 1,024 keys: a hit costs a verification, a bigger bitmap
+ *   costs the filter pass next to nothing). 4-byte grams hit far less often in text than 3-byte
+ *   ones; while it stays sparse, the 4-byte bitmap holds the 3-byte grams too (every value of
+ *   the fourth byte), so the filter pass tests one bitmap per sample.
  * - The window is the one whose grams are rarest in the pattern set (a gram many patterns share
  *   is one traffic is full of: `Content-Type`, `GET /`), not the pattern's start or end.
  * - Keys fold ASCII case with `| 0x20` per byte (no copy, no table); verification is exact.
- * - A bitmap hit looks up the entries of that 3-byte gram (CSR buckets), compares the whole word
+ * - A bitmap hit looks up the entries of that gram (CSR buckets), compares the whole word
  *   and the next one (both masked to the pattern's bytes, precomputed) and only then the pattern.
  *
  * The word view is made over the buffer's whole ArrayBuffer and kept while the next scan is of
