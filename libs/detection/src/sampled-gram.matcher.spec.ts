@@ -94,6 +94,15 @@ describe('SampledGramMatcher', () => {
     }
   });
 
+  it('keeps working when scans move between three ArrayBuffers (two word views are kept)', () => {
+    const m = sampled(toPatterns(['needle!', 'haystack', 'x-bound']));
+    const a = placed(bytes('..needle!..'), 1, 3);
+    const b = placed(bytes('a haystack and a needle!'), 2, 0);
+    const c = placed(bytes('x-boundx-bound'), 3, 1);
+    const expected = new Map([[a, ['0@8']], [b, ['0@23', '1@9']], [c, ['2@13', '2@6']]]);
+    for (const buf of [a, b, a, c, b, c, a, a, b, c, c, a]) expect(scanAll(m, buf)).toEqual(expected.get(buf));
+  });
+
   it('keeps working when scans alternate between ArrayBuffers', () => {
     const m = sampled(toPatterns(['needle!', 'haystack']));
     const a = placed(bytes('..needle!..'), 1, 3);
@@ -157,5 +166,75 @@ describe('SampledGramMatcher', () => {
     expect(expected.length).toBeGreaterThanOrEqual(5);
     const m = sampled(patterns);
     for (const shift of [0, 3]) expect(scanAll(m, placed(input, shift, 0))).toEqual(expected);
+  });
+
+  /** Every occurrence by brute force: indexOf's definition, per pattern, nocase folded. */
+  function naiveMatches(patterns: readonly AhoCorasickPattern[], input: Uint8Array, from = 0, to = input.length): string[] {
+    const fold = (b: number) => (b >= 0x41 && b <= 0x5a ? b | 0x20 : b);
+    const out: string[] = [];
+    patterns.forEach((p, id) => {
+      for (let at = from; at + p.bytes.length <= to; at++) {
+        let j = 0;
+        while (j < p.bytes.length && (p.nocase ? fold(input[at + j]) === fold(p.bytes[j]) : input[at + j] === p.bytes[j])) j++;
+        if (j === p.bytes.length) out.push(`${id}@${at + p.bytes.length - 1}`);
+      }
+    });
+    return out.sort();
+  }
+
+  // The 3-byte grams of 6-byte patterns go into the 4-byte bitmap (once per value of the word's
+  // fourth byte) while it stays sparse; past that, the filter tests their own bitmap. Both ways
+  // must report exactly what a brute-force search reports, at every alignment and sub-range.
+  it.each([
+    { seed: 11, sixes: 3, longer: 40, alphabet: 'abcAB/ .', expanded: true },
+    { seed: 12, sixes: 60, longer: 300, alphabet: 'GETHOSTget host/1.:', expanded: true },
+    { seed: 13, sixes: 400, longer: 100, alphabet: 'abcdefABCDEF \x00\xff', expanded: false },
+    { seed: 14, sixes: 0, longer: 300, alphabet: 'wxyzWXYZ-_', expanded: false },
+  ])('3-byte grams in the word bitmap: $expanded ($sixes six-byte patterns), same matches as a brute-force search', ({ seed, sixes, longer, alphabet, expanded }) => {
+    const rnd = prng(seed);
+    const six = randomWorkload(rnd, { alphabet, patternCount: sixes, minLen: 6, maxLen: 6, inputLen: 0 }).patterns;
+    const { patterns: rest, input } = randomWorkload(rnd, { alphabet, patternCount: longer, minLen: 7, maxLen: 20, inputLen: 2500 });
+    const patterns = [...six, ...rest];
+    // Planted: at the start, at the end, straddling a word boundary, overlapping each other.
+    const plant = (k: number, at: number) => input.set(patterns[k].bytes, at);
+    plant(0, 0);
+    plant(1, input.length - patterns[1].bytes.length);
+    plant(2, 1001);
+    plant(patterns.length - 1, 1003);
+    const m = sampled(patterns);
+    expect(m.gram3InWordBitmap).toBe(expanded);
+    const expected = naiveMatches(patterns, input);
+    expect(expected.length).toBeGreaterThanOrEqual(3);
+    for (const { shift, after } of PLACEMENTS) {
+      const buf = placed(input, shift, after);
+      expect({ shift, after, got: scanAll(m, buf) }).toEqual({ shift, after, got: expected });
+      expect(scanAll(m, buf, 5, 2497)).toEqual(naiveMatches(patterns, input, 5, 2497));
+    }
+  });
+
+  it('agrees with a brute-force search on 20 random HTTP-like workloads (WuManberMatcher too)', () => {
+    const rnd = prng(2026);
+    const words = ['GET /', 'Host: ', 'HTTP/1.1', 'Mozilla/5.0 (', 'cookie', 'Content-Type: ', 'download'];
+    for (let round = 0; round < 20; round++) {
+      const patterns: AhoCorasickPattern[] = Array.from({ length: 50 + Math.floor(rnd() * 150) }, () => {
+        const w = words[Math.floor(rnd() * words.length)];
+        const len = 6 + Math.floor(rnd() * 15);
+        let text = w.slice(0, Math.max(0, len - 2 - Math.floor(rnd() * 4)));
+        while (text.length < len) text += String.fromCharCode(0x61 + Math.floor(rnd() * 6));
+        return { bytes: bytes(text), nocase: rnd() < 0.3 };
+      });
+      const parts: string[] = [];
+      while (parts.join('').length < 1500) {
+        const r = rnd();
+        parts.push(r < 0.6 ? words[Math.floor(rnd() * words.length)] : r < 0.8 ? String.fromCharCode(0x61 + Math.floor(rnd() * 6)).repeat(1 + Math.floor(rnd() * 3))
+          : r < 0.9 ? Buffer.from(patterns[Math.floor(rnd() * patterns.length)].bytes).toString('latin1').toUpperCase() : Buffer.from(patterns[Math.floor(rnd() * patterns.length)].bytes).toString('latin1'));
+      }
+      const input = bytes(parts.join(''));
+      const expected = naiveMatches(patterns, input);
+      const shift = round % 4;
+      const buf = placed(input, shift, round % 3);
+      expect({ round, got: scanAll(sampled(patterns), buf) }).toEqual({ round, got: expected });
+      expect({ round, got: scanAll(new WuManberMatcher(patterns), buf) }).toEqual({ round, got: expected });
+    }
   });
 });

@@ -243,6 +243,7 @@ const NO_TRANSACTION: Transaction = Object.freeze({ request: null, statCode: nul
 /** What inspect returns for a packet that raises nothing (most packets): one frozen array, no allocation. */
 const NO_MATCHES: readonly SignatureMatch[] = Object.freeze([]);
 const EMPTY = new Uint8Array(0);
+const BOUNDARY_PADDING = 8;
 /** The engine reads only each packet's own payload (no stream matching): no window to keep. */
 
 export class SignatureEngine {
@@ -316,10 +317,18 @@ export class SignatureEngine {
     this.matchedOn = new Int32Array(this.compiled.length);
     this.http = httpNeedsOf(rules);
     this.streamRules = this.compiled.filter((c) => c.stream !== null);
+    // Stream-scope rules are pkt_data rules; when they are all of them (a content-only rule set),
+    // the packets' prefilter serves the boundaries too (same ids): one set of tables in the cache.
+    const packetPrefilter = this.prefilters.find((p) => p.buffer === 'pkt_data');
+    const samePatterns = packetPrefilter !== undefined && packetPrefilter.rules.length === this.streamRules.length
+      && packetPrefilter.rules.every((c, i) => c === this.streamRules[i]);
     this.streamPrefilter = this.streamRules.length === 0 ? null
-      : new WuManberMatcher(this.streamRules.map((c) => ({ bytes: c.rule.fastPattern!.bytes, nocase: c.rule.fastPattern!.nocase })));
+      : samePatterns ? packetPrefilter.matcher
+        : new WuManberMatcher(this.streamRules.map((c) => ({ bytes: c.rule.fastPattern!.bytes, nocase: c.rule.fastPattern!.nocase })));
     this.reassembly = { ...DEFAULT_TCP_REASSEMBLY_OPTIONS, windowBytes: streamWindowBytes(this.streamRules.map((c) => c.stream)) };
-    this.boundary = new Uint8Array(2 * this.reassembly.windowBytes);
+    // 8 bytes more than a boundary can fill: the prefilter reads the text as whole words and the
+    // one after each, and reads the last words of an ArrayBuffer byte by byte, a slower path.
+    this.boundary = new Uint8Array(2 * this.reassembly.windowBytes + BOUNDARY_PADDING);
     this.flows = new DetectionFlowTracker<ConnectionState>(
       () => ({ flowId: 0, stream: null, requests: null, responses: null, http: false, parse: 0, streamScan: 0 }),
       { ...DEFAULT_DETECTION_FLOW_TRACKER_OPTIONS, ...options.flows },
