@@ -51,7 +51,7 @@ export class PcapClassicParser implements CaptureParser {
       return pos;
     }
     const le = this.littleEndian;
-    const capLen = le ? buf.readUInt32LE(pos + 8) : buf.readUInt32BE(pos + 8);
+    const capLen = u32(buf, pos + 8, le);
     const max = this.options.maxCaptureLength;
     if (capLen > max) {
       throw new PcapRecordInvalidError(
@@ -65,13 +65,13 @@ export class PcapClassicParser implements CaptureParser {
       this.pendingLength = capLen;
       return pos;
     }
-    const sec = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
-    const frac = le ? buf.readUInt32LE(pos + 4) : buf.readUInt32BE(pos + 4);
+    const sec = u32(buf, pos, le);
+    const frac = u32(buf, pos + 4, le);
     const view = buf.subarray(pos + PCAP_RECORD_HEADER_LENGTH, pos + total);
     into.index = this.records++;
     into.tsUs = sec * 1_000_000 + (this.fracPerUs === 1 ? frac : Math.floor(frac / this.fracPerUs));
     into.capturedLength = capLen;
-    into.originalLength = le ? buf.readUInt32LE(pos + 12) : buf.readUInt32BE(pos + 12);
+    into.originalLength = u32(buf, pos + 12, le);
     into.linkType = this.linkType;
     into.data = this.options.copy ? Buffer.from(view) : view;
     into.offset = bufOffset + pos;
@@ -113,4 +113,11 @@ export class PcapClassicParser implements CaptureParser {
     };
     this.need = PCAP_RECORD_HEADER_LENGTH;
   }
+}
+
+/** The unsigned 32-bit word at `at` (the caller checked the length): Buffer's readUInt32 validates its argument on every call. */
+function u32(buf: Buffer, at: number, le: boolean): number {
+  return le
+    ? buf[at] + ((buf[at + 1] << 8) | (buf[at + 2] << 16)) + buf[at + 3] * 0x1000000
+    : buf[at + 3] + ((buf[at + 2] << 8) | (buf[at + 1] << 16)) + buf[at] * 0x1000000;
 }
