@@ -1,4 +1,4 @@
-import { FlowEntry, ipv4Text } from './flow-entry';
+import { FlowEntry } from './flow-entry';
 import { flowNumericId, flowUid } from './flow-id';
 import { flowKey } from './flow-key';
 import { resolveFlowOptions } from './flow-options';
@@ -82,19 +82,5 @@ describe('FlowEntry', () => {
     const [got] = byBytes.flush();
     expect([want.flow_key, want.orig_h, want.uid, want.flow_id]).toEqual([flowKey(base), src, flowUid(flowKey(base), base.tsUs), flowNumericId(flowKey(base), base.tsUs)]);
     expect([got.flow_key, got.orig_h, got.resp_h, got.uid, got.flow_id]).toEqual([want.flow_key, want.orig_h, want.resp_h, want.uid, want.flow_id]);
-  });
-});
-
-describe('ipv4Text', () => {
-  it.each([
-    [0, '0.0.0.0'], [0x0a000005, '10.0.0.5'], [0x7f000001, '127.0.0.1'], [0xc0a80164 | 0, '192.168.1.100'], [-1, '255.255.255.255'], [0xffffffff, '255.255.255.255'], [0x01020304, '1.2.3.4'],
-  ])('writes %d as %s, made or remembered', (address, text) => {
-    expect(ipv4Text(address)).toBe(text);
-    expect(ipv4Text(address)).toBe(text);
-  });
-  it('stays right when addresses share a cache slot', () => {
-    for (let i = 0; i < 70_000; i++) ipv4Text(0x0a000000 + i);
-    expect(ipv4Text(0x0a000000 + 69_999)).toBe('10.1.17.111');
-    expect(ipv4Text(0x0a000001)).toBe('10.0.0.1');
   });
 });

@@ -11,25 +11,8 @@ const DECIMAL = Array.from({ length: 256 }, (_, i) => String(i));
 
 /** Dotted-quad text of an IPv4 address held as a 32-bit integer (as @ids/packet formats it from the bytes). */
 export function ipv4Text(address: number): string {
-  const at = Math.imul(address, 0x9e3779b1) >>> (32 - ADDRESS_TEXT_BITS);
-  const known = ADDRESS_TEXTS[at];
-  if (known !== null && ADDRESSES[at] === (address | 0)) return known;
-  const text = DECIMAL[address >>> 24] + '.' + DECIMAL[(address >>> 16) & 255] + '.' + DECIMAL[(address >>> 8) & 255] + '.' + DECIMAL[address & 255];
-  ADDRESSES[at] = address;
-  ADDRESS_TEXTS[at] = text;
-  return text;
+  return DECIMAL[address >>> 24] + '.' + DECIMAL[(address >>> 16) & 255] + '.' + DECIMAL[(address >>> 8) & 255] + '.' + DECIMAL[address & 255];
 }
-
-/**
- * Texts made before, in a direct-mapped cache (a slot per hash of the address; a new address
- * takes its slot): hosts recur from flow to flow (on the bench capture most record addresses
- * were made before), and a text is four joins, each a new string. A string is immutable, so
- * records may share it. Not a Map: most addresses are no small integer, and a Map key would be
- * a heap number made per lookup.
- */
-const ADDRESS_TEXT_BITS = 16;
-const ADDRESSES = new Int32Array(1 << ADDRESS_TEXT_BITS);
-const ADDRESS_TEXTS: (string | null)[] = new Array<string | null>(1 << ADDRESS_TEXT_BITS).fill(null);
 
 /**
  * One open flow as FlowTable keeps it: one object, its numbers in a slot of a Float64Array
