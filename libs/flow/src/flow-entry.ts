@@ -25,55 +25,52 @@ export function ipv4Text(address: number): string {
  * expiry lists and tuple index through fields of this object, and reuses it once the flow is gone.
  */
 export class FlowEntry implements FlowState {
-  // Fields in the order a packet reads them (V8 lays them out so): the tuple index compares the
-  // first ones, the state update reads the next; what only opening, the record or the expiry
-  // lists read comes after. The numbers `d` / `o` are first of all (constructor parameters).
-
-  // The canonical tuple (lower endpoint A first) + VLAN as numbers, when FlowTable indexes the flow
-  // by it (flow-tuple.index.ts): addresses as big-endian 32-bit words, the last three 0 for IPv4.
-  /** Its hash in the table's numeric index, or -1 when not there. */
-  tupleHash = -1;
-  tupleNext: FlowEntry | null = null;
-  addrA = 0;
-  addrB = 0;
-  portA = 0;
-  portB = 0;
   ipProto = 0;
-  vlanId = 0;
-  tupleV6 = false;
-  /** The initiator is endpoint A of the tuple (the lower one). */
-  origIsA = false;
-  /** False for a flow restored from a v1 state, whose earlier packets were not measured: its record has stats null. */
-  measured = true;
-  origState: EndpointState = 'INACTIVE';
-  respState: EndpointState = 'INACTIVE';
-  historySeen = 0;
-  history = '';
-  origFinAcked = false;
-  respFinAcked = false;
-  // Places in FlowTable's expiry lists (flow-expiry.queue.ts).
-  quietList: QuietList | null = null;
-  quietPrev: FlowEntry | null = null;
-  quietNext: FlowEntry | null = null;
-
   vlan: number | null = null;
   origP = 0;
   respP = 0;
+  history = '';
+  historySeen = 0;
+  origState: EndpointState = 'INACTIVE';
+  respState: EndpointState = 'INACTIVE';
+  origFinAcked = false;
+  respFinAcked = false;
+  /** False for a flow restored from a v1 state, whose earlier packets were not measured: its record has stats null. */
+  measured = true;
   /** Texts once made or given; null: made from the tuple when read. */
   keyText: string | null = null;
   uidText: string | null = null;
   origText: string | null = null;
   respText: string | null = null;
+
+  // The canonical tuple (lower endpoint A first) + VLAN as numbers, when FlowTable indexes the flow
+  // by it (flow-tuple.index.ts): addresses as big-endian 32-bit words, the last three 0 for IPv4.
+  addrA = 0;
   addrA1 = 0;
   addrA2 = 0;
   addrA3 = 0;
+  addrB = 0;
   addrB1 = 0;
   addrB2 = 0;
   addrB3 = 0;
+  portA = 0;
+  portB = 0;
+  vlanId = 0;
+  tupleV6 = false;
   /** In FlowTable's index by key (every flow that is not IPv4). */
   keyed = false;
+  /** The initiator is endpoint A of the tuple (the lower one). */
+  origIsA = false;
+  /** Its hash in the table's numeric index, or -1 when not there. */
+  tupleHash = -1;
+  tupleNext: FlowEntry | null = null;
+
+  // Places in FlowTable's expiry lists (flow-expiry.queue.ts).
   /** Order of opening: the table order records come out in. */
   seq = 0;
+  quietList: QuietList | null = null;
+  quietPrev: FlowEntry | null = null;
+  quietNext: FlowEntry | null = null;
   openPrev: FlowEntry | null = null;
   openNext: FlowEntry | null = null;
   /** Marked while an expiry pass collects it (a flow can be due on two lists). */

@@ -148,14 +148,7 @@ export function openEntry(e: FlowEntry, pkt: FlowPacket, key: string | null): bo
   e.respP = flipped ? pkt.srcPort : pkt.dstPort;
   d[o + L.FIRST_TS] = pkt.tsUs;
   d[o + L.LAST_TS] = pkt.tsUs;
-  d[o + L.ORIG_PKTS] = 0;
-  d[o + L.ORIG_BYTES] = 0;
-  d[o + L.ORIG_IP_BYTES] = 0;
-  d[o + L.ORIG_WIRE_BYTES] = 0;
-  d[o + L.RESP_PKTS] = 0;
-  d[o + L.RESP_BYTES] = 0;
-  d[o + L.RESP_IP_BYTES] = 0;
-  d[o + L.RESP_WIRE_BYTES] = 0;
+  for (let i = L.ORIG_PKTS; i <= L.RESP_WIRE_BYTES; i++) d[o + i] = 0;
   e.history = flipped ? '^' : '';
   e.historySeen = 0;
   openEndpointHistoryAt(d, o + L.ORIG_HISTORY);

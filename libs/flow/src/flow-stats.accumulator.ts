@@ -103,13 +103,7 @@ export function openFlowStats(d: Float64Array, o: number, firstTsUs: number): vo
   d[o + L.LAST_BWD_US] = -1;
   d[o + L.ACTIVE_START_US] = firstTsUs;
   d[o + L.ACTIVE_END_US] = firstTsUs;
-  for (let i = L.FIN_COUNT; i <= L.ECE_COUNT; i++) d[o + i] = 0;
-  d[o + L.FWD_PSH] = 0;
-  d[o + L.BWD_PSH] = 0;
-  d[o + L.FWD_URG] = 0;
-  d[o + L.BWD_URG] = 0;
-  d[o + L.FWD_HEADER_BYTES] = 0;
-  d[o + L.BWD_HEADER_BYTES] = 0;
+  for (let i = L.FWD_PSH; i <= L.BWD_HEADER_BYTES; i++) d[o + i] = 0;
   d[o + L.INIT_WIN_FWD] = -1;
   d[o + L.INIT_WIN_BWD] = -1;
   d[o + L.FWD_ACT_DATA] = 0;
