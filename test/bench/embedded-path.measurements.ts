@@ -48,30 +48,32 @@ function stopwatch(): () => { seconds: number; cpuSeconds: number; maxRssBytes: 
   };
 }
 
-/** (a) PcapFileReader.batches(): the frames of each 1 MiB read chunk at a time. */
+/** (a) PcapFileReader.chunks(): the frames of each 1 MiB read chunk through one reused cursor. */
 export async function measureRead(path: string): Promise<ThroughputSample> {
   const stop = stopwatch();
   let packets = 0;
   let captured = 0;
-  for await (const batch of new PcapFileReader(path).batches()) {
-    packets += batch.length;
-    for (let i = 0; i < batch.length; i++) captured += batch[i].capturedLength;
+  for await (const chunk of new PcapFileReader(path).chunks()) {
+    while (chunk.next()) {
+      packets++;
+      captured += chunk.capturedLength;
+    }
   }
   const time = stop();
   if (captured === 0 && packets > 0) throw new Error('no bytes read');
   return { packets, ...time };
 }
 
-/** (b) read + decode of every frame into one reused PacketView (`decodePacketInto`); `objects`: `decodePacket`, an object per frame. */
+/** (b) read (`chunks()`) + decode of every frame into one reused PacketView (`decodePacketInto`); `objects`: `decodePacket`, an object per frame. */
 export async function measureDecode(path: string, objects = false): Promise<ThroughputSample> {
   const stop = stopwatch();
   const view = new PacketView();
   let packets = 0;
   let undecoded = 0;
   let check = 0;
-  for await (const batch of new PcapFileReader(path).batches()) {
-    for (let i = 0; i < batch.length; i++) {
-      const f = batch[i];
+  for await (const f of new PcapFileReader(path).chunks()) {
+    while (f.next()) {
+      packets++;
       if (objects) {
         const pkt = decodePacket(f.data, f.linkType, f.tsUs, f.originalLength);
         if (pkt.ok) check += pkt.srcPort;
@@ -82,7 +84,6 @@ export async function measureDecode(path: string, objects = false): Promise<Thro
         undecoded++;
       }
     }
-    packets += batch.length;
   }
   const time = stop();
   if (check < 0) throw new Error('unreachable');
@@ -105,9 +106,9 @@ export async function measureFlow(path: string, objects = false, onFlow?: (flow:
     flows += records.length;
     if (onFlow !== undefined) records.forEach(onFlow);
   };
-  for await (const batch of new PcapFileReader(path).batches()) {
-    for (let i = 0; i < batch.length; i++) {
-      const f = batch[i];
+  for await (const f of new PcapFileReader(path).chunks()) {
+    while (f.next()) {
+      packets++;
       if (objects) {
         const pkt = decodePacket(f.data, f.linkType, f.tsUs, f.originalLength);
         if (pkt.ok) take(table.add(pkt));
@@ -119,7 +120,6 @@ export async function measureFlow(path: string, objects = false, onFlow?: (flow:
         undecoded++;
       }
     }
-    packets += batch.length;
   }
   take(table.flush());
   return { packets, undecoded, flows, ...stop() };

@@ -74,8 +74,11 @@ export function recordOnce(flow: HistoryTarget, fromOrig: boolean, bit: number, 
 }
 
 function addLetter(flow: HistoryTarget, fromOrig: boolean, letter: string): void {
-  flow.history += fromOrig ? letter : letter.toLowerCase();
+  flow.history += fromOrig ? letter : LOWER[letter.charCodeAt(0)];
 }
+
+/** The responder's letter of each upper-case one, by character code (toLowerCase makes a new string each time). */
+const LOWER = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code).toLowerCase());
 
 const FIN = 0x01;
 const SYN = 0x02;

@@ -90,9 +90,12 @@ export class FlowExpiryQueue {
    * move nothing: unlinking a flow writes into two other flows, likely out of cache.
    */
   touch(f: FlowEntry, watermarkUs: number): void {
-    const list = this.listOf(quietTimeoutUs(f, this.options));
-    if (f.quietList === list && watermarkUs - f.touchedUs <= list.slackUs) return;
-    f.quietList?.remove(f);
+    const timeoutUs = quietTimeoutUs(f, this.options);
+    const current = f.quietList;
+    const same = current !== null && current.timeoutUs === timeoutUs;
+    if (same && watermarkUs - f.touchedUs <= current.slackUs) return;
+    const list = same ? current : this.listOf(timeoutUs);
+    current?.remove(f);
     f.touchedUs = watermarkUs;
     list.append(f);
     f.quietList = list;

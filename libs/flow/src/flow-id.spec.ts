@@ -1,4 +1,4 @@
-import { flowIds, flowNumericId, flowUid } from './flow-id';
+import { FlowIdText, flowIds, flowNumericId, flowUid } from './flow-id';
 
 // Recorded from the implementation before flowIds (commit bdb18e3): the same key and time must keep giving them.
 const UID_REST = '6FajJcUty1wzCuQyF';
@@ -30,5 +30,31 @@ describe('flow ids', () => {
     for (const k of keys) {
       for (const ts of [0, 1, 99_999_999, 100_000_000, 1_705_312_800_000_007, 2 ** 53 - 1, -5, 1.5]) expect(flowIds(k, ts)).toEqual({ uid: flowUid(k, ts), flowId: flowNumericId(k, ts) });
     }
+  });
+});
+
+describe('FlowIdText writes numbers as String() does', () => {
+  const text = new FlowIdText();
+  const written = (write: (t: FlowIdText) => void) => {
+    text.clear();
+    text.char(35); // something before, so that writes at an offset are checked
+    write(text);
+    return text.text(1, text.length);
+  };
+  it.each([0, 1, 9, 10, 42, 99, 100, 255, 999, 1000, 4094, 9999, 10000, 49200, 65535, 99999, 100000, 1234567, 2 ** 31 - 1])('decimal %d', (n) => {
+    expect(written((t) => t.decimal(n))).toBe(String(n));
+  });
+  it.each([0, 0x0a000005, 0x7f000001, 0xc0a80164, 0xffffffff, 0x01020304, 0x09630a64, -1062731420])('ipv4 0x%s', (address) => {
+    const u = address >>> 0;
+    expect(written((t) => t.ipv4(address))).toBe(`${u >>> 24}.${(u >>> 16) & 255}.${(u >>> 8) & 255}.${u & 255}`);
+  });
+  it.each([0, 7, 99_999_999, 100_000_000, 100_000_001, 1_705_312_800_000_007, 1_705_312_800_000_000, 2 ** 53 - 1, -5, 1.5])('number %d', (x) => {
+    expect(written((t) => t.number(x))).toBe(String(x));
+  });
+  it('grows past its first buffer', () => {
+    const long = written((t) => {
+      for (let i = 0; i < 100; i++) t.ipv4(0xc0a80164);
+    });
+    expect(long).toBe('192.168.1.100'.repeat(100));
   });
 });

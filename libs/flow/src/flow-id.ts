@@ -96,20 +96,28 @@ export class FlowIdText {
 
   /** A non-negative integer below 2^31, as String() writes it. */
   decimal(n: number): void {
-    let div = 1;
-    while (div <= n / 10) div *= 10;
-    for (; div >= 1; div = (div / 10) | 0) this.char(48 + (((n / div) | 0) % 10));
+    const digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : decimalDigits(n);
+    if (this.length + digits > this.codes.length) this.grow();
+    const codes = this.codes;
+    // Digits from the last, by int32 division (no double `%`).
+    for (let at = this.length + digits - 1; at >= this.length; at--) {
+      const q = (n / 10) | 0;
+      codes[at] = 48 + n - q * 10;
+      n = q;
+    }
+    this.length += digits;
   }
 
   /** The dotted quad of a 32-bit address. */
   ipv4(address: number): void {
-    this.decimal(address >>> 24);
-    this.char(46);
-    this.decimal((address >>> 16) & 255);
-    this.char(46);
-    this.decimal((address >>> 8) & 255);
-    this.char(46);
-    this.decimal(address & 255);
+    if (this.length + 15 > this.codes.length) this.grow();
+    this.octet(address >>> 24);
+    this.codes[this.length++] = 46;
+    this.octet((address >>> 16) & 255);
+    this.codes[this.length++] = 46;
+    this.octet((address >>> 8) & 255);
+    this.codes[this.length++] = 46;
+    this.octet(address & 255);
   }
 
   /** `x` as String() writes it; a safe non-negative integer (a time in µs) without a double-to-text conversion. */
@@ -119,7 +127,35 @@ export class FlowIdText {
     const hi = (x - lo) / 100_000_000;
     if (hi === 0) return this.decimal(lo);
     this.decimal(hi);
-    for (let div = 10_000_000; div >= 1; div = (div / 10) | 0) this.char(48 + (((lo / div) | 0) % 10));
+    if (this.length + 8 > this.codes.length) this.grow();
+    const codes = this.codes;
+    let n = lo;
+    for (let at = this.length + 7; at >= this.length; at--) {
+      const q = (n / 10) | 0;
+      codes[at] = 48 + n - q * 10;
+      n = q;
+    }
+    this.length += 8;
+  }
+
+  /** 0..255 in decimal; room checked by the caller. */
+  private octet(n: number): void {
+    const codes = this.codes;
+    if (n >= 100) {
+      const h = (n / 100) | 0;
+      const t = ((n - h * 100) / 10) | 0;
+      codes[this.length] = 48 + h;
+      codes[this.length + 1] = 48 + t;
+      codes[this.length + 2] = 48 + n - h * 100 - t * 10;
+      this.length += 3;
+    } else if (n >= 10) {
+      const t = (n / 10) | 0;
+      codes[this.length] = 48 + t;
+      codes[this.length + 1] = 48 + n - t * 10;
+      this.length += 2;
+    } else {
+      codes[this.length++] = 48 + n;
+    }
   }
 
   /** The codes from `start` to `end` as a string. */
@@ -174,6 +210,13 @@ export class FlowIdText {
 }
 
 const scratch = new FlowIdText();
+
+/** Decimal digits of a non-negative integer below 2^31. */
+function decimalDigits(n: number): number {
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = (rest / 10) | 0) digits++;
+  return digits;
+}
 
 /** cyrb53's final mix of its two lanes. */
 function finish53(h1: number, h2: number): number {

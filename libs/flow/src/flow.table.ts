@@ -47,6 +47,8 @@ export interface FlowStateStore {
 export class FlowTable {
   private readonly options: FlowOptions;
   private readonly checkIntervalUs: number;
+  /** The shortest quiet time after which `expiry` can say anything but null (closing or idle timeout). */
+  private readonly shortestQuietUs: number;
   private watermarkUs = -Infinity;
   private nextCheckUs = -Infinity;
   /** Flows that are not IPv4, by key. */
@@ -70,6 +72,8 @@ export class FlowTable {
     const { expiryCheckIntervalUs = 1_000_000, ...flowOptions } = options;
     this.options = resolveFlowOptions(flowOptions);
     this.checkIntervalUs = expiryCheckIntervalUs;
+    const o = this.options;
+    this.shortestQuietUs = Math.min(o.tcpClosingTimeoutUs, o.tcpIdleTimeoutUs, o.udpIdleTimeoutUs, o.icmpIdleTimeoutUs, o.otherIdleTimeoutUs);
     this.queue = new FlowExpiryQueue(this.options);
     this.store = store ?? null;
   }
@@ -122,7 +126,9 @@ export class FlowTable {
     let fromOrig = false;
     if (flow !== null) {
       fromOrig = sameEnds || srcFirst === flow.origIsA;
-      const reason = expiry(flow, tsUs, this.options) ?? (isPortReuse(flow, pkt) ? finishedReason(flow) : null);
+      // Most packets find their flow live: skip `expiry` when no timeout can have passed (the same answer, null).
+      const due = tsUs - flow.lastTsUs >= this.shortestQuietUs || tsUs - flow.firstTsUs >= this.options.activeTimeoutUs;
+      const reason = (due ? expiry(flow, tsUs, this.options) : null) ?? (isPortReuse(flow, pkt) ? finishedReason(flow) : null);
       if (reason !== null) {
         emitted.push(toFlowRecord(flow, reason));
         this.drop(flow);

@@ -12,6 +12,13 @@ export interface CaptureParser {
    * `PcapFileError` for invalid content.
    */
   parse(buf: Buffer, pos: number, end: number, bufOffset: number, out: CaptureFrame[]): number;
+  /**
+   * `parse` of one frame, into a reused slot instead of a new object: takes the units of
+   * `buf[pos, end)` up to and including the next frame, which it writes into `into` (setting
+   * `into.filled`); returns the position after the units taken. `into.filled` stays false when
+   * no complete frame is left (the units before it, file header or pcapng blocks, are still taken).
+   */
+  readFrame(buf: Buffer, pos: number, end: number, bufOffset: number, into: CaptureFrameSlot): number;
   /** Bytes needed from the returned position before the next call can make progress. */
   readonly need: number;
   /** The error for a file that ends `available` bytes into the unit starting at `offset`. */
@@ -19,6 +26,9 @@ export interface CaptureParser {
   /** The file header, once parsed. */
   readonly info: CaptureFileInfo | null;
 }
+
+/** A CaptureFrame a parser writes into (`readFrame`), reused frame after frame. */
+export type CaptureFrameSlot = { -readonly [K in keyof CaptureFrame]: CaptureFrame[K] } & { filled: boolean };
 
 export interface CaptureParserOptions {
   /** Used in error messages. */
@@ -28,3 +38,24 @@ export interface CaptureParserOptions {
   /** Copy each frame's bytes out of the read chunk instead of returning a view. */
   copy: boolean;
 }
+
+/** A slot with every field set (all slots get the same shape). */
+export function emptyFrameSlot(): CaptureFrameSlot {
+  return { index: 0, tsUs: 0, capturedLength: 0, originalLength: 0, linkType: 0, data: EMPTY, offset: 0, interfaceId: 0, filled: false };
+}
+
+/** The frame copied out of a slot, as a frame object of its own. */
+export function frameOfSlot(slot: CaptureFrameSlot): CaptureFrame {
+  return {
+    index: slot.index,
+    tsUs: slot.tsUs,
+    capturedLength: slot.capturedLength,
+    originalLength: slot.originalLength,
+    linkType: slot.linkType,
+    data: slot.data,
+    offset: slot.offset,
+    interfaceId: slot.interfaceId,
+  };
+}
+
+const EMPTY = Buffer.alloc(0);

@@ -8,7 +8,7 @@
 //   then records, each:
 //     u32 ts_sec   u32 ts_frac (µs or ns)   u32 incl_len   u32 orig_len   incl_len bytes of data
 import type { CaptureFileInfo, CaptureFrame } from './capture-frame';
-import type { CaptureParser, CaptureParserOptions } from './capture.parser';
+import { emptyFrameSlot, frameOfSlot, type CaptureFrameSlot, type CaptureParser, type CaptureParserOptions } from './capture.parser';
 import { PcapRecordInvalidError, PcapTruncatedError } from './pcap.error';
 
 export const PCAP_FILE_HEADER_LENGTH = 24;
@@ -23,56 +23,61 @@ export class PcapClassicParser implements CaptureParser {
   private records = 0;
   /** Captured length of the record whose header was read but whose data is not all here yet. */
   private pendingLength = -1;
+  /** Where `parse` reads each frame before copying it into a frame object of its own. */
+  private readonly slot: CaptureFrameSlot = emptyFrameSlot();
 
   constructor(private readonly options: CaptureParserOptions) {}
 
   parse(buf: Buffer, pos: number, end: number, bufOffset: number, out: CaptureFrame[]): number {
+    const slot = this.slot;
+    for (;;) {
+      slot.filled = false;
+      pos = this.readFrame(buf, pos, end, bufOffset, slot);
+      if (!slot.filled) return pos;
+      out.push(frameOfSlot(slot));
+    }
+  }
+
+  readFrame(buf: Buffer, pos: number, end: number, bufOffset: number, into: CaptureFrameSlot): number {
     if (this.info === null) {
       if (end - pos < PCAP_FILE_HEADER_LENGTH) return pos;
       this.readFileHeader(buf, pos);
       pos += PCAP_FILE_HEADER_LENGTH;
     }
-    const le = this.littleEndian;
-    const max = this.options.maxCaptureLength;
-    const copy = this.options.copy;
-    const linkType = this.linkType;
-    const fracPerUs = this.fracPerUs;
-    for (;;) {
-      const available = end - pos;
-      if (available < PCAP_RECORD_HEADER_LENGTH) {
-        this.need = PCAP_RECORD_HEADER_LENGTH;
-        this.pendingLength = -1;
-        return pos;
-      }
-      const capLen = le ? buf.readUInt32LE(pos + 8) : buf.readUInt32BE(pos + 8);
-      if (capLen > max) {
-        throw new PcapRecordInvalidError(
-          this.options.path, bufOffset + pos, this.records,
-          `declares a captured length of ${capLen} bytes, more than the ${max}-byte limit (corrupt or misaligned file)`,
-        );
-      }
-      const total = PCAP_RECORD_HEADER_LENGTH + capLen;
-      if (available < total) {
-        this.need = total;
-        this.pendingLength = capLen;
-        return pos;
-      }
-      const sec = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
-      const frac = le ? buf.readUInt32LE(pos + 4) : buf.readUInt32BE(pos + 4);
-      const origLen = le ? buf.readUInt32LE(pos + 12) : buf.readUInt32BE(pos + 12);
-      const view = buf.subarray(pos + PCAP_RECORD_HEADER_LENGTH, pos + total);
-      out.push({
-        index: this.records++,
-        tsUs: sec * 1_000_000 + (fracPerUs === 1 ? frac : Math.floor(frac / fracPerUs)),
-        capturedLength: capLen,
-        originalLength: origLen,
-        linkType,
-        data: copy ? Buffer.from(view) : view,
-        offset: bufOffset + pos,
-        interfaceId: 0,
-      });
-      pos += total;
+    const available = end - pos;
+    if (available < PCAP_RECORD_HEADER_LENGTH) {
+      this.need = PCAP_RECORD_HEADER_LENGTH;
+      this.pendingLength = -1;
+      return pos;
     }
+    const le = this.littleEndian;
+    const capLen = u32(buf, pos + 8, le);
+    const max = this.options.maxCaptureLength;
+    if (capLen > max) {
+      throw new PcapRecordInvalidError(
+        this.options.path, bufOffset + pos, this.records,
+        `declares a captured length of ${capLen} bytes, more than the ${max}-byte limit (corrupt or misaligned file)`,
+      );
+    }
+    const total = PCAP_RECORD_HEADER_LENGTH + capLen;
+    if (available < total) {
+      this.need = total;
+      this.pendingLength = capLen;
+      return pos;
+    }
+    const sec = u32(buf, pos, le);
+    const frac = u32(buf, pos + 4, le);
+    const view = buf.subarray(pos + PCAP_RECORD_HEADER_LENGTH, pos + total);
+    into.index = this.records++;
+    into.tsUs = sec * 1_000_000 + (this.fracPerUs === 1 ? frac : Math.floor(frac / this.fracPerUs));
+    into.capturedLength = capLen;
+    into.originalLength = u32(buf, pos + 12, le);
+    into.linkType = this.linkType;
+    into.data = this.options.copy ? Buffer.from(view) : view;
+    into.offset = bufOffset + pos;
+    into.interfaceId = 0;
+    into.filled = true;
+    return pos + total;
   }
 
   truncated(offset: number, available: number): PcapTruncatedError {
@@ -108,4 +113,11 @@ export class PcapClassicParser implements CaptureParser {
     };
     this.need = PCAP_RECORD_HEADER_LENGTH;
   }
+}
+
+/** The unsigned 32-bit word at `at` (the caller checked the length): Buffer's readUInt32 validates its argument on every call. */
+function u32(buf: Buffer, at: number, le: boolean): number {
+  return le
+    ? buf[at] + ((buf[at + 1] << 8) | (buf[at + 2] << 16)) + buf[at + 3] * 0x1000000
+    : buf[at + 3] + ((buf[at + 2] << 8) | (buf[at + 1] << 16)) + buf[at] * 0x1000000;
 }

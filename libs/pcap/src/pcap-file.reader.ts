@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { CaptureFileInfo, CaptureFrame } from './capture-frame';
+import { CaptureFrameCursor } from './capture-frame.cursor';
 import { detectCaptureFormat } from './capture-format';
 import type { CaptureParser } from './capture.parser';
 import { PcapClassicParser } from './pcap-classic.parser';
@@ -30,6 +31,8 @@ export const PCAP_READ_DEFAULTS: Required<PcapReadOptions> = {
  *
  *   for await (const frame of new PcapFileReader(path)) ...        // one frame at a time
  *   for await (const batch of new PcapFileReader(path).batches())  // every frame of a chunk
+ *   for await (const chunk of new PcapFileReader(path).chunks())   // one reused cursor per chunk
+ *     while (chunk.next()) use(chunk.data, chunk.tsUs);
  *
  * Bad input throws a `PcapFileError` naming the path and the byte offset.
  */
@@ -57,6 +60,18 @@ export class PcapFileReader implements AsyncIterable<CaptureFrame> {
 
   /** Yields the frames of each read chunk together: far fewer awaits per frame. */
   async *batches(): AsyncGenerator<CaptureFrame[]> {
+    for await (const chunk of this.chunks()) {
+      const batch = chunk.rest([]);
+      if (batch.length > 0) yield batch;
+    }
+  }
+
+  /**
+   * Yields one reused cursor per read chunk, to step through its frames with `next()`: no object
+   * per frame (the fastest way through a file when no frame is kept). As with a batch, the frames
+   * of a chunk are there until the loop moves on: those the body leaves unread are skipped.
+   */
+  async *chunks(): AsyncGenerator<CaptureFrameCursor> {
     const handle = await open(this.path, 'r');
     try {
       yield* this.readAll(handle);
@@ -65,7 +80,7 @@ export class PcapFileReader implements AsyncIterable<CaptureFrame> {
     }
   }
 
-  private async *readAll(handle: FileHandle): AsyncGenerator<CaptureFrame[]> {
+  private async *readAll(handle: FileHandle): AsyncGenerator<CaptureFrameCursor> {
     const chunkSize = Math.max(64, this.options.chunkSize);
     let buf = Buffer.allocUnsafe(chunkSize);
     let end = await readInto(handle, buf, 0, 0);
@@ -75,15 +90,18 @@ export class PcapFileReader implements AsyncIterable<CaptureFrame> {
     const parserOptions = { path: this.path, maxCaptureLength: this.options.maxCaptureLength, copy: this.options.copy };
     const parser: CaptureParser = format.format === 'pcap' ? new PcapClassicParser(parserOptions) : new PcapngParser(parserOptions);
     this.parser = parser;
+    const cursor = new CaptureFrameCursor(parser);
 
     let bufOffset = 0; // file offset of buf[0]
     let pos = 0;
     let fileOffset = end; // next byte to read from the file
     let eof = end < buf.length;
     for (;;) {
-      const batch: CaptureFrame[] = [];
-      pos = parser.parse(buf, pos, end, bufOffset, batch);
-      if (batch.length > 0) yield batch;
+      cursor.load(buf, pos, end, bufOffset);
+      yield cursor;
+      // Skip what the consumer left unread, up to the first incomplete unit (where the next chunk starts).
+      while (cursor.next());
+      pos = cursor.pos;
       const remaining = end - pos;
       if (eof) {
         if (remaining === 0) return;

@@ -1,4 +1,5 @@
 import type { CaptureFrame } from './capture-frame';
+import { emptyFrameSlot, type CaptureFrameSlot } from './capture.parser';
 import { PcapngParser } from './pcapng.parser';
 import { PcapRecordInvalidError } from './pcap.error';
 
@@ -60,6 +61,28 @@ describe('PcapngParser', () => {
         [1, 1, 101, 1_705_312_800_123_456, 8, 8, 'frame-bb'],
         [2, 0, 1, 0, 9, 9, 'frame-ccc'],
       ]);
+    }
+  });
+
+  it.each([true, false])('reads the same frames one at a time into a reused slot (readFrame; little-endian: %s)', (le) => {
+    const bytes = Buffer.concat([shb(le), idb(le, 1), nameResolution(le), epb(le, 0, 7n, Buffer.from('one'), 60), idb(le, 113, 9), spb(le, Buffer.from('two')), epb(le, 1, 8_000_000_123n, Buffer.from('three'))]);
+    for (const chunk of [5, 40, bytes.length]) {
+      const parser = new PcapngParser({ path: 'x.pcapng', maxCaptureLength: 262144, copy: false });
+      const slot = emptyFrameSlot();
+      const out: CaptureFrameSlot[] = [];
+      let pos = 0;
+      for (let end = Math.min(chunk, bytes.length); ; end = Math.min(end + chunk, bytes.length)) {
+        for (;;) {
+          slot.filled = false;
+          pos = parser.readFrame(bytes, pos, end, 0, slot);
+          if (!slot.filled) break;
+          out.push({ ...slot, data: Buffer.from(slot.data) });
+        }
+        if (end === bytes.length) break;
+      }
+      expect(pos).toBe(bytes.length);
+      expect(out.map(({ filled: _filled, ...frame }) => frame)).toEqual(parseAll(bytes, chunk));
+      expect(out.map((f) => f.data.toString())).toEqual(['one', 'two', 'three']);
     }
   });
 

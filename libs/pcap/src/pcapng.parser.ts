@@ -11,7 +11,7 @@
 // Every other block (name resolution, statistics, secrets, custom) is skipped.
 // Options: u16 code, u16 length, value padded to 4; code 0 ends the list.
 import type { CaptureFileInfo, CaptureFrame } from './capture-frame';
-import type { CaptureParser, CaptureParserOptions } from './capture.parser';
+import { emptyFrameSlot, frameOfSlot, type CaptureFrameSlot, type CaptureParser, type CaptureParserOptions } from './capture.parser';
 import { PcapRecordInvalidError, PcapTruncatedError } from './pcap.error';
 
 const BLOCK_SHB = 0x0a0d0d0a;
@@ -41,10 +41,22 @@ export class PcapngParser implements CaptureParser {
   private blocks = 0;
   private frames = 0;
   private pendingLength = -1;
+  /** Where `parse` reads each frame before copying it into a frame object of its own. */
+  private readonly slot: CaptureFrameSlot = emptyFrameSlot();
 
   constructor(private readonly options: CaptureParserOptions) {}
 
   parse(buf: Buffer, pos: number, end: number, bufOffset: number, out: CaptureFrame[]): number {
+    const slot = this.slot;
+    for (;;) {
+      slot.filled = false;
+      pos = this.readFrame(buf, pos, end, bufOffset, slot);
+      if (!slot.filled) return pos;
+      out.push(frameOfSlot(slot));
+    }
+  }
+
+  readFrame(buf: Buffer, pos: number, end: number, bufOffset: number, into: CaptureFrameSlot): number {
     for (;;) {
       const available = end - pos;
       this.pendingLength = -1;
@@ -78,14 +90,15 @@ export class PcapngParser implements CaptureParser {
       switch (type) {
         case BLOCK_SHB: this.readSectionHeader(buf, pos, length, offset); break;
         case BLOCK_IDB: this.readInterface(buf, pos, length, offset); break;
-        case BLOCK_EPB: out.push(this.readEnhancedPacket(buf, pos, length, offset, 4)); break;
-        case BLOCK_PB: out.push(this.readEnhancedPacket(buf, pos, length, offset, 2)); break;
-        case BLOCK_SPB: out.push(this.readSimplePacket(buf, pos, length, offset)); break;
+        case BLOCK_EPB: this.readEnhancedPacket(buf, pos, length, offset, 4, into); break;
+        case BLOCK_PB: this.readEnhancedPacket(buf, pos, length, offset, 2, into); break;
+        case BLOCK_SPB: this.readSimplePacket(buf, pos, length, offset, into); break;
         default: break;
       }
       if (this.info === null) this.invalid(offset, 'the first block is not a section header block');
       this.blocks++;
       pos += length;
+      if (into.filled) return pos;
     }
   }
 
@@ -158,7 +171,7 @@ export class PcapngParser implements CaptureParser {
   }
 
   /** EPB (interface id: u32 at +8) and the obsolete PB (u16 at +8); both put the timestamp at +12. */
-  private readEnhancedPacket(buf: Buffer, pos: number, length: number, offset: number, idWidth: 2 | 4): CaptureFrame {
+  private readEnhancedPacket(buf: Buffer, pos: number, length: number, offset: number, idWidth: 2 | 4, into: CaptureFrameSlot): void {
     if (length < 32) this.invalid(offset, `packet block of ${length} bytes is shorter than 32`);
     const id = idWidth === 4 ? this.u32(buf, pos + 8) : this.u16(buf, pos + 8);
     const iface = this.interfaceFor(id, offset);
@@ -168,35 +181,33 @@ export class PcapngParser implements CaptureParser {
     }
     if (28 + capLen > length - 4) this.invalid(offset, `declares a captured length of ${capLen} bytes but the block holds only ${length - 32}`);
     const view = buf.subarray(pos + 28, pos + 28 + capLen);
-    return {
-      index: this.frames++,
-      tsUs: toMicroseconds(this.u32(buf, pos + 12), this.u32(buf, pos + 16), iface),
-      capturedLength: capLen,
-      originalLength: this.u32(buf, pos + 24),
-      linkType: iface.linkType,
-      data: this.options.copy ? Buffer.from(view) : view,
-      offset,
-      interfaceId: id,
-    };
+    into.index = this.frames++;
+    into.tsUs = toMicroseconds(this.u32(buf, pos + 12), this.u32(buf, pos + 16), iface);
+    into.capturedLength = capLen;
+    into.originalLength = this.u32(buf, pos + 24);
+    into.linkType = iface.linkType;
+    into.data = this.options.copy ? Buffer.from(view) : view;
+    into.offset = offset;
+    into.interfaceId = id;
+    into.filled = true;
   }
 
-  private readSimplePacket(buf: Buffer, pos: number, length: number, offset: number): CaptureFrame {
+  private readSimplePacket(buf: Buffer, pos: number, length: number, offset: number, into: CaptureFrameSlot): void {
     if (length < 16) this.invalid(offset, `simple packet block of ${length} bytes is shorter than 16`);
     const iface = this.interfaceFor(0, offset);
     const origLen = this.u32(buf, pos + 8);
     let capLen = Math.min(origLen, length - 16);
     if (iface.snapLength > 0) capLen = Math.min(capLen, iface.snapLength);
     const view = buf.subarray(pos + 12, pos + 12 + capLen);
-    return {
-      index: this.frames++,
-      tsUs: 0,
-      capturedLength: capLen,
-      originalLength: origLen,
-      linkType: iface.linkType,
-      data: this.options.copy ? Buffer.from(view) : view,
-      offset,
-      interfaceId: 0,
-    };
+    into.index = this.frames++;
+    into.tsUs = 0;
+    into.capturedLength = capLen;
+    into.originalLength = origLen;
+    into.linkType = iface.linkType;
+    into.data = this.options.copy ? Buffer.from(view) : view;
+    into.offset = offset;
+    into.interfaceId = 0;
+    into.filled = true;
   }
 }
 

@@ -1,0 +1,72 @@
+import type { CaptureFrame } from './capture-frame';
+import type { CaptureFrameSlot, CaptureParser } from './capture.parser';
+
+/**
+ * The frames of one read chunk, one at a time, in one reused object (`PcapFileReader.chunks()`):
+ * no frame object and no batch array per frame, for loops that decode every frame and keep none.
+ *
+ *   for await (const chunk of reader.chunks()) while (chunk.next()) use(chunk.data, chunk.tsUs, ...);
+ *
+ * After `next()` returns true the fields are the next frame's, until the next call; `data` is a
+ * view into the chunk, valid as `CaptureFrame.data` is (chunks are never reused). Keep a frame
+ * past the call with `frame()`. Bad content throws from `next()`, after the frames before it.
+ */
+export class CaptureFrameCursor implements CaptureFrame, CaptureFrameSlot {
+  index = 0;
+  tsUs = 0;
+  capturedLength = 0;
+  originalLength = 0;
+  linkType = 0;
+  data: Buffer = EMPTY;
+  offset = 0;
+  interfaceId = 0;
+  /** Whether the last `next()` read a frame. */
+  filled = false;
+  // The window of the file being read: buf[pos, end), buf[0] at file offset bufOffset (the reader's).
+  private buf: Buffer = EMPTY;
+  private end = 0;
+  private bufOffset = 0;
+  /** Position in the window after the last unit taken: the reader reads on from here. */
+  pos = 0;
+
+  constructor(private readonly parser: CaptureParser) {}
+
+  /** Advances to the next frame of the chunk; false when the chunk holds no further complete frame. */
+  next(): boolean {
+    this.filled = false;
+    this.pos = this.parser.readFrame(this.buf, this.pos, this.end, this.bufOffset, this);
+    return this.filled;
+  }
+
+  /** The current frame as an object of its own. */
+  frame(): CaptureFrame {
+    return {
+      index: this.index,
+      tsUs: this.tsUs,
+      capturedLength: this.capturedLength,
+      originalLength: this.originalLength,
+      linkType: this.linkType,
+      data: this.data,
+      offset: this.offset,
+      interfaceId: this.interfaceId,
+    };
+  }
+
+  /** Every frame left in the chunk, as objects (what `batches()` yields). */
+  rest(out: CaptureFrame[]): CaptureFrame[] {
+    this.pos = this.parser.parse(this.buf, this.pos, this.end, this.bufOffset, out);
+    this.filled = false;
+    return out;
+  }
+
+  /** The reader's: the next window to read frames from. */
+  load(buf: Buffer, pos: number, end: number, bufOffset: number): void {
+    this.buf = buf;
+    this.pos = pos;
+    this.end = end;
+    this.bufOffset = bufOffset;
+    this.filled = false;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
