@@ -117,7 +117,7 @@ function main(): void {
   const nfstream = reference('nfstream', nfstreamFlows(file, pin, rel(python), rel(nfstreamScript)));
   const flowRefs = ['argus.flows', nfstream.unavailable === null ? 'nfstream.flows' : 'tshark.conv'];
   const entries: Entry[] = [
-    embedded('read', 'read: PcapFileReader.batches()', 'libs/pcap PcapFileReader.batches(): every record of the file, as views into 1 MiB read chunks', ['tcpdump.read']),
+    embedded('read', 'read: PcapFileReader.chunks()', 'libs/pcap PcapFileReader.chunks(): every record of the file through one reused cursor per 1 MiB read chunk', ['tcpdump.read']),
     reference('tcpdump', tcpdumpRead(file, pin)),
     embedded('decode', 'read + decodePacketInto', 'read, then libs/packet decodePacketInto of every frame into one reused PacketView (Ethernet, VLAN, IPv4/IPv6, TCP/UDP/ICMP; addresses formatted only when read)', ['tcpdump.read']),
     embedded('flow', 'read + decode + FlowTable', 'read, decodePacketInto a PacketView, libs/flow FlowTable.add of every IP packet (default timeouts; expiry checked each second of capture time; IPv4 flows found by a numeric 5-tuple hash), flush at the end', flowRefs),
