@@ -2,12 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { Kafka, logLevel } from 'kafkajs';
 import { repoRoot } from '@ids/contracts';
 import { analyzeCapture } from '@ids/stages';
 import { framesAtReplayTime, writeCapture } from './replay-time';
-import { eventually, registryTopicsExist, startApp, stopApp } from './stack-processes';
+import { e2eSuite, eventually, startApp, stopApp } from './stack-processes';
 
 // A flows stage killed (SIGKILL) while flows are open restores its flow table from the
 // changelog topic: the capture is replayed in two halves, as two files of a rotated series, and
@@ -18,22 +16,9 @@ import { eventually, registryTopicsExist, startApp, stopApp } from './stack-proc
 const CAPTURE = join(repoRoot(), 'test', 'cases', 'skeleton', 'capture.pcap');
 // 48 k packets, 7,294 flows: long enough for the stage to be caught in the middle of its input.
 const LARGE_CAPTURE = join(repoRoot(), 'test', 'cases', 'ml-holdout', 'capture.pcap');
-const CLICKHOUSE_URL = process.env.IDS_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 
 describe('flows stage restart', () => {
-  const database = `ids_restart_${Date.now()}`;
-  const kafka = new Kafka({ clientId: 'restart-test', brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  let clickhouse: ClickHouseClient;
-  const apps: Parameters<typeof stopApp>[0][] = [];
-
-  beforeAll(async () => { clickhouse = createClient({ url: CLICKHOUSE_URL }); await admin.connect(); await registryTopicsExist(admin); });
-  afterAll(async () => {
-    for (const app of apps) await stopApp(app);
-    await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${database}` }).catch(() => undefined);
-    await clickhouse.close();
-    await admin.disconnect();
-  }, 60_000);
+  const { database, admin, clickhouse, apps } = e2eSuite('restart');
 
   // Other tests share ids.packets.v1 and the stage groups (a live capture on lo leaves packets
   // behind): only flows inside this capture's time span are this test's.

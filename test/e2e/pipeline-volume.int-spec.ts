@@ -1,13 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { Kafka, logLevel } from 'kafkajs';
 import { repoRoot, TOPICS } from '@ids/contracts';
 import { InferenceEngine } from '@ids/inference';
 import { analyzeCapture, loadSignatureRules } from '@ids/stages';
 import { framesAtReplayTime, withHostsOfItsOwn, writeCapture } from './replay-time';
-import { eventually, registryTopicsExist, startApp, stopApp } from './stack-processes';
+import { e2eSuite, eventually, startApp } from './stack-processes';
 
 // The whole topology on a real capture of some size (the lab's quality-gate capture: 48 k
 // packets, 7,294 flows, some 5,000 alerts), every stage its own process on the real stack, and
@@ -19,24 +17,11 @@ import { eventually, registryTopicsExist, startApp, stopApp } from './stack-proc
 // checks the same on 14 flows; volume is what found a record batch over the broker's limit.)
 const root = repoRoot();
 const CAPTURE = join(root, 'test', 'cases', 'ml-holdout', 'capture.pcap');
-const CLICKHOUSE_URL = process.env.IDS_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 
 interface AlertRow { alert_id: string; timestamp: string; detection_method: string; detection_label: string; alert_signature_id: string }
 
 describe('the whole topology on a 48 k-packet capture, signatures, inference and fusion killed in the middle', () => {
-  const database = `ids_e2e_volume_${Date.now()}`;
-  const kafka = new Kafka({ clientId: 'volume-test', brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  let clickhouse: ClickHouseClient;
-  const apps: ReturnType<typeof startApp>[] = [];
-
-  beforeAll(async () => { clickhouse = createClient({ url: CLICKHOUSE_URL }); await admin.connect(); await registryTopicsExist(admin); });
-  afterAll(async () => {
-    for (const app of apps) await stopApp(app);
-    await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${database}` }).catch(() => undefined);
-    await clickhouse.close();
-    await admin.disconnect();
-  }, 90_000);
+  const { database, admin, clickhouse, apps } = e2eSuite('volume', 90_000);
 
   it('stores exactly the embedded runtime\'s alerts, once each', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ids-volume-'));

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Admin } from 'kafkajs';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { ALL_TOPICS, repoRoot } from '@ids/contracts';
 import { applyTopics, fromSpec } from '@ids/kafka';
 
@@ -55,4 +56,28 @@ export async function eventually<T>(probe: () => Promise<T>, done: (v: T) => boo
  */
 export async function registryTopicsExist(admin: Admin): Promise<void> {
   await applyTopics(admin, ALL_TOPICS.map(fromSpec));
+}
+
+/**
+ * What an end-to-end suite that runs apps against Kafka and ClickHouse holds, with the hooks that
+ * set it up (admin connected, the registry's topics created) and clean it up (its apps stopped,
+ * its ClickHouse database dropped, the clients closed). Call it inside `describe`.
+ */
+export function e2eSuite(name: string, teardownMs = 60_000): {
+  database: string; kafka: Kafka; admin: Admin; clickhouse: ClickHouseClient; apps: ReturnType<typeof startApp>[];
+} {
+  const database = `ids_e2e_${name}_${Date.now()}`;
+  const kafka = new Kafka({ clientId: `${name}-test`, brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  // the client connects on its first request, so it can be made here
+  const clickhouse = createClient({ url: process.env.IDS_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123' });
+  const apps: ReturnType<typeof startApp>[] = [];
+  beforeAll(async () => { await admin.connect(); await registryTopicsExist(admin); });
+  afterAll(async () => {
+    for (const app of apps) await stopApp(app);
+    await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${database}` }).catch(() => undefined);
+    await clickhouse.close();
+    await admin.disconnect();
+  }, teardownMs);
+  return { database, kafka, admin, clickhouse, apps };
 }

@@ -1,5 +1,5 @@
 import type { CaptureFrame } from './capture-frame';
-import type { CaptureFrameSlot, CaptureParser } from './capture.parser';
+import { frameOfSlot, type CaptureFrameSlot, type CaptureParser } from './capture.parser';
 
 /**
  * The frames of one read chunk, one at a time, in one reused object (`PcapFileReader.chunks()`):
@@ -40,16 +40,7 @@ export class CaptureFrameCursor implements CaptureFrame, CaptureFrameSlot {
 
   /** The current frame as an object of its own. */
   frame(): CaptureFrame {
-    return {
-      index: this.index,
-      tsUs: this.tsUs,
-      capturedLength: this.capturedLength,
-      originalLength: this.originalLength,
-      linkType: this.linkType,
-      data: this.data,
-      offset: this.offset,
-      interfaceId: this.interfaceId,
-    };
+    return frameOfSlot(this);
   }
 
   /** Every frame left in the chunk, as objects (what `batches()` yields). */

@@ -44,6 +44,16 @@ export function emptyFrameSlot(): CaptureFrameSlot {
   return { index: 0, tsUs: 0, capturedLength: 0, originalLength: 0, linkType: 0, data: EMPTY, offset: 0, interfaceId: 0, filled: false };
 }
 
+/** `parse` built on `readFrame`: every complete frame of the window, each read into `slot` and copied out. */
+export function parseFrames(parser: Pick<CaptureParser, 'readFrame'>, slot: CaptureFrameSlot, buf: Buffer, pos: number, end: number, bufOffset: number, out: CaptureFrame[]): number {
+  for (;;) {
+    slot.filled = false;
+    pos = parser.readFrame(buf, pos, end, bufOffset, slot);
+    if (!slot.filled) return pos;
+    out.push(frameOfSlot(slot));
+  }
+}
+
 /** The frame copied out of a slot, as a frame object of its own. */
 export function frameOfSlot(slot: CaptureFrameSlot): CaptureFrame {
   return {

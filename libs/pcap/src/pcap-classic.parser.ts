@@ -8,7 +8,7 @@
 //   then records, each:
 //     u32 ts_sec   u32 ts_frac (µs or ns)   u32 incl_len   u32 orig_len   incl_len bytes of data
 import type { CaptureFileInfo, CaptureFrame } from './capture-frame';
-import { emptyFrameSlot, frameOfSlot, type CaptureFrameSlot, type CaptureParser, type CaptureParserOptions } from './capture.parser';
+import { emptyFrameSlot, parseFrames, type CaptureFrameSlot, type CaptureParser, type CaptureParserOptions } from './capture.parser';
 import { PcapRecordInvalidError, PcapTruncatedError } from './pcap.error';
 
 export const PCAP_FILE_HEADER_LENGTH = 24;
@@ -29,13 +29,7 @@ export class PcapClassicParser implements CaptureParser {
   constructor(private readonly options: CaptureParserOptions) {}
 
   parse(buf: Buffer, pos: number, end: number, bufOffset: number, out: CaptureFrame[]): number {
-    const slot = this.slot;
-    for (;;) {
-      slot.filled = false;
-      pos = this.readFrame(buf, pos, end, bufOffset, slot);
-      if (!slot.filled) return pos;
-      out.push(frameOfSlot(slot));
-    }
+    return parseFrames(this, this.slot, buf, pos, end, bufOffset, out);
   }
 
   readFrame(buf: Buffer, pos: number, end: number, bufOffset: number, into: CaptureFrameSlot): number {

@@ -11,7 +11,7 @@
 // Every other block (name resolution, statistics, secrets, custom) is skipped.
 // Options: u16 code, u16 length, value padded to 4; code 0 ends the list.
 import type { CaptureFileInfo, CaptureFrame } from './capture-frame';
-import { emptyFrameSlot, frameOfSlot, type CaptureFrameSlot, type CaptureParser, type CaptureParserOptions } from './capture.parser';
+import { emptyFrameSlot, parseFrames, type CaptureFrameSlot, type CaptureParser, type CaptureParserOptions } from './capture.parser';
 import { PcapRecordInvalidError, PcapTruncatedError } from './pcap.error';
 
 const BLOCK_SHB = 0x0a0d0d0a;
@@ -47,13 +47,7 @@ export class PcapngParser implements CaptureParser {
   constructor(private readonly options: CaptureParserOptions) {}
 
   parse(buf: Buffer, pos: number, end: number, bufOffset: number, out: CaptureFrame[]): number {
-    const slot = this.slot;
-    for (;;) {
-      slot.filled = false;
-      pos = this.readFrame(buf, pos, end, bufOffset, slot);
-      if (!slot.filled) return pos;
-      out.push(frameOfSlot(slot));
-    }
+    return parseFrames(this, this.slot, buf, pos, end, bufOffset, out);
   }
 
   readFrame(buf: Buffer, pos: number, end: number, bufOffset: number, into: CaptureFrameSlot): number {
