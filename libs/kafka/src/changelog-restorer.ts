@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import type { StreamTask } from '@ids/topology';
 import type { Logger } from '@ids/observability';
+import { singlePartitionAssigner } from './single-partition.assigner';
 
 export class ChangelogRestoreError extends Error {
   readonly code = 'CHANGELOG_RESTORE_FAILED';
@@ -14,7 +15,8 @@ export class ChangelogRestoreError extends Error {
 
 /**
  * Replays one partition of a compacted changelog topic into a task's store. KafkaJS has no manual
- * partition assignment, so a throwaway group reads the topic and keeps the task's partition.
+ * partition assignment, so a throwaway group whose assigner hands it only the task's partition
+ * reads it.
  * Reading stops at the high watermark seen at the start (transaction markers at the end of the
  * log never arrive as data, but the batch that holds them still reports its last offset), or, as
  * a fallback, when the topic has been quiet for `quietMs` after the group was joined (long: on a
@@ -30,7 +32,10 @@ export async function restoreFromChangelog(
   const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
   const high = Number(offsets.find((o) => o.partition === task.partition)?.high ?? '0');
   if (high === 0) return 0;
-  const consumer = kafka.consumer({ groupId: `ids-restore-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 200 });
+  const consumer = kafka.consumer({
+    groupId: `ids-restore-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 200,
+    partitionAssigners: [singlePartitionAssigner(topic, task.partition)],
+  });
   let restored = 0;
   let lastActivity = Date.now();
   let joined = false;

@@ -7,3 +7,6 @@ export * from './kafka-stream.runner';
 export * from './kafka-record.writer';
 export * from './time-ordered.merge';
 export * from './topic-frame.source';
+export * from './co-partitioned.assignment';
+export * from './co-partitioned.assigner';
+export * from './single-partition.assigner';

@@ -1,4 +1,4 @@
-import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type Message, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Consumer, type EachBatchPayload, type Kafka, type Message, type Producer } from 'kafkajs';
 import { TOPICS, type DeadLetterRecord } from '@ids/contracts';
 import { changelogTopicsOf, StreamTask, type TaskOutput, type Topology } from '@ids/topology';
 import type { TopicSerdes } from '@ids/serdes';
@@ -8,6 +8,7 @@ import { restoreFromChangelog } from './changelog-restorer';
 import { replayInput } from './input-replayer';
 import { splitByBytes } from './message-batch.budget';
 import { taskEventLabel } from './task-event.label';
+import { coPartitionedAssigner } from './co-partitioned.assigner';
 
 /** KafkaJS gave a stage's consumer up: the stage consumes nothing any more. */
 export class ConsumerStoppedError extends Error {
@@ -16,6 +17,15 @@ export class ConsumerStoppedError extends Error {
     super(`${groupId}: consumer stopped: ${cause.message}`);
     this.name = 'ConsumerStoppedError';
   }
+}
+
+/** A task with the input positions its state stands for. */
+interface HeldTask {
+  readonly task: StreamTask;
+  /** Per source topic: the group's committed offset the task's state corresponds to ('-1': none). */
+  readonly positions: Map<string, string>;
+  /** The group generation (counted locally) in which the positions were last confirmed. */
+  confirmedIn: number;
 }
 
 export interface KafkaStreamRunnerOptions {
@@ -39,8 +49,12 @@ export interface KafkaStreamRunnerOptions {
 export class KafkaStreamRunner {
   private consumer?: Consumer;
   private producer?: Producer;
-  private readonly tasks = new Map<number, StreamTask>();
-  private readonly restoring = new Map<number, Promise<StreamTask>>();
+  private admin?: Admin;
+  private readonly tasks = new Map<number, HeldTask>();
+  private readonly restoring = new Map<number, Promise<HeldTask>>();
+  /** Partitions this member was given at its last join (sent to the leader at the next one). */
+  private owned: number[] = [];
+  private generation = 0;
   /** Per task: the counter values already exported. */
   private readonly exported = new WeakMap<StreamTask, Map<string, number>>();
   private crash: Error | null = null;
@@ -67,11 +81,14 @@ export class KafkaStreamRunner {
     const { kafka, topology, instanceId } = this.o;
     this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, transactionalId: `${topology.applicationId}-${instanceId}`, idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
-    this.consumer = kafka.consumer({ groupId: this.groupId, readUncommitted: false, maxBytesPerPartition: 4 * 1024 * 1024 });
+    this.admin = kafka.admin();
+    await this.admin.connect();
+    this.consumer = kafka.consumer({
+      groupId: this.groupId, readUncommitted: false, maxBytesPerPartition: 4 * 1024 * 1024,
+      partitionAssigners: [coPartitionedAssigner(() => this.owned)],
+    });
     await this.consumer.connect();
-    // A rebalance may hand a partition to another instance: drop local tasks so that a partition
-    // coming back is restored from its changelog, which holds every committed change.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => { this.tasks.clear(); this.restoring.clear(); });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => this.onJoin(payload.memberAssignment));
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) return; // KafkaJS restarts the consumer itself
       this.crash = payload.error;
@@ -86,7 +103,46 @@ export class KafkaStreamRunner {
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
-    for (const t of this.tasks.values()) await t.close();
+    await this.admin?.disconnect();
+    for (const t of this.tasks.values()) await t.task.close();
+  }
+
+  /**
+   * A new generation: tasks of partitions that went elsewhere are dropped (a partition coming
+   * back is restored from its changelog); the others are kept, to be confirmed against the
+   * group's committed offsets before their next batch (`taskFor`), so that a rebalance costs a
+   * restore only where a partition moved.
+   */
+  private onJoin(assignment: Record<string, number[]>): void {
+    this.generation++;
+    this.owned = [...new Set(Object.values(assignment).flat())].sort((a, b) => a - b);
+    const owned = new Set(this.owned);
+    for (const partition of [...this.tasks.keys()]) if (!owned.has(partition)) this.tasks.delete(partition);
+    this.restoring.clear();
+    this.o.logger.info({ group: this.groupId, partitions: this.owned, kept: [...this.tasks.keys()] }, 'partitions assigned');
+  }
+
+  /** The group's committed offsets of the task's input topics for its partition. */
+  private async committedPositions(partition: number): Promise<Map<string, string>> {
+    const topics = [...this.o.topology.sourceTopics];
+    const fetched = await this.admin!.fetchOffsets({ groupId: this.groupId, topics });
+    const positions = new Map<string, string>();
+    for (const { topic, partitions } of fetched) positions.set(topic, partitions.find((p) => p.partition === partition)?.offset ?? '-1');
+    return positions;
+  }
+
+  /**
+   * Whether a task held from an earlier generation still stands for the committed state: every
+   * state change is committed with its input offsets in one transaction, so if no offset of its
+   * partition moved, nobody else processed (and changed the stores of) that partition meanwhile.
+   * These are the offsets the consumer itself resumes from.
+   */
+  private async confirm(partition: number, held: HeldTask): Promise<boolean> {
+    const now = await this.committedPositions(partition);
+    const same = [...now].every(([topic, offset]) => (held.positions.get(topic) ?? '-1') === offset);
+    this.o.logger.info({ task: held.task.id, positions: Object.fromEntries(now), held: Object.fromEntries(held.positions) }, same ? 'task kept across rebalance' : 'task rebuilt: its partition was processed elsewhere meanwhile');
+    if (same) held.confirmedIn = this.generation;
+    return same;
   }
 
   /**
@@ -94,12 +150,16 @@ export class KafkaStreamRunner {
    * rebuilt by replay, given its input again from its checkpoint up to `committed` (the first
    * offset of the batch that needs it: where the group's committed position put the consumer).
    */
-  private async taskFor(partition: number, topic: string, committed: number, heartbeat: () => Promise<void>): Promise<StreamTask> {
+  private async taskFor(partition: number, topic: string, committed: number, heartbeat: () => Promise<void>): Promise<HeldTask> {
     const existing = this.tasks.get(partition);
-    if (existing) return existing;
+    if (existing && (existing.confirmedIn === this.generation || await this.confirm(partition, existing))) return existing;
+    if (existing) this.dropTask(partition);
     let pending = this.restoring.get(partition);
     if (!pending) {
+      const generation = this.generation;
       pending = (async () => {
+        // read before the restore: a change committed meanwhile makes the next confirmation fail
+        const positions = await this.committedPositions(partition);
         const task = new StreamTask(this.o.topology, partition, this.o.partitions);
         for (const cl of changelogTopicsOf(this.o.topology, this.o.partitions)) {
           await restoreFromChangelog(this.o.kafka, this.o.logger, task, cl.name, cl.store);
@@ -115,8 +175,9 @@ export class KafkaStreamRunner {
             this.o.logger.warn({ task: task.id, topic, from, until: committed, err: (error as Error).message }, 'replay of input incomplete; in-memory state rebuilt in part');
           }
         }
-        this.tasks.set(partition, task);
-        return task;
+        const held: HeldTask = { task, positions, confirmedIn: generation };
+        if (generation === this.generation) this.tasks.set(partition, held);
+        return held;
       })();
       this.restoring.set(partition, pending);
       // a failed restore is tried again with the batch, not answered from this promise forever
@@ -128,7 +189,8 @@ export class KafkaStreamRunner {
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0) return;
     const { topic, partition } = batch;
-    const task = await this.taskFor(partition, topic, Number(batch.messages[0].offset), heartbeat);
+    const held = await this.taskFor(partition, topic, Number(batch.messages[0].offset), heartbeat);
+    const { task } = held;
     const rawDeadLetters: Message[] = [];
     for (const m of batch.messages) {
       if (!isRunning() || isStale()) {
@@ -151,6 +213,7 @@ export class KafkaStreamRunner {
     try {
       const out = await task.flush();
       await this.commit(out, rawDeadLetters, topic, partition, lastOffset);
+      held.positions.set(topic, String(Number(lastOffset) + 1));
     } catch (error) {
       // The task has applied records whose effects were not committed: rebuild it from the
       // changelog before the batch is fetched again.
