@@ -26,8 +26,9 @@ function embeddedFrames(capture: string): number[] {
 }
 
 /** Reads a whole topic with Confluent's stock Python consumer and Avro deserializer. */
-function readWithStockConsumer(topic: string): StockRead {
-  const out = execFileSync(PYTHON, [join(repoRoot(), 'test', 'e2e', 'stock_consumer.py'), '127.0.0.1:9092', 'http://127.0.0.1:8081', topic], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+/** The records written to `topic` since `sinceMs` (Kafka timestamp: the time of writing). */
+function readWithStockConsumer(topic: string, sinceMs: number): StockRead {
+  const out = execFileSync(PYTHON, [join(repoRoot(), 'test', 'e2e', 'stock_consumer.py'), '127.0.0.1:9092', 'http://127.0.0.1:8081', topic, String(sinceMs)], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   return JSON.parse(out) as StockRead;
 }
 
@@ -55,6 +56,7 @@ describe('walking skeleton: pcap → Kafka → flows → ClickHouse', () => {
     // would be late on the shared topic and its flows cut by timeouts.
     const file = writeCapture(join(mkdtempSync(join(tmpdir(), 'ids-skeleton-')), 'capture.pcap'), await framesAtReplayTime(SOURCE));
     const env = { IDS_CLICKHOUSE_DATABASE: database };
+    const startedMs = Date.now();
     const flows = startApp('flows', env);
     const sink = startApp('sink', env);
     apps.push(flows, sink);
@@ -100,7 +102,7 @@ describe('walking skeleton: pcap → Kafka → flows → ClickHouse', () => {
 
     // Another system reads both topics with a stock Confluent client: every flow in ClickHouse is
     // there, Avro-decoded with the schema from the registry, and so is every packet of this run.
-    const flowTopic = readWithStockConsumer('ids.flows.v1');
+    const flowTopic = readWithStockConsumer('ids.flows.v1', startedMs);
     expect(flowTopic.complete).toBe(true);
     const byUid = new Map(flowTopic.records.map((r) => [r.value.uid as string, r]));
     for (const row of rows) {
@@ -108,7 +110,8 @@ describe('walking skeleton: pcap → Kafka → flows → ClickHouse', () => {
       expect({ uid: row.uid, key: r?.key, packets: r ? Number(r.value.orig_pkts) + Number(r.value.resp_pkts) : null })
         .toEqual({ uid: row.uid, key: r?.value.flow_key, packets: Number(row.orig_pkts) + Number(row.resp_pkts) });
     }
-    const packetTopic = readWithStockConsumer('ids.packets.v1');
+    const packetTopic = readWithStockConsumer('ids.packets.v1', startedMs);
+    expect(packetTopic.complete).toBe(true);
     const thisRun = packetTopic.records.filter((r) => r.value.capture_id === `${file}@${captureInstance}`);
     const framesInFile = embeddedFrames(file);
     expect(thisRun.map((r) => r.value.seq).sort((a, b) => Number(a) - Number(b))).toEqual(framesInFile.map((_, i) => i));

@@ -1,9 +1,11 @@
 """Reads a topic of ours with Confluent's stock Python client, as another system would.
 
-    .local/venv/bin/python test/e2e/stock_consumer.py BOOTSTRAP REGISTRY_URL TOPIC
+    .local/venv/bin/python test/e2e/stock_consumer.py BOOTSTRAP REGISTRY_URL TOPIC [SINCE_MS]
 
 Keys with StringDeserializer, values with AvroDeserializer (schemas fetched from the registry by
-the id in each record). Reads every partition from the beginning to its end offset, then prints
+the id in each record). Reads every partition from the beginning (or from the first record
+written at or after SINCE_MS, by Kafka timestamp: a long-lived cluster's topic can hold more than
+a minute's reading) to its end offset, then prints
 one JSON object: the records (null values, our event-time markers, and undecodable records
 counted apart). Bounded: it
 gives up after 60 s.
@@ -29,7 +31,7 @@ def plain(v):
     return v
 
 
-def main(bootstrap, registry_url, topic):
+def main(bootstrap, registry_url, topic, since_ms=None):
     registry = SchemaRegistryClient({"url": registry_url})
     consumer = DeserializingConsumer({
         "bootstrap.servers": bootstrap,
@@ -43,9 +45,14 @@ def main(bootstrap, registry_url, topic):
     metadata = consumer.list_topics(topic, timeout=10)
     partitions = sorted(metadata.topics[topic].partitions)
     ends = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions}
-    consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
+    starts = {p: OFFSET_BEGINNING for p in partitions}
+    if since_ms is not None:
+        # offsets_for_times answers -1 where no record is that recent: nothing to read there
+        for tp in consumer.offsets_for_times([TopicPartition(topic, p, int(since_ms)) for p in partitions], timeout=10):
+            starts[tp.partition] = tp.offset if tp.offset >= 0 else ends[tp.partition]
+    consumer.assign([TopicPartition(topic, p, starts[p]) for p in partitions])
     records, markers, undecodable = [], 0, 0
-    done = {p for p, end in ends.items() if end == 0}
+    done = {p for p, end in ends.items() if end == 0 or starts[p] == end}
     deadline = time.time() + 60
     while len(done) < len(partitions) and time.time() < deadline:
         try:
@@ -77,4 +84,4 @@ def main(bootstrap, registry_url, topic):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

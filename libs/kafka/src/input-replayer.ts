@@ -4,6 +4,7 @@ import type { Logger } from '@ids/observability';
 import type { TopicSerdes } from '@ids/serdes';
 import type { StreamTask } from '@ids/topology';
 import { fromKafkaMessage } from './kafka-message.codec';
+import { singlePartitionAssigner } from './single-partition.assigner';
 
 export class InputReplayError extends Error {
   readonly code = 'INPUT_REPLAY_FAILED';
@@ -26,7 +27,7 @@ export interface InputReplayRange {
  * Reads `topic`'s partition `task.partition` again from `from` up to (not including) `until` into
  * `task` in replay mode (StreamTask.beginReplay), so that its in-memory state is what it was at
  * the commit. As with changelog restores, KafkaJS has no manual assignment: a throwaway group
- * joins at the topic's end and is moved to `from` on the task's partition. Records that do not
+ * assigned only the task's partition joins at its end and is moved to `from`. Records that do not
  * decode are skipped (they went to the dead-letter topic the first time). `heartbeat` keeps the
  * stage's own group membership alive during a long replay.
  *
@@ -46,7 +47,10 @@ export async function replayInput(
   const from = Math.max(range.from, low);
   if (until <= from) return 0;
   const timeoutMs = options.timeoutMs ?? 600_000;
-  const consumer = kafka.consumer({ groupId: `ids-replay-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 200, maxBytesPerPartition: 4 * 1024 * 1024 });
+  const consumer = kafka.consumer({
+    groupId: `ids-replay-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 200, maxBytesPerPartition: 4 * 1024 * 1024,
+    partitionAssigners: [singlePartitionAssigner(topic, partition)],
+  });
   // Batches fetched before the seek start at the end of the log (at or after `until`): only a
   // record inside the range proves the consumer reads from `from`.
   let inRange = false;
