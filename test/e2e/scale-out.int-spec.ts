@@ -16,7 +16,8 @@ import { e2eSuite, eventually, startApp } from './stack-processes';
 // (three sub-topologies, each its own consumer group, two with window stores) starts on one
 // instance and gets a second a quarter of the way in: the first keeps the tasks of the partitions
 // that stay with it instead of restoring them. The alerts in ClickHouse must be exactly the
-// embedded runtime's, and the groups' assignments, read from the broker, co-partitioned.
+// embedded runtime's, and the groups' assignments, read from the broker, co-partitioned. The
+// flows, signatures and inference stages run on two instances each.
 const root = repoRoot();
 const CAPTURE = join(root, 'test', 'cases', 'ml-holdout', 'capture.pcap');
 /** The first part of the lab's capture: enough flows for every partition, and hybrid alerts. */
@@ -59,7 +60,9 @@ describe('stages on several instances, one scaled out while it works', () => {
     const features = [startApp('features', env('features-0', 'info'))];
     const fusion = [0, 1, 2, 3].map((i) => startApp('fusion', env(`fusion-${i}`, 'info')));
     apps.push(...features, ...fusion);
-    for (const stage of ['flows', 'signatures', 'inference', 'sink']) apps.push(startApp(stage, env(stage)));
+    // the other stages on two instances each (the sink on one)
+    for (const stage of ['flows', 'signatures', 'inference']) apps.push(startApp(stage, env(`${stage}-0`)), startApp(stage, env(`${stage}-1`)));
+    apps.push(startApp('sink', env('sink')));
     // the capture starts once fusion's four members have joined: no rebalance of it meanwhile
     await eventually(async () => (await admin.describeGroups(['ids-fusion'])).groups[0], (g) => g.state === 'Stable' && g.members.length === fusion.length, 120_000, `four fusion members (${diagnosis()})`);
     const writer = startApp('capture', { ...env('capture'), IDS_CAPTURE_FILE: capture });
@@ -94,7 +97,7 @@ describe('stages on several instances, one scaled out while it works', () => {
 
     // The groups' assignments as the broker holds them: each member has the same partitions of
     // every input topic, and every partition is someone's.
-    for (const group of ['ids-fusion', 'ids-features', 'ids-features-hosts', 'ids-features-services']) {
+    for (const group of ['ids-fusion', 'ids-features', 'ids-features-hosts', 'ids-features-services', 'ids-flows', 'ids-signatures', 'ids-signatures-thresholds', 'ids-inference']) {
       const { members } = (await admin.describeGroups([group])).groups[0];
       const assignments = members.map((m) => AssignerProtocol.MemberAssignment.decode(m.memberAssignment)!.assignment);
       const topics = [...new Set(assignments.flatMap((a) => Object.keys(a)))];
