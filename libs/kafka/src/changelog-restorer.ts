@@ -25,7 +25,7 @@ export class ChangelogRestoreError extends Error {
  */
 export async function restoreFromChangelog(
   kafka: Kafka, logger: Logger, task: StreamTask, topic: string, store: string,
-  options: { quietMs?: number; timeoutMs?: number } = {},
+  options: { quietMs?: number; timeoutMs?: number; heartbeat?: () => Promise<void> } = {},
 ): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
@@ -68,8 +68,14 @@ export async function restoreFromChangelog(
     const started = Date.now();
     const quietMs = options.quietMs ?? 10_000;
     const timeoutMs = options.timeoutMs ?? 120_000;
+    let beat = Date.now();
     while (!done && !(joined && Date.now() - lastActivity >= quietMs)) {
       if (Date.now() - started > timeoutMs) throw new ChangelogRestoreError(topic, `partition ${task.partition} not restored within ${timeoutMs} ms`);
+      // a large store takes longer than the stage group's session timeout to restore: stay a member
+      if (options.heartbeat && Date.now() - beat > 3_000) {
+        await options.heartbeat();
+        beat = Date.now();
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   } finally {

@@ -162,7 +162,7 @@ export class KafkaStreamRunner {
         const positions = await this.committedPositions(partition);
         const task = new StreamTask(this.o.topology, partition, this.o.partitions);
         for (const cl of changelogTopicsOf(this.o.topology, this.o.partitions)) {
-          await restoreFromChangelog(this.o.kafka, this.o.logger, task, cl.name, cl.store);
+          await restoreFromChangelog(this.o.kafka, this.o.logger, task, cl.name, cl.store, { heartbeat });
         }
         const from = task.replayFrom();
         if (from !== null && from < committed) {
