@@ -28,7 +28,8 @@ import { FlowbitsStore } from './flowbits.store';
 import { HttpRequestParser, type HttpRequest } from './http-request.parser';
 import { HttpResponseStatusParser } from './http-response-status.parser';
 import { DEFAULT_TCP_REASSEMBLY_OPTIONS, TcpStreamReassembler, type TcpReassemblyOptions, type TcpSegment, type TcpStreamDelivery } from './tcp-stream.reassembler';
-import { streamScope, streamWindowBytes, type StreamScope } from './stream-scope';
+import { BOUNDARY_GATE_MIN_LENGTH, StreamBoundaryGate } from './stream-boundary.gate';
+import { boundaryContentOf, streamScope, streamWindowBytes, type StreamScope } from './stream-scope';
 import { ThresholdTracker, validateThresholdSpec, type ThresholdEntry, type ThresholdSpec } from './threshold.tracker';
 import { WuManberMatcher } from './wu-manber.matcher';
 
@@ -284,6 +285,11 @@ export class SignatureEngine {
   /** Rules matched across segment boundaries, their prefilter, and the stream bytes they need. */
   private readonly streamRules: CompiledRule[];
   private readonly streamPrefilter: WuManberMatcher | null;
+  /**
+   * When every stream-scope rule matches through one unanchored content: whether any of those
+   * contents can cross a packet's stream boundary (null: inspect every boundary).
+   */
+  private readonly boundaryGate: StreamBoundaryGate | null;
   private readonly reassembly: TcpReassemblyOptions;
   /** Scratch for a packet's stream boundary: the tail and as many bytes after it. */
   private readonly boundary: Uint8Array;
@@ -325,6 +331,10 @@ export class SignatureEngine {
     this.streamPrefilter = this.streamRules.length === 0 ? null
       : samePatterns ? packetPrefilter.matcher
         : new WuManberMatcher(this.streamRules.map((c) => ({ bytes: c.rule.fastPattern!.bytes, nocase: c.rule.fastPattern!.nocase })));
+    const boundaryContents = this.streamRules.map((c) => boundaryContentOf(c.rule, BOUNDARY_GATE_MIN_LENGTH));
+    this.boundaryGate = boundaryContents.length > 0 && boundaryContents.every((c) => c !== null)
+      ? new StreamBoundaryGate(boundaryContents.map((c) => ({ bytes: c!.pattern })))
+      : null;
     this.reassembly = { ...DEFAULT_TCP_REASSEMBLY_OPTIONS, windowBytes: streamWindowBytes(this.streamRules.map((c) => c.stream)) };
     // 8 bytes more than a boundary can fill: the prefilter reads the text as whole words and the
     // one after each, and reads the last words of an ArrayBuffer byte by byte, a slower path.
@@ -395,7 +405,8 @@ export class SignatureEngine {
       }
     }
     const d = this.delivery as TcpStreamDelivery | null; // set by reassemble()
-    if (d !== null && d.tail.length > 0 && conn.streamScan > 0) {
+    // Most boundaries cannot be crossed by any stream rule's content (boundaryGate): those are not inspected.
+    if (d !== null && d.tail.length > 0 && conn.streamScan > 0 && (this.boundaryGate === null || this.boundaryGate.mayCross(d.tail, d.data))) {
       flow ??= { toServer: obs.toServer, established: obs.established };
       const step = this.inspectStream(d, pkt, flow, flowKey, conn, obs.flow.firstTsUs, out);
       if (step === PASS) return out ?? NO_MATCHES;
