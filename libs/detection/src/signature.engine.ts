@@ -676,9 +676,14 @@ function sortByIndex(picked: CompiledRule[], count: number): void {
 }
 
 
-/** frame[from, to): the packet's payload as a view (EMPTY when there is none). */
+/**
+ * frame[from, to): the packet's payload as a view (EMPTY when there is none). A plain Uint8Array,
+ * not `frame.subarray` (a Buffer: its constructor goes through Node's FastBuffer and offset
+ * checks, several times the cost, on every TCP packet that is reassembled); every reader of
+ * pkt_data and of the reassembled bytes takes any Uint8Array.
+ */
 function payloadOf(frame: Buffer, from: number, to: number): Uint8Array {
-  return to > from ? frame.subarray(from, to) : EMPTY;
+  return to > from ? new Uint8Array(frame.buffer, frame.byteOffset + from, to - from) : EMPTY;
 }
 
 function admits(c: CompiledRule, ipProto: number, http: boolean): boolean {
