@@ -157,6 +157,17 @@ describe('SignatureEngine', () => {
   });
 
   it.each([
+    ['IPv4, any any -> any any (the engine does not read the address strings)', 'alert tcp any any -> any any', 1],
+    ['IPv4, a port that does not match', 'alert tcp any any -> any 81', 0],
+    ['IPv4, an address that does not match', 'alert tcp 192.0.2.1 any -> any any', 0],
+    ['IPv4, the client address', 'alert tcp 203.0.113.7 any -> any any', 1],
+  ])('header on a content rule: %s', (_what, header, expected) => {
+    const engine = engineOf(`${header} (msg:"m"; content:"/admin"; sid:5;)`);
+    const c = conversation().handshake().segment('client', 0x18, Buffer.from('GET /admin HTTP/1.0\r\n\r\n'));
+    expect(count(run(engine, c.frames).perFrame)).toBe(expected);
+  });
+
+  it.each([
     ['401 matches', 'HTTP/1.1 401 Unauthorized\r\nContent-Length: 4\r\n\r\n401!', 1],
     ['200 does not', 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n401', 0],
   ])('http_stat_code: %s', (_name, response, expected) => {

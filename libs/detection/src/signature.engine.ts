@@ -141,6 +141,8 @@ interface CompiledRule {
   readonly detectionFilter: ThresholdSpec | null;
   /** Also matched across TCP segment boundaries (null: single packets only). */
   readonly stream: StreamScope | null;
+  /** Addresses and ports all a literal `any`: the header admits every IPv4 packet (admitsHeader). */
+  readonly anyHeader: boolean;
 }
 
 const PROTO_NUMBERS: Readonly<Record<string, number[] | null>> = {
@@ -397,7 +399,7 @@ export class SignatureEngine {
         const c = candidates[k];
         if (t > 0 && !c.readsHttp) continue;
         this.stats.evaluated++;
-        if (!headerMatches(c.rule, pkt) || !matchPacketOptions(c.rule, ctx)) continue;
+        if (!admitsHeader(c, pkt) || !matchPacketOptions(c.rule, ctx)) continue;
         this.matchedOn[c.index] = this.packetNo;
         const step = this.onMatch(c, pkt, flowKey, conn, obs.flow.firstTsUs, out);
         if (step === PASS) return out ?? NO_MATCHES;
@@ -477,7 +479,7 @@ export class SignatureEngine {
       if (this.matchedOn[c.index] === this.packetNo) continue;
       if (c.stream!.anchored && !atStreamStart) continue;
       this.stats.evaluated++;
-      if (!headerMatches(c.rule, pkt) || !matchPacketOptions(c.rule, whole)) continue;
+      if (!admitsHeader(c, pkt) || !matchPacketOptions(c.rule, whole)) continue;
       before ??= new PacketContext(pkt, flow, d.tail, NO_TRANSACTION);
       after ??= new PacketContext(pkt, flow, d.data, NO_TRANSACTION);
       if (matchPacketOptions(c.rule, before) || matchPacketOptions(c.rule, after)) continue;
@@ -512,7 +514,7 @@ export class SignatureEngine {
     if (this.streamRules.length > 0) {
       const reversed = { src: pkt.dst, dst: pkt.src, srcPort: pkt.dstPort, dstPort: pkt.srcPort, ipProto: pkt.ipProto };
       for (const c of this.streamRules) {
-        if (headerMatches(c.rule, pkt) || headerMatches(c.rule, reversed)) { scan = true; break; }
+        if (admitsHeader(c, pkt) || headerMatches(c.rule, reversed)) { scan = true; break; }
       }
     }
     conn.streamScan = scan ? 1 : -1;
@@ -698,7 +700,18 @@ function compileRule(rule: Rule, index: number): CompiledRule {
     index, rule, protos: protos === null ? null : new Set(protos), http: rule.protocol === 'http', readsHttp,
     threshold: toTrackerSpec(rule, rule.threshold), detectionFilter: toTrackerSpec(rule, rule.detectionFilter),
     stream: streamScope(rule),
+    anyHeader: rule.src.text === 'any' && rule.dst.text === 'any' && rule.srcPorts.text === 'any' && rule.dstPorts.text === 'any',
   };
+}
+
+/**
+ * headerMatches, without reading the address strings when the header is `any any -> any any`:
+ * an `any` address set admits any address it can parse (@ids/rules parses the packet's address
+ * text on each call), and an IPv4 packet's addresses are always decoded dotted quads. IPv6 and
+ * every other header go through headerMatches.
+ */
+function admitsHeader(c: CompiledRule, pkt: DecodedPacket): boolean {
+  return (c.anyHeader && pkt.ipVersion === 4) || headerMatches(c.rule, pkt);
 }
 
 function toTrackerSpec(rule: Rule, spec: RuleThresholdSpec | null): ThresholdSpec | null {
