@@ -83,7 +83,7 @@ export function flowTupleOf(frame: Uint8Array, pkt: FlowTuplePacketView, out: Fl
   out.b = b;
   out.ports = srcFirst ? ((pkt.srcPort << 16) | pkt.dstPort) : ((pkt.dstPort << 16) | pkt.srcPort);
   out.protoVlan = (pkt.ipProto << 16) | ((pkt.vlan ?? 0) & 0xffff);
-  out.hash = mix(mix(mix(mix(0x9e3779b9, a), b), out.ports), out.protoVlan);
+  out.hash = mix(mix(mix(mix(0x9e3779b9, a), b), out.ports), out.protoVlan) & SMI_HASH;
   return out;
 }
 
@@ -98,6 +98,12 @@ export interface FlowTuplePacketView {
   readonly vlan: number | null;
 }
 
+/**
+ * Tuple hashes are kept to 30 bits: a small integer in V8, so the flow Map's key is not boxed
+ * into a heap number (an allocation) and hashed as a double on every packet.
+ */
+const SMI_HASH = 0x3fffffff;
+
 function mix(h: number, w: number): number {
   let x = Math.imul(h ^ w, 0x85ebca6b);
   x ^= x >>> 13;
@@ -109,7 +115,7 @@ function mix(h: number, w: number): number {
 function keyTuple(key: string, out: FlowTuple): FlowTuple {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  out.hash = h | 0;
+  out.hash = h & SMI_HASH;
   out.exact = false;
   out.a = 0;
   out.b = 0;

@@ -10,3 +10,4 @@ export * from './http-response-status.parser';
 export * from './signature.engine';
 export * from './wu-manber.matcher';
 export * from './sampled-gram.matcher';
+export * from './stream-boundary.gate';

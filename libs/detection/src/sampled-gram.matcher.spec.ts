@@ -237,4 +237,21 @@ describe('SampledGramMatcher', () => {
       expect({ round, got: scanAll(new WuManberMatcher(patterns), buf) }).toEqual({ round, got: expected });
     }
   });
+
+  it('reports the same matches whichever ArrayBuffers it scanned before (the word views it keeps)', () => {
+    const patterns = toPatterns(['GET /index', { s: 'user-agent', nocase: true }, 'abcdef']);
+    const m = sampled(patterns);
+    const ac = new AhoCorasickMatcher(patterns);
+    const inputs = ['GET /index.html User-Agent', 'xxabcdefxx GET /index', 'USER-AGENT: abcdef', 'nothing to see here at all']
+      .map((t, k) => placed(bytes(t), k % 4, k));
+    // A, B, A, C, B, D, A, D, ...: the view of the last buffer, of the one before, and of a new one.
+    for (const k of [0, 1, 0, 2, 1, 3, 0, 3, 3, 2, 0, 1]) {
+      expect(scanAll(m, inputs[k])).toEqual(scanAll(ac, inputs[k]));
+    }
+    // two views of one ArrayBuffer at different offsets share the word view
+    const shared = new Uint8Array(64);
+    shared.set(bytes('abcdef GET /index'), 3);
+    expect(scanAll(m, shared.subarray(3, 20))).toEqual(['0@16', '2@5']);
+    expect(scanAll(m, shared.subarray(4, 20))).toEqual(['0@15']);
+  });
 });

@@ -112,6 +112,9 @@ export class SampledGramMatcher {
   private readonly hitWords = new Int32Array(CHUNK_SAMPLES);
   private viewOf: ArrayBufferLike | null = null;
   private words: Int32Array = new Int32Array(0);
+  /** The view of the ArrayBuffer scanned before `viewOf`. */
+  private otherViewOf: ArrayBufferLike | null = null;
+  private otherWords: Int32Array = new Int32Array(0);
 
   constructor(patterns: readonly SampledGramPattern[]) {
     let m = Infinity;
@@ -244,8 +247,17 @@ export class SampledGramMatcher {
     if (to - from < SAMPLED_MIN_LENGTH || this.ids.length === 0) return;
     const ab = buf.buffer;
     if (ab !== this.viewOf) {
+      // Two views kept: the engine scans its packets' ArrayBuffer and its boundary buffer in turn.
+      const viewOf = this.viewOf;
+      const words = this.words;
+      if (ab === this.otherViewOf) {
+        this.words = this.otherWords;
+      } else {
+        this.words = new Int32Array(ab, 0, ab.byteLength >>> 2);
+      }
       this.viewOf = ab;
-      this.words = new Int32Array(ab, 0, ab.byteLength >>> 2);
+      this.otherViewOf = viewOf;
+      this.otherWords = words;
     }
     const words = this.words;
     const off = buf.byteOffset;

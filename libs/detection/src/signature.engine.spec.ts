@@ -136,6 +136,37 @@ describe('SignatureEngine', () => {
     expect(run(engine, c.frames).perFrame.slice(3)).toEqual([[], [5], [], [5]]);
   });
 
+  it('a content-only rule set alerts a pattern split at any position into two or three segments, once, on the completing packet (the boundary gate lets every such split through)', () => {
+    const rules = 'alert tcp any any -> any any (msg:"m"; content:"UNION SELECT"; sid:1;)\nalert tcp any any -> any any (msg:"n"; content:"wget http"; nocase; sid:2;)';
+    for (const [text, sid] of [['UNION SELECT', 1], ['WGet HTTP', 2]] as const) {
+      const stream = `xx${text}yy`;
+      for (let i = 1; i < stream.length; i++) {
+        for (let j = i; j < stream.length; j++) {
+          const parts = j === i ? [stream.slice(0, i), stream.slice(i)] : [stream.slice(0, i), stream.slice(i, j), stream.slice(j)];
+          let c = conversation().handshake();
+          for (const part of parts) c = c.segment('client', 0x18, Buffer.from(part, 'latin1'));
+          const perFrame = run(engineOf(rules), c.frames).perFrame.slice(3);
+          // the packet holding the pattern's last byte alerts, no other one
+          let end = 0;
+          const last = 2 + text.length - 1;
+          const completing = parts.findIndex((part) => (end += part.length) > last);
+          expect(perFrame).toEqual(parts.map((_p, k) => (k === completing ? [sid] : [])));
+        }
+      }
+    }
+  });
+
+  it.each([
+    ['IPv4, any any -> any any (the engine does not read the address strings)', 'alert tcp any any -> any any', 1],
+    ['IPv4, a port that does not match', 'alert tcp any any -> any 81', 0],
+    ['IPv4, an address that does not match', 'alert tcp 192.0.2.1 any -> any any', 0],
+    ['IPv4, the client address', 'alert tcp 203.0.113.7 any -> any any', 1],
+  ])('header on a content rule: %s', (_what, header, expected) => {
+    const engine = engineOf(`${header} (msg:"m"; content:"/admin"; sid:5;)`);
+    const c = conversation().handshake().segment('client', 0x18, Buffer.from('GET /admin HTTP/1.0\r\n\r\n'));
+    expect(count(run(engine, c.frames).perFrame)).toBe(expected);
+  });
+
   it.each([
     ['401 matches', 'HTTP/1.1 401 Unauthorized\r\nContent-Length: 4\r\n\r\n401!', 1],
     ['200 does not', 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n401', 0],

@@ -28,7 +28,8 @@ import { FlowbitsStore } from './flowbits.store';
 import { HttpRequestParser, type HttpRequest } from './http-request.parser';
 import { HttpResponseStatusParser } from './http-response-status.parser';
 import { DEFAULT_TCP_REASSEMBLY_OPTIONS, TcpStreamReassembler, type TcpReassemblyOptions, type TcpSegment, type TcpStreamDelivery } from './tcp-stream.reassembler';
-import { streamScope, streamWindowBytes, type StreamScope } from './stream-scope';
+import { BOUNDARY_GATE_MIN_LENGTH, StreamBoundaryGate } from './stream-boundary.gate';
+import { boundaryContentOf, streamScope, streamWindowBytes, type StreamScope } from './stream-scope';
 import { ThresholdTracker, validateThresholdSpec, type ThresholdEntry, type ThresholdSpec } from './threshold.tracker';
 import { WuManberMatcher } from './wu-manber.matcher';
 
@@ -140,6 +141,8 @@ interface CompiledRule {
   readonly detectionFilter: ThresholdSpec | null;
   /** Also matched across TCP segment boundaries (null: single packets only). */
   readonly stream: StreamScope | null;
+  /** Addresses and ports all a literal `any`: the header admits every IPv4 packet (admitsHeader). */
+  readonly anyHeader: boolean;
 }
 
 const PROTO_NUMBERS: Readonly<Record<string, number[] | null>> = {
@@ -284,6 +287,11 @@ export class SignatureEngine {
   /** Rules matched across segment boundaries, their prefilter, and the stream bytes they need. */
   private readonly streamRules: CompiledRule[];
   private readonly streamPrefilter: WuManberMatcher | null;
+  /**
+   * When every stream-scope rule matches through one unanchored content: whether any of those
+   * contents can cross a packet's stream boundary (null: inspect every boundary).
+   */
+  private readonly boundaryGate: StreamBoundaryGate | null;
   private readonly reassembly: TcpReassemblyOptions;
   /** Scratch for a packet's stream boundary: the tail and as many bytes after it. */
   private readonly boundary: Uint8Array;
@@ -325,6 +333,10 @@ export class SignatureEngine {
     this.streamPrefilter = this.streamRules.length === 0 ? null
       : samePatterns ? packetPrefilter.matcher
         : new WuManberMatcher(this.streamRules.map((c) => ({ bytes: c.rule.fastPattern!.bytes, nocase: c.rule.fastPattern!.nocase })));
+    const boundaryContents = this.streamRules.map((c) => boundaryContentOf(c.rule, BOUNDARY_GATE_MIN_LENGTH));
+    this.boundaryGate = boundaryContents.length > 0 && boundaryContents.every((c) => c !== null)
+      ? new StreamBoundaryGate(boundaryContents.map((c) => ({ bytes: c!.pattern })))
+      : null;
     this.reassembly = { ...DEFAULT_TCP_REASSEMBLY_OPTIONS, windowBytes: streamWindowBytes(this.streamRules.map((c) => c.stream)) };
     // 8 bytes more than a boundary can fill: the prefilter reads the text as whole words and the
     // one after each, and reads the last words of an ArrayBuffer byte by byte, a slower path.
@@ -387,7 +399,7 @@ export class SignatureEngine {
         const c = candidates[k];
         if (t > 0 && !c.readsHttp) continue;
         this.stats.evaluated++;
-        if (!headerMatches(c.rule, pkt) || !matchPacketOptions(c.rule, ctx)) continue;
+        if (!admitsHeader(c, pkt) || !matchPacketOptions(c.rule, ctx)) continue;
         this.matchedOn[c.index] = this.packetNo;
         const step = this.onMatch(c, pkt, flowKey, conn, obs.flow.firstTsUs, out);
         if (step === PASS) return out ?? NO_MATCHES;
@@ -395,7 +407,8 @@ export class SignatureEngine {
       }
     }
     const d = this.delivery as TcpStreamDelivery | null; // set by reassemble()
-    if (d !== null && d.tail.length > 0 && conn.streamScan > 0) {
+    // Most boundaries cannot be crossed by any stream rule's content (boundaryGate): those are not inspected.
+    if (d !== null && d.tail.length > 0 && conn.streamScan > 0 && (this.boundaryGate === null || this.boundaryGate.mayCross(d.tail, d.data))) {
       flow ??= { toServer: obs.toServer, established: obs.established };
       const step = this.inspectStream(d, pkt, flow, flowKey, conn, obs.flow.firstTsUs, out);
       if (step === PASS) return out ?? NO_MATCHES;
@@ -466,7 +479,7 @@ export class SignatureEngine {
       if (this.matchedOn[c.index] === this.packetNo) continue;
       if (c.stream!.anchored && !atStreamStart) continue;
       this.stats.evaluated++;
-      if (!headerMatches(c.rule, pkt) || !matchPacketOptions(c.rule, whole)) continue;
+      if (!admitsHeader(c, pkt) || !matchPacketOptions(c.rule, whole)) continue;
       before ??= new PacketContext(pkt, flow, d.tail, NO_TRANSACTION);
       after ??= new PacketContext(pkt, flow, d.data, NO_TRANSACTION);
       if (matchPacketOptions(c.rule, before) || matchPacketOptions(c.rule, after)) continue;
@@ -501,7 +514,7 @@ export class SignatureEngine {
     if (this.streamRules.length > 0) {
       const reversed = { src: pkt.dst, dst: pkt.src, srcPort: pkt.dstPort, dstPort: pkt.srcPort, ipProto: pkt.ipProto };
       for (const c of this.streamRules) {
-        if (headerMatches(c.rule, pkt) || headerMatches(c.rule, reversed)) { scan = true; break; }
+        if (admitsHeader(c, pkt) || headerMatches(c.rule, reversed)) { scan = true; break; }
       }
     }
     conn.streamScan = scan ? 1 : -1;
@@ -665,9 +678,14 @@ function sortByIndex(picked: CompiledRule[], count: number): void {
 }
 
 
-/** frame[from, to): the packet's payload as a view (EMPTY when there is none). */
+/**
+ * frame[from, to): the packet's payload as a view (EMPTY when there is none). A plain Uint8Array,
+ * not `frame.subarray` (a Buffer: its constructor goes through Node's FastBuffer and offset
+ * checks, several times the cost, on every TCP packet that is reassembled); every reader of
+ * pkt_data and of the reassembled bytes takes any Uint8Array.
+ */
 function payloadOf(frame: Buffer, from: number, to: number): Uint8Array {
-  return to > from ? frame.subarray(from, to) : EMPTY;
+  return to > from ? new Uint8Array(frame.buffer, frame.byteOffset + from, to - from) : EMPTY;
 }
 
 function admits(c: CompiledRule, ipProto: number, http: boolean): boolean {
@@ -682,7 +700,18 @@ function compileRule(rule: Rule, index: number): CompiledRule {
     index, rule, protos: protos === null ? null : new Set(protos), http: rule.protocol === 'http', readsHttp,
     threshold: toTrackerSpec(rule, rule.threshold), detectionFilter: toTrackerSpec(rule, rule.detectionFilter),
     stream: streamScope(rule),
+    anyHeader: rule.src.text === 'any' && rule.dst.text === 'any' && rule.srcPorts.text === 'any' && rule.dstPorts.text === 'any',
   };
+}
+
+/**
+ * headerMatches, without reading the address strings when the header is `any any -> any any`:
+ * an `any` address set admits any address it can parse (@ids/rules parses the packet's address
+ * text on each call), and an IPv4 packet's addresses are always decoded dotted quads. IPv6 and
+ * every other header go through headerMatches.
+ */
+function admitsHeader(c: CompiledRule, pkt: DecodedPacket): boolean {
+  return (c.anyHeader && pkt.ipVersion === 4) || headerMatches(c.rule, pkt);
 }
 
 function toTrackerSpec(rule: Rule, spec: RuleThresholdSpec | null): ThresholdSpec | null {

@@ -1,5 +1,5 @@
 import { parseRuleFile, type Rule } from '@ids/rules';
-import { MAX_STREAM_SPAN, streamScope, streamWindowBytes } from './stream-scope';
+import { boundaryContentOf, MAX_STREAM_SPAN, streamScope, streamWindowBytes } from './stream-scope';
 
 function rule(options: string, header = 'alert tcp any any -> any any'): Rule {
   const { rules, errors } = parseRuleFile(`${header} (${options} sid:1;)`, { file: 'test.rules' });
@@ -35,5 +35,26 @@ describe('streamScope', () => {
     expect(streamWindowBytes([null, { span: 12, anchored: false }, { span: 28, anchored: true }])).toBe(27);
     expect(streamWindowBytes([null, null])).toBe(0);
     expect(streamWindowBytes([])).toBe(0);
+  });
+});
+
+describe('boundaryContentOf', () => {
+  it.each([
+    ['one content', 'content:"UNION SELECT";', 'UNION SELECT'],
+    ['one nocase content', 'content:"Admin"; nocase;', 'Admin'],
+    ['one content with flow options', 'flow:established,to_server; content:"abcd";', 'abcd'],
+  ])('gives the content of %s', (_what, options, expected) => {
+    expect(Buffer.from(boundaryContentOf(rule(options), 4)!.pattern).toString('latin1')).toBe(expected);
+  });
+
+  it.each([
+    ['two contents (they can match across a boundary with neither crossing it)', 'content:"start"; content:"end"; distance:0; within:20;'],
+    ['an anchored content (offset counts from the chunk start)', 'content:"GET /evil"; offset:2;'],
+    ['a depth', 'content:"GET /evil"; depth:9;'],
+    ['a first content with distance', 'content:"GET /evil"; distance:3;'],
+    ['a content shorter than the minimum', 'content:"abc";'],
+    ['a rule with no stream scope', 'content:"abcd"; dsize:>0;'],
+  ])('gives null for %s', (_what, options) => {
+    expect(boundaryContentOf(rule(options), 4)).toBeNull();
   });
 });

@@ -61,3 +61,19 @@ export function streamWindowBytes(scopes: readonly (StreamScope | null)[]): numb
   for (const s of scopes) if (s !== null && s.span > widest) widest = s.span;
   return Math.max(0, widest - 1);
 }
+
+/**
+ * The content of a stream-scope rule whose match on a buffer is "this content occurs anywhere in
+ * it": one chain (pkt_data), one positive content, none of offset/depth/distance/within. Such a
+ * rule matches `tail + data` but neither `tail` nor `data` alone only through an occurrence that
+ * crosses the boundary, which StreamBoundaryGate can rule out. Null for any other rule (several
+ * contents can match across the boundary with none crossing it; offset/depth count from the
+ * chunk's start) and for contents shorter than `minLength`.
+ */
+export function boundaryContentOf(rule: Rule, minLength: number): ContentOption | null {
+  if (streamScope(rule) === null || rule.chains.length !== 1 || rule.chains[0].items.length !== 1) return null;
+  const item = rule.chains[0].items[0];
+  if (item.kind !== 'content' || item.negated || item.relative) return null;
+  if (item.offset !== null || item.depth !== null || item.distance !== null || item.within !== null) return null;
+  return item.pattern.length >= minLength ? item : null;
+}

@@ -165,5 +165,25 @@ describe('TcpStreamReassembler', () => {
     const d2 = r.accept(true, seg(4, 'def'));
     expect([text(d2!.data), d2!.tail.length, d2!.offset]).toEqual(['defgh', 0, 3]);
   });
+
+  it.each([
+    ['short segments (the window keeps part of the last one)', 5, [1, 2, 1, 3, 1, 1, 4, 2]],
+    ['segments longer than the window', 5, [7, 9, 6, 12]],
+    ['mixed lengths around the window', 4, [3, 4, 5, 1, 2, 8, 3, 4, 4]],
+    ['a window beyond the loop-copy size (set() path)', 100, [60, 70, 30, 150, 5]],
+  ])('gives each delivery the last window bytes before it as its tail: %s', (_what, windowBytes, lengths) => {
+    const r = new TcpStreamReassembler({ maxBufferedBytes: 1024, maxConnectionBufferedBytes: 1536, windowBytes });
+    let stream = '';
+    let seq = 1;
+    r.accept(true, seg(0, '', SYN));
+    lengths.forEach((n, k) => {
+      const payload = Array.from({ length: n }, (_x, i) => String.fromCharCode(97 + ((k * 7 + i) % 26))).join('');
+      const d = r.accept(true, seg(seq, payload))!;
+      // read before the next call, as the contract says
+      expect([text(d.tail), text(d.data), d.offset]).toEqual([stream.slice(Math.max(0, stream.length - windowBytes)), payload, stream.length]);
+      stream += payload;
+      seq += n;
+    });
+  });
 });
 

@@ -85,51 +85,65 @@ class DirectionState {
   /** Out-of-order segments, sorted by sequence, never overlapping each other. */
   pending: Pending[] = [];
   pendingBytes = 0;
-  /** Allocated on the first bytes delivered: most directions of most connections carry none. */
+  /**
+   * The last `windowLength` bytes delivered, in one of two buffers allocated on the first bytes
+   * delivered (most directions of most connections carry none). `remember` writes the next window
+   * into the other buffer (`spare`) and swaps them, so the window as it stood before a delivery
+   * is still intact during it and is the delivery's `tail` as it is, not a copy of it.
+   */
   window: Uint8Array = NO_TAIL;
   windowLength = 0;
-  /** Where a delivery's tail is copied: one allocation per direction, not one per segment. */
-  private tailCopy: Uint8Array = NO_TAIL;
-  /** The last view of tailCopy handed out: the next tail of the same length reuses it. */
-  private tailView: Uint8Array = NO_TAIL;
+  private spare: Uint8Array = NO_TAIL;
+  /** The last views of `window` and `spare` handed out as tails: a tail of the same buffer and length reuses its view. */
+  private windowView: Uint8Array = NO_TAIL;
+  private spareView: Uint8Array = NO_TAIL;
 
   constructor(private readonly windowBytes: number) {}
 
-  /** The window as it stands, copied before `remember` moves it on. */
+  /** The window as it stands: valid until the window moves twice (the next delivery's `remember`). */
   tail(): Uint8Array {
-    if (this.windowLength === 0) return NO_TAIL;
-    if (this.tailCopy.length === 0) this.tailCopy = new Uint8Array(this.windowBytes);
     const n = this.windowLength;
-    // Windows are a few dozen bytes for most rule sets: a loop beats a subarray and a set() call.
-    if (n <= SMALL_COPY) {
-      const from = this.window;
-      const to = this.tailCopy;
-      for (let i = 0; i < n; i++) to[i] = from[i];
-    } else {
-      this.tailCopy.set(this.window.subarray(0, n));
-    }
-    if (this.tailView.length !== n) this.tailView = this.tailCopy.subarray(0, n);
-    return this.tailView;
+    if (n === 0) return NO_TAIL;
+    if (this.windowView.length !== n) this.windowView = n === this.window.length ? this.window : this.window.subarray(0, n);
+    return this.windowView;
   }
 
   remember(data: Uint8Array): void {
     const cap = this.windowBytes;
-    if (cap === 0 || data.length === 0) return;
-    if (this.window.length === 0) this.window = new Uint8Array(cap);
-    if (data.length >= cap) {
-      if (cap <= SMALL_COPY) {
-        const window = this.window;
-        for (let i = 0, j = data.length - cap; i < cap; i++, j++) window[i] = data[j];
-      } else {
-        this.window.set(data.subarray(data.length - cap));
-      }
-      this.windowLength = cap;
-      return;
+    const length = data.length;
+    if (cap === 0 || length === 0) return;
+    if (this.window.length === 0) {
+      this.window = new Uint8Array(cap);
+      this.spare = new Uint8Array(cap);
     }
-    const keep = Math.min(this.windowLength, cap - data.length);
-    this.window.copyWithin(0, this.windowLength - keep, this.windowLength);
-    this.window.set(data, keep);
-    this.windowLength = keep + data.length;
+    const next = this.spare;
+    let nextLength: number;
+    if (length >= cap) {
+      // Windows are a few dozen bytes for most rule sets: a loop beats a subarray and a set() call.
+      if (cap <= SMALL_COPY) {
+        for (let i = 0, j = length - cap; i < cap; i++, j++) next[i] = data[j];
+      } else {
+        next.set(data.subarray(length - cap));
+      }
+      nextLength = cap;
+    } else {
+      const keep = Math.min(this.windowLength, cap - length);
+      const window = this.window;
+      if (keep + length <= SMALL_COPY) {
+        for (let i = 0, j = this.windowLength - keep; i < keep; i++, j++) next[i] = window[j];
+        for (let i = 0; i < length; i++) next[keep + i] = data[i];
+      } else {
+        next.set(window.subarray(this.windowLength - keep, this.windowLength));
+        next.set(data, keep);
+      }
+      nextLength = keep + length;
+    }
+    this.spare = this.window;
+    this.window = next;
+    const view = this.spareView;
+    this.spareView = this.windowView;
+    this.windowView = view;
+    this.windowLength = nextLength;
   }
 }
 

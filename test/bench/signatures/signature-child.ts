@@ -1,6 +1,6 @@
 // One measurement of the signature benchmark, in a process of its own (run.ts starts it pinned):
 //
-//   node signature-child.js prefilter|ac|engine|decode-engine PCAP RULES
+//   node signature-child.js prefilter|ac|engine|decode-engine PCAP RULES [PASSES]
 //
 // Untimed first: the capture read into memory (PcapFileReader), the rules parsed and compiled
 // (that time is reported as `loadSeconds`), and for `ac` / `engine` every frame decoded and its
@@ -9,6 +9,10 @@
 //   ac             AhoCorasickMatcher (the former prefilter) over the same patterns, scan() of every TCP/UDP payload
 //   engine         SignatureEngine.inspect(frame, decoded, flowKey) of every decoded packet
 //   decode-engine  decodePacket + flowKey + inspect of every frame
+// PASSES (default 1): the timed loop runs that many times, each pass with a fresh engine or matcher
+// (same alerts each time); the figures are the last pass's, `passSeconds` has every pass. The
+// first pass includes V8 compiling the hot code; a later one is the steady state of a long-running
+// stage.
 // Prints one JSON line.
 import { readFileSync } from 'node:fs';
 import { AhoCorasickMatcher, SignatureEngine, WuManberMatcher } from '@ids/detection';
@@ -40,6 +44,8 @@ export interface ChildSample {
   cpuSeconds: number;
   maxRssBytes: number;
   stats?: Record<string, number>;
+  /** Wall seconds of each pass (PASSES > 1); the other figures are the last pass's. */
+  passSeconds?: number[];
 }
 
 interface Decoded {
@@ -80,9 +86,19 @@ function load(rulesPath: string): { rules: Rule[]; parseErrors: number } {
   return { rules, parseErrors: errors.length };
 }
 
-async function measure(mode: ChildMode, pcap: string, rulesPath: string): Promise<ChildSample> {
+async function measure(mode: ChildMode, pcap: string, rulesPath: string, passes = 1): Promise<ChildSample> {
   const frames = await readFrames(pcap);
   const decoded = mode === 'decode-engine' ? null : decodeAll(frames);
+  const passSeconds: number[] = [];
+  let last: ChildSample | null = null;
+  for (let p = 0; p < passes; p++) {
+    last = measurePass(mode, frames, decoded, rulesPath);
+    passSeconds.push(last.seconds);
+  }
+  return passes > 1 ? { ...last!, passSeconds } : last!;
+}
+
+function measurePass(mode: ChildMode, frames: CaptureFrame[], decoded: Decoded[] | null, rulesPath: string): ChildSample {
   let payloadBytes = 0;
   let payloadPackets = 0;
   let matches = 0;
@@ -149,12 +165,13 @@ async function measure(mode: ChildMode, pcap: string, rulesPath: string): Promis
 }
 
 if (require.main === module) {
-  const [mode, pcap, rules] = process.argv.slice(2);
-  if (!CHILD_MODES.includes(mode as ChildMode) || pcap === undefined || rules === undefined) {
-    console.error(`usage: signature-child.js ${CHILD_MODES.join('|')} PCAP RULES`);
+  const [mode, pcap, rules, passesText] = process.argv.slice(2);
+  const passes = passesText === undefined ? 1 : Number(passesText);
+  if (!CHILD_MODES.includes(mode as ChildMode) || pcap === undefined || rules === undefined || !Number.isInteger(passes) || passes < 1) {
+    console.error(`usage: signature-child.js ${CHILD_MODES.join('|')} PCAP RULES [PASSES]`);
     process.exit(2);
   }
-  measure(mode as ChildMode, pcap, rules).then(
+  measure(mode as ChildMode, pcap, rules, passes).then(
     (s) => console.log(JSON.stringify(s)),
     (err: unknown) => {
       console.error(err instanceof Error ? err.stack : String(err));

@@ -116,11 +116,13 @@ describe('parseSignaturesBenchArgs', () => {
     [['--quick'], { repeat: 1, quick: true, capture: '.local/bench/signatures-quick.pcap' }],
     [['--rules', '5,50', '--repeat', '2', '--only', 'grep,ac'], { rules: [5, 50], repeat: 2, only: ['grep', 'ac'], httpRules: 0 }],
     [['--http-rules', '6'], { httpRules: 6 }],
+    [[], { passes: 1 }],
+    [['--passes', '3'], { passes: 3 }],
   ])('%j', (argv, expected) => {
     expect(parseSignaturesBenchArgs(argv as string[])).toMatchObject(expected);
   });
 
-  it.each([[['--repeat', '0']], [['--only', 'bogus']], [['--nope', '1']], [['--rules']], [['--http-rules', '-1']]])('refuses %j', (argv) => {
+  it.each([[['--repeat', '0']], [['--only', 'bogus']], [['--nope', '1']], [['--rules']], [['--http-rules', '-1']], [['--passes', '0']]])('refuses %j', (argv) => {
     expect(() => parseSignaturesBenchArgs(argv)).toThrow();
   });
 });
