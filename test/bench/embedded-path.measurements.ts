@@ -2,8 +2,11 @@
 // over the whole capture, and times only its loop (process.hrtime.bigint), not start-up.
 // run.ts starts a fresh node process for every run, so one measurement's JIT state and heap
 // never colour the next.
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 import type { FlowRecord } from '@ids/contracts';
-import { FlowTable } from '@ids/flow';
+import { FlowTable, type FlowState, type FlowStateStore } from '@ids/flow';
 import { PacketView, decodePacket, decodePacketInto } from '@ids/packet';
 import { PcapFileReader } from '@ids/pcap';
 import { analyzeCapture } from '@ids/stages';
@@ -186,4 +189,93 @@ export function measureMemoryPerFlow(flows: number): MemorySample {
   const arrayBufferBytes = after.arrayBuffers - before.arrayBuffers;
   if (table.size !== flows) throw new Error(`expected ${flows} open flows, the table has ${table.size}`);
   return { flows, heapBytes, arrayBufferBytes, bytesPerFlow: (heapBytes + arrayBufferBytes) / flows, maxRssBytes: maxRss() };
+}
+
+export interface DigestSample {
+  packets: number;
+  flows: number;
+  /** SHA-256 over the JSON lines of every record emitted (decode into a PacketView + FlowTable, as `flow`). */
+  recordsSha256: string;
+  /** The same through the objects path (`decodePacket`, the table's key-string path). */
+  objectRecordsSha256: string;
+  /** SHA-256 over `key` + the FlowState JSON of every put, and `key` of every delete, a store given to the table receives. */
+  storeSha256: string;
+  storeWrites: number;
+}
+
+/** The libraries a digest runs: this build's, or those of another build's dist (`dist`: its root). */
+interface DigestLibs {
+  FlowTable: typeof FlowTable;
+  PacketView: typeof PacketView;
+  decodePacketInto: typeof decodePacketInto;
+  decodePacket: typeof decodePacket;
+  PcapFileReader: typeof PcapFileReader;
+}
+
+function digestLibs(dist?: string): DigestLibs {
+  if (dist === undefined) return { FlowTable, PacketView, decodePacketInto, decodePacket, PcapFileReader };
+  const load = createRequire(__filename);
+  const lib = (name: string) => load(join(resolve(dist), 'libs', name, 'src', 'index.js')) as Record<string, unknown>;
+  return { ...lib('flow'), ...lib('packet'), ...lib('pcap') } as unknown as DigestLibs;
+}
+
+/**
+ * Proof that a change to the flow path left its output alone: digests of every record the bench
+ * capture gives, and of every write a changelogged store receives (the FlowState JSON), to compare
+ * with the same digests of another build (`dist`: e.g. the main checkout's dist). Not timed.
+ */
+export async function measureDigest(path: string, dist?: string): Promise<DigestSample> {
+  const libs = digestLibs(dist);
+  const run = async (objects: boolean, store?: FlowStateStore) => {
+    const hash = createHash('sha256');
+    const table = new libs.FlowTable({}, store);
+    const view = new libs.PacketView();
+    let packets = 0;
+    let flows = 0;
+    const take = (records: readonly FlowRecord[]) => {
+      for (const r of records) hash.update(JSON.stringify(r) + '\n');
+      flows += records.length;
+    };
+    for await (const f of new libs.PcapFileReader(path).chunks()) {
+      while (f.next()) {
+        packets++;
+        if (objects) {
+          const pkt = libs.decodePacket(f.data, f.linkType, f.tsUs, f.originalLength);
+          if (pkt.ok) take(table.add(pkt));
+        } else if (libs.decodePacketInto(view, f.data, f.linkType, f.tsUs, f.originalLength) === null) {
+          take(table.add(view));
+        }
+      }
+    }
+    take(table.flush());
+    return { packets, flows, sha256: hash.digest('hex') };
+  };
+  const views = await run(false);
+  const objects = await run(true);
+  const storeHash = createHash('sha256');
+  let storeWrites = 0;
+  const map = new Map<string, FlowState>();
+  const store: FlowStateStore = {
+    get: (key) => map.get(key),
+    put: (key, state) => {
+      storeWrites++;
+      storeHash.update(key + ' ' + JSON.stringify(state) + '\n');
+      map.set(key, state);
+    },
+    delete: (key) => {
+      storeWrites++;
+      storeHash.update(key + '\n');
+      map.delete(key);
+    },
+    entries: () => map.entries(),
+    get size() {
+      return map.size;
+    },
+  };
+  const stored = await run(false, store);
+  if (stored.sha256 !== views.sha256) throw new Error('the records differ with a store given to the table');
+  return {
+    packets: views.packets, flows: views.flows, recordsSha256: views.sha256, objectRecordsSha256: objects.sha256,
+    storeSha256: storeHash.digest('hex'), storeWrites,
+  };
 }

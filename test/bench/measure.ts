@@ -3,8 +3,9 @@
 // (decode / flow decode into a reused PacketView; the -objects variants use decodePacket, an
 // object per frame, and the FlowTable's key-string path, as before.)
 //   node --expose-gc dist/test/bench/measure.js memory FLOWS
+//   node dist/test/bench/measure.js digest CAPTURE [DIST]   (SHA-256 of the records and store writes; DIST: another build's dist, to compare)
 // run.ts starts it (pinned to one CPU); run it by hand with --cpu-prof to see where time goes.
-import { THROUGHPUT, THROUGHPUT_MEASUREMENTS, measureMemoryPerFlow, type ThroughputMeasurement } from './embedded-path.measurements';
+import { THROUGHPUT, THROUGHPUT_MEASUREMENTS, measureDigest, measureMemoryPerFlow, type ThroughputMeasurement } from './embedded-path.measurements';
 
 async function main(): Promise<void> {
   const [name, arg] = process.argv.slice(2);
@@ -12,6 +13,10 @@ async function main(): Promise<void> {
     const flows = Number(arg);
     if (!Number.isInteger(flows) || flows <= 0) throw new Error(`memory wants a flow count, got ${arg}`);
     console.log(JSON.stringify(measureMemoryPerFlow(flows)));
+    return;
+  }
+  if (name === 'digest' && arg !== undefined) {
+    console.log(JSON.stringify(await measureDigest(arg, process.argv[4])));
     return;
   }
   if (!(THROUGHPUT_MEASUREMENTS as readonly string[]).includes(name) || arg === undefined) {
