@@ -12,7 +12,7 @@ import { PcapFileReader } from '@ids/pcap';
 import { analyzeCapture } from '@ids/stages';
 import { ETHERTYPE_IPV4, TCP, ethernetFrame, tcpPacket } from '../fixtures/frame.builder';
 
-export const THROUGHPUT_MEASUREMENTS = ['read', 'decode', 'flow', 'flow-batch', 'analyze', 'decode-objects', 'flow-objects'] as const;
+export const THROUGHPUT_MEASUREMENTS = ['read', 'decode', 'flow', 'analyze', 'decode-objects', 'flow-objects'] as const;
 export type ThroughputMeasurement = (typeof THROUGHPUT_MEASUREMENTS)[number];
 
 export interface ThroughputSample {
@@ -96,40 +96,20 @@ export async function measureDecode(path: string, objects = false): Promise<Thro
 /**
  * (c) read + decode into a reused PacketView + FlowTable (libs/flow defaults), flushed at the
  * end; `objects`: `decodePacket`, an object per frame, and the table's key-string path.
- * `batch` > 0: frames are decoded `batch` at a time into as many views, `FlowTable.prefetch`ed
- * (their flows' memory loaded together, the cache misses overlapping), then added in order.
  * `onFlow` sees every record (the equivalence check; not timed in the bench).
  */
-export async function measureFlow(path: string, objects = false, onFlow?: (flow: FlowRecord) => void, batch = 0): Promise<ThroughputSample> {
+export async function measureFlow(path: string, objects = false, onFlow?: (flow: FlowRecord) => void): Promise<ThroughputSample> {
   const stop = stopwatch();
   const table = new FlowTable();
   const view = new PacketView();
-  const views = Array.from({ length: batch }, () => new PacketView());
   let packets = 0;
   let undecoded = 0;
   let flows = 0;
-  let sink = 0;
   const take = (records: readonly FlowRecord[]) => {
     flows += records.length;
     if (onFlow !== undefined) records.forEach(onFlow);
   };
   for await (const f of new PcapFileReader(path).chunks()) {
-    if (batch > 0) {
-      for (let more = true; more; ) {
-        let n = 0;
-        while (n < batch && (more = f.next())) {
-          packets++;
-          if (decodePacketInto(views[n], f.data, f.linkType, f.tsUs, f.originalLength) === null) n++;
-          else undecoded++;
-        }
-        for (let i = 0; i < n; i++) sink += table.prefetch(views[i]);
-        for (let i = 0; i < n; i++) {
-          const out = table.add(views[i]);
-          if (out.length > 0) take(out);
-        }
-      }
-      continue;
-    }
     while (f.next()) {
       packets++;
       if (objects) {
@@ -145,8 +125,6 @@ export async function measureFlow(path: string, objects = false, onFlow?: (flow:
     }
   }
   take(table.flush());
-  // The prefetched numbers are used, so the loads stay.
-  if (sink < 0) undecoded = -1;
   return { packets, undecoded, flows, ...stop() };
 }
 
@@ -162,7 +140,6 @@ export const THROUGHPUT: Record<ThroughputMeasurement, (path: string) => Promise
   read: measureRead,
   decode: (path) => measureDecode(path),
   flow: (path) => measureFlow(path),
-  'flow-batch': (path) => measureFlow(path, false, undefined, 16),
   analyze: measureAnalyze,
   'decode-objects': (path) => measureDecode(path, true),
   'flow-objects': (path) => measureFlow(path, true),
@@ -249,7 +226,7 @@ function digestLibs(dist?: string): DigestLibs {
  */
 export async function measureDigest(path: string, dist?: string): Promise<DigestSample> {
   const libs = digestLibs(dist);
-  const run = async (objects: boolean, store?: FlowStateStore, prefetch = false) => {
+  const run = async (objects: boolean, store?: FlowStateStore) => {
     const hash = createHash('sha256');
     const table = new libs.FlowTable({}, store);
     const view = new libs.PacketView();
@@ -266,8 +243,6 @@ export async function measureDigest(path: string, dist?: string): Promise<Digest
           const pkt = libs.decodePacket(f.data, f.linkType, f.tsUs, f.originalLength);
           if (pkt.ok) take(table.add(pkt));
         } else if (libs.decodePacketInto(view, f.data, f.linkType, f.tsUs, f.originalLength) === null) {
-          // (Batches are prefetched packet by packet here: what is checked is that it changes nothing.)
-          if (prefetch) table.prefetch(view);
           take(table.add(view));
         }
       }
@@ -299,12 +274,69 @@ export async function measureDigest(path: string, dist?: string): Promise<Digest
   };
   const stored = await run(false, store);
   if (stored.sha256 !== views.sha256) throw new Error('the records differ with a store given to the table');
-  // A build without FlowTable.prefetch has nothing to check there.
-  if (typeof libs.FlowTable.prototype.prefetch === 'function' && (await run(false, undefined, true)).sha256 !== views.sha256) {
-    throw new Error('the records differ when every packet is prefetched first');
-  }
   return {
     packets: views.packets, flows: views.flows, recordsSha256: views.sha256, objectRecordsSha256: objects.sha256,
     storeSha256: storeHash.digest('hex'), storeWrites,
   };
+}
+
+export interface AbSample {
+  packets: number;
+  /** Per side: CPU and wall seconds of its decode + FlowTable work, summed over the chunks; records emitted. */
+  a: { cpuSeconds: number; seconds: number; flows: number };
+  b: { cpuSeconds: number; seconds: number; flows: number };
+  /** b / a. */
+  cpuRatio: number;
+  wallRatio: number;
+}
+
+/**
+ * A paired comparison of two builds' decode (into a PacketView) + FlowTable, in one process, chunk
+ * by chunk: each read chunk's frames go through A's decoder and table, then B's (B first on every
+ * other chunk), each timed, so that the load of a shared machine falls on both alike, where
+ * separate runs minutes apart differ by up to 30 %. Reading is not timed (the frames of a chunk
+ * are read once, as objects, for both). Each side keeps its own table all through. `.` is this build.
+ */
+export async function measureAb(path: string, distA: string, distB: string): Promise<AbSample> {
+  const side = (dist: string) => {
+    const libs = digestLibs(dist === '.' ? undefined : dist);
+    const table = new libs.FlowTable();
+    const view = new libs.PacketView();
+    let flows = 0;
+    const run = (frames: readonly CaptureFrameLike[]) => {
+      for (const f of frames) {
+        if (libs.decodePacketInto(view, f.data, f.linkType, f.tsUs, f.originalLength) === null) flows += table.add(view).length;
+      }
+    };
+    return { run, flush: () => (flows += table.flush().length), flows: () => flows, cpu: 0, wall: 0 };
+  };
+  const a = side(distA);
+  const b = side(distB);
+  const timed = (s: typeof a, frames: readonly CaptureFrameLike[]) => {
+    const cpu0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    s.run(frames);
+    s.wall += Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    s.cpu += (cpu.user + cpu.system) / 1e6;
+  };
+  let packets = 0;
+  let k = 0;
+  for await (const frames of new PcapFileReader(path).batches()) {
+    packets += frames.length;
+    const [first, second] = k++ % 2 === 0 ? [a, b] : [b, a];
+    timed(first, frames);
+    timed(second, frames);
+  }
+  a.flush();
+  b.flush();
+  const out = (s: typeof a) => ({ cpuSeconds: s.cpu, seconds: s.wall, flows: s.flows() });
+  return { packets, a: out(a), b: out(b), cpuRatio: b.cpu / a.cpu, wallRatio: b.wall / a.wall };
+}
+
+interface CaptureFrameLike {
+  data: Buffer;
+  linkType: number;
+  tsUs: number;
+  originalLength: number;
 }

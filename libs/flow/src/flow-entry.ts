@@ -25,37 +25,50 @@ export function ipv4Text(address: number): string {
  * expiry lists and tuple index through fields of this object, and reuses it once the flow is gone.
  */
 export class FlowEntry implements FlowState {
-  // The fields a packet reads first (its lookup, then its update), in the object's first line.
-  /** Its hash in the table's numeric index, or -1 when not there. */
-  tupleHash = -1;
-  tupleNext: FlowEntry | null = null;
   ipProto = 0;
-  /** The initiator is endpoint A of the tuple (the lower one). */
-  origIsA = false;
-  /** False for a flow restored from a v1 state, whose earlier packets were not measured: its record has stats null. */
-  measured = true;
+  vlan: number | null = null;
+  origP = 0;
+  respP = 0;
+  history = '';
+  historySeen = 0;
   origState: EndpointState = 'INACTIVE';
   respState: EndpointState = 'INACTIVE';
   origFinAcked = false;
   respFinAcked = false;
-  history = '';
-  historySeen = 0;
-  quietList: QuietList | null = null;
-
-  vlan: number | null = null;
-  origP = 0;
-  respP = 0;
+  /** False for a flow restored from a v1 state, whose earlier packets were not measured: its record has stats null. */
+  measured = true;
   /** Texts once made or given; null: made from the tuple when read. */
   keyText: string | null = null;
   uidText: string | null = null;
   origText: string | null = null;
   respText: string | null = null;
+
+  // The canonical tuple (lower endpoint A first) + VLAN as numbers, when FlowTable indexes the flow
+  // by it (flow-tuple.index.ts): addresses as big-endian 32-bit words, the last three 0 for IPv4.
+  addrA = 0;
+  addrA1 = 0;
+  addrA2 = 0;
+  addrA3 = 0;
+  addrB = 0;
+  addrB1 = 0;
+  addrB2 = 0;
+  addrB3 = 0;
+  portA = 0;
+  portB = 0;
+  vlanId = 0;
+  tupleV6 = false;
   /** In FlowTable's index by key (every flow that is not IPv4). */
   keyed = false;
+  /** The initiator is endpoint A of the tuple (the lower one). */
+  origIsA = false;
+  /** Its hash in the table's numeric index, or -1 when not there. */
+  tupleHash = -1;
+  tupleNext: FlowEntry | null = null;
 
   // Places in FlowTable's expiry lists (flow-expiry.queue.ts).
   /** Order of opening: the table order records come out in. */
   seq = 0;
+  quietList: QuietList | null = null;
   quietPrev: FlowEntry | null = null;
   quietNext: FlowEntry | null = null;
   openPrev: FlowEntry | null = null;
@@ -80,22 +93,6 @@ export class FlowEntry implements FlowState {
   set touchedUs(us: number) { this.d[this.o + L.TOUCHED_US] = us; }
   get openedUs(): number { return this.d[this.o + L.OPENED_US]; }
   set openedUs(us: number) { this.d[this.o + L.OPENED_US] = us; }
-
-  // The canonical tuple (lower endpoint A first) + VLAN as numbers, when FlowTable indexes the flow
-  // by it (flow-tuple.index.ts, which writes them): addresses as big-endian 32-bit words, the last
-  // three 0 for IPv4. Kept in `d` (flow-entry.layout.ts, T_*), where a lookup compares them.
-  get addrA(): number { return this.d[this.o + L.T_A0]; }
-  get addrA1(): number { return this.d[this.o + L.T_A1]; }
-  get addrA2(): number { return this.d[this.o + L.T_A2]; }
-  get addrA3(): number { return this.d[this.o + L.T_A3]; }
-  get addrB(): number { return this.d[this.o + L.T_B0]; }
-  get addrB1(): number { return this.d[this.o + L.T_B1]; }
-  get addrB2(): number { return this.d[this.o + L.T_B2]; }
-  get addrB3(): number { return this.d[this.o + L.T_B3]; }
-  get portA(): number { return Math.floor(this.d[this.o + L.T_PORTS] / 65536); }
-  get portB(): number { return this.d[this.o + L.T_PORTS] % 65536; }
-  get vlanId(): number { return Math.floor(this.d[this.o + L.T_META] / 512); }
-  get tupleV6(): boolean { return this.d[this.o + L.T_META] % 2 === 1; }
 
   get v(): typeof FLOW_STATE_VERSION {
     return FLOW_STATE_VERSION;

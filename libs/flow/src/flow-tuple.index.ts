@@ -1,5 +1,4 @@
 import type { FlowEntry } from './flow-entry';
-import * as L from './flow-entry.layout';
 import type { FlowKeyParts } from './flow-key';
 import type { FlowPacket } from './flow-state';
 
@@ -34,13 +33,10 @@ export class FlowTupleIndex {
 
   /**
    * The scratch tuple of `pkt`: an IPv4 packet (from its frame bytes, else from its address
-   * text) or an IPv6 packet that carries its frame. False (nothing set) for any other (and for
-   * ports above 65535 or a protocol above 255).
+   * text) or an IPv6 packet that carries its frame. False (nothing set) for any other.
    * `srcFirst`: the sender is endpoint A.
    */
   fromPacket(pkt: FlowPacket, srcFirst: boolean): boolean {
-    // Numbers no decoder gives (a hand-made packet) would not pack exactly: left to the key.
-    if (pkt.srcPort > 0xffff || pkt.dstPort > 0xffff || pkt.ipProto > 0xff) return false;
     const frame = pkt.frame;
     const version = pkt.ipVersion;
     if (frame !== undefined && pkt.ipOffset !== undefined && (version === 4 || version === 6)) {
@@ -77,13 +73,8 @@ export class FlowTupleIndex {
     return true;
   }
 
-  /**
-   * The scratch tuple of a key (flow-key.ts) whose addresses are IPv4; false (nothing set) for any
-   * other, and for numbers no packet has (a port above 65535, a protocol above 255), which the
-   * packed tuple could not tell apart.
-   */
+  /** The scratch tuple of a key (flow-key.ts) whose addresses are IPv4; false (nothing set) for any other. */
   fromKey(parts: FlowKeyParts): boolean {
-    if (parts.portA > 0xffff || parts.portB > 0xffff || parts.ipProto > 0xff) return false;
     const a = parseIpv4(parts.addressA);
     const b = a < 0 ? -1 : parseIpv4(parts.addressB);
     if (b < 0) return false;
@@ -102,16 +93,10 @@ export class FlowTupleIndex {
   /** The flow of the scratch tuple, or null. */
   find(): FlowEntry | null {
     const hash = this.hash;
-    const ports = this.portA * 65536 + this.portB;
-    const meta = this.meta();
     for (let f = this.buckets[hash & (this.buckets.length - 1)]; f !== null; f = f.tupleNext) {
-      if (f.tupleHash !== hash) continue;
-      // The tuple is in the entry's numbers, in the line its update reads next.
-      const d = f.d;
-      const o = f.o;
-      if (d[o + L.T_A0] === this.a0 && d[o + L.T_B0] === this.b0 && d[o + L.T_PORTS] === ports && d[o + L.T_META] === meta
-        && (!this.v6 || (d[o + L.T_A1] === this.a1 && d[o + L.T_A2] === this.a2 && d[o + L.T_A3] === this.a3
-          && d[o + L.T_B1] === this.b1 && d[o + L.T_B2] === this.b2 && d[o + L.T_B3] === this.b3))) return f;
+      if (f.tupleHash === hash && f.addrA === this.a0 && f.addrB === this.b0 && f.portA === this.portA && f.portB === this.portB
+        && f.ipProto === this.proto && f.vlanId === this.vlanId && f.tupleV6 === this.v6
+        && (!this.v6 || (f.addrA1 === this.a1 && f.addrA2 === this.a2 && f.addrA3 === this.a3 && f.addrB1 === this.b1 && f.addrB2 === this.b2 && f.addrB3 === this.b3))) return f;
     }
     return null;
   }
@@ -119,23 +104,18 @@ export class FlowTupleIndex {
   /** Gives `flow` the scratch tuple (its IPv4 key and addresses are made from it), without indexing it. */
   assign(flow: FlowEntry): void {
     flow.ipProto = this.proto;
-    const d = flow.d;
-    const o = flow.o;
-    d[o + L.T_A0] = this.a0;
-    d[o + L.T_A1] = this.a1;
-    d[o + L.T_A2] = this.a2;
-    d[o + L.T_A3] = this.a3;
-    d[o + L.T_B0] = this.b0;
-    d[o + L.T_B1] = this.b1;
-    d[o + L.T_B2] = this.b2;
-    d[o + L.T_B3] = this.b3;
-    d[o + L.T_PORTS] = this.portA * 65536 + this.portB;
-    d[o + L.T_META] = this.meta();
-  }
-
-  /** Protocol, VLAN and version in one number (exact: the protocol below 256, the VLAN below 4096). */
-  private meta(): number {
-    return (this.vlanId * 256 + this.proto) * 2 + (this.v6 ? 1 : 0);
+    flow.addrA = this.a0;
+    flow.addrA1 = this.a1;
+    flow.addrA2 = this.a2;
+    flow.addrA3 = this.a3;
+    flow.addrB = this.b0;
+    flow.addrB1 = this.b1;
+    flow.addrB2 = this.b2;
+    flow.addrB3 = this.b3;
+    flow.portA = this.portA;
+    flow.portB = this.portB;
+    flow.vlanId = this.vlanId;
+    flow.tupleV6 = this.v6;
   }
 
   /** Indexes `flow` under the scratch tuple. */

@@ -145,31 +145,3 @@ describe('FlowTable on IPv6', () => {
     expect(run(3)).toEqual(byKey);
   });
 });
-
-describe('FlowTable.prefetch', () => {
-  const flowOf = (i: number) => new TcpScript({ clientPort: 40000 + i }).handshake().send('c', F.PSH | F.ACK, 10).send('s', F.ACK).send('c', F.FIN | F.ACK).send('s', F.FIN | F.ACK).send('c', F.ACK).packets;
-  // Several flows interleaved, with packets that close flows and open new ones within one batch.
-  const packets = [0, 1, 2].flatMap((i) => flowOf(i).map((p, k) => ({ p: { ...p, tsUs: p.tsUs + k * 1000 + i }, k }))).sort((a, b) => a.p.tsUs - b.p.tsUs).map((x) => x.p);
-
-  it.each([1, 3, 8, 16])('changes nothing: batches of %d prefetched, then added, give the records of plain adds', (batch) => {
-    const plain = new FlowTable();
-    const expected = [...packets.flatMap((p) => [...plain.add(p)]), ...plain.flush()];
-    const table = new FlowTable();
-    const got: FlowRecord[] = [];
-    let loaded = 0;
-    for (let at = 0; at < packets.length; at += batch) {
-      const group = packets.slice(at, at + batch);
-      for (const p of group) loaded += table.prefetch(p);
-      for (const p of group) got.push(...table.add(p));
-    }
-    got.push(...table.flush());
-    expect(got).toEqual(expected);
-    expect(got.map((r) => r.close_reason)).toEqual(['FIN', 'FIN', 'FIN']);
-    // Packets of flows already open loaded something.
-    expect(loaded).toBeGreaterThan(0);
-  });
-
-  it('returns 0 for a packet of no open flow', () => {
-    expect(new FlowTable().prefetch(packets[0])).toBe(0);
-  });
-});
