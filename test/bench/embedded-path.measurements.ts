@@ -7,8 +7,8 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { FlowRecord } from '@ids/contracts';
 import { FlowTable, type FlowState, type FlowStateStore } from '@ids/flow';
-import { PacketView, decodePacket, decodePacketInto } from '@ids/packet';
-import { PcapFileReader } from '@ids/pcap';
+import { PacketView, decodeFrameInto, decodePacket, decodePacketInto } from '@ids/packet';
+import { PcapFileReader, type CaptureFrameCursor } from '@ids/pcap';
 import { analyzeCapture } from '@ids/stages';
 import { ETHERTYPE_IPV4, TCP, ethernetFrame, tcpPacket } from '../fixtures/frame.builder';
 
@@ -67,7 +67,7 @@ export async function measureRead(path: string): Promise<ThroughputSample> {
   return { packets, ...time };
 }
 
-/** (b) read (`chunks()`) + decode of every frame into one reused PacketView (`decodePacketInto`); `objects`: `decodePacket`, an object per frame. */
+/** (b) read (`chunks()`) + decode of every frame in place in its chunk into one reused PacketView (`decodeFrameInto`: no Buffer view per frame); `objects`: `decodePacket`, an object per frame. */
 export async function measureDecode(path: string, objects = false): Promise<ThroughputSample> {
   const stop = stopwatch();
   const view = new PacketView();
@@ -81,7 +81,7 @@ export async function measureDecode(path: string, objects = false): Promise<Thro
         const pkt = decodePacket(f.data, f.linkType, f.tsUs, f.originalLength);
         if (pkt.ok) check += pkt.srcPort;
         else undecoded++;
-      } else if (decodePacketInto(view, f.data, f.linkType, f.tsUs, f.originalLength) === null) {
+      } else if (decodeFrameInto(view, f.buffer, f.start, f.end, f.linkType, f.tsUs, f.originalLength) === null) {
         check += view.srcPort;
       } else {
         undecoded++;
@@ -94,7 +94,7 @@ export async function measureDecode(path: string, objects = false): Promise<Thro
 }
 
 /**
- * (c) read + decode into a reused PacketView + FlowTable (libs/flow defaults), flushed at the
+ * (c) read + decode in place (`decodeFrameInto`) into a reused PacketView + FlowTable (libs/flow defaults), flushed at the
  * end; `objects`: `decodePacket`, an object per frame, and the table's key-string path.
  * `onFlow` sees every record (the equivalence check; not timed in the bench).
  */
@@ -116,7 +116,7 @@ export async function measureFlow(path: string, objects = false, onFlow?: (flow:
         const pkt = decodePacket(f.data, f.linkType, f.tsUs, f.originalLength);
         if (pkt.ok) take(table.add(pkt));
         else undecoded++;
-      } else if (decodePacketInto(view, f.data, f.linkType, f.tsUs, f.originalLength) === null) {
+      } else if (decodeFrameInto(view, f.buffer, f.start, f.end, f.linkType, f.tsUs, f.originalLength) === null) {
         const out = table.add(view);
         if (out.length > 0) take(out);
       } else {
@@ -208,12 +208,14 @@ interface DigestLibs {
   FlowTable: typeof FlowTable;
   PacketView: typeof PacketView;
   decodePacketInto: typeof decodePacketInto;
+  /** Absent from builds before it. */
+  decodeFrameInto?: typeof decodeFrameInto;
   decodePacket: typeof decodePacket;
   PcapFileReader: typeof PcapFileReader;
 }
 
 function digestLibs(dist?: string): DigestLibs {
-  if (dist === undefined) return { FlowTable, PacketView, decodePacketInto, decodePacket, PcapFileReader };
+  if (dist === undefined) return { FlowTable, PacketView, decodePacketInto, decodeFrameInto, decodePacket, PcapFileReader };
   const load = createRequire(__filename);
   const lib = (name: string) => load(join(resolve(dist), 'libs', name, 'src', 'index.js')) as Record<string, unknown>;
   return { ...lib('flow'), ...lib('packet'), ...lib('pcap') } as unknown as DigestLibs;
@@ -226,7 +228,7 @@ function digestLibs(dist?: string): DigestLibs {
  */
 export async function measureDigest(path: string, dist?: string): Promise<DigestSample> {
   const libs = digestLibs(dist);
-  const run = async (objects: boolean, store?: FlowStateStore) => {
+  const run = async (objects: boolean, store?: FlowStateStore, inPlace = false) => {
     const hash = createHash('sha256');
     const table = new libs.FlowTable({}, store);
     const view = new libs.PacketView();
@@ -242,6 +244,8 @@ export async function measureDigest(path: string, dist?: string): Promise<Digest
         if (objects) {
           const pkt = libs.decodePacket(f.data, f.linkType, f.tsUs, f.originalLength);
           if (pkt.ok) take(table.add(pkt));
+        } else if (inPlace) {
+          if (libs.decodeFrameInto!(view, f.buffer, f.start, f.end, f.linkType, f.tsUs, f.originalLength) === null) take(table.add(view));
         } else if (libs.decodePacketInto(view, f.data, f.linkType, f.tsUs, f.originalLength) === null) {
           take(table.add(view));
         }
@@ -274,6 +278,10 @@ export async function measureDigest(path: string, dist?: string): Promise<Digest
   };
   const stored = await run(false, store);
   if (stored.sha256 !== views.sha256) throw new Error('the records differ with a store given to the table');
+  // Frames decoded in place in their chunk (a build that has decodeFrameInto) must give the same records.
+  if (libs.decodeFrameInto !== undefined && (await run(false, undefined, true)).sha256 !== views.sha256) {
+    throw new Error('the records differ when frames are decoded in place (decodeFrameInto)');
+  }
   return {
     packets: views.packets, flows: views.flows, recordsSha256: views.sha256, objectRecordsSha256: objects.sha256,
     storeSha256: storeHash.digest('hex'), storeWrites,
@@ -282,7 +290,7 @@ export async function measureDigest(path: string, dist?: string): Promise<Digest
 
 export interface AbSample {
   packets: number;
-  /** Per side: CPU and wall seconds of its decode + FlowTable work, summed over the chunks; records emitted. */
+  /** Per side: CPU and wall seconds of its frame loop (parse, decode, FlowTable), summed over the chunks; records emitted. */
   a: { cpuSeconds: number; seconds: number; flows: number };
   b: { cpuSeconds: number; seconds: number; flows: number };
   /** b / a. */
@@ -291,52 +299,56 @@ export interface AbSample {
 }
 
 /**
- * A paired comparison of two builds' decode (into a PacketView) + FlowTable, in one process, chunk
- * by chunk: each read chunk's frames go through A's decoder and table, then B's (B first on every
- * other chunk), each timed, so that the load of a shared machine falls on both alike, where
- * separate runs minutes apart differ by up to 30 %. Reading is not timed (the frames of a chunk
- * are read once, as objects, for both). Each side keeps its own table all through. `.` is this build.
+ * A paired comparison of two builds' `flow` (read + decode + FlowTable, each build's own way: in
+ * place with `decodeFrameInto` where the build has it, else `decodePacketInto` of `data`), in one
+ * process, chunk by chunk: each side reads the file with its own reader, and the loop over each
+ * read chunk's frames is timed for A, then for B (B first on every other chunk), so that the load
+ * of a shared machine falls on both alike, where separate runs minutes apart differ by up to
+ * 30 %. The file reads (awaits) are not timed. Each side keeps its own table all through. `.` is
+ * this build.
  */
 export async function measureAb(path: string, distA: string, distB: string): Promise<AbSample> {
   const side = (dist: string) => {
     const libs = digestLibs(dist === '.' ? undefined : dist);
     const table = new libs.FlowTable();
     const view = new libs.PacketView();
+    const inPlace = libs.decodeFrameInto;
+    const chunks = new libs.PcapFileReader(path).chunks()[Symbol.asyncIterator]();
     let flows = 0;
-    const run = (frames: readonly CaptureFrameLike[]) => {
-      for (const f of frames) {
-        if (libs.decodePacketInto(view, f.data, f.linkType, f.tsUs, f.originalLength) === null) flows += table.add(view).length;
+    let packets = 0;
+    const run = (f: CaptureFrameCursor) => {
+      while (f.next()) {
+        packets++;
+        const failure = inPlace !== undefined
+          ? inPlace(view, f.buffer, f.start, f.end, f.linkType, f.tsUs, f.originalLength)
+          : libs.decodePacketInto(view, f.data, f.linkType, f.tsUs, f.originalLength);
+        if (failure === null) flows += table.add(view).length;
       }
     };
-    return { run, flush: () => (flows += table.flush().length), flows: () => flows, cpu: 0, wall: 0 };
+    return { chunks, run, flush: () => (flows += table.flush().length), flows: () => flows, packets: () => packets, cpu: 0, wall: 0 };
   };
   const a = side(distA);
   const b = side(distB);
-  const timed = (s: typeof a, frames: readonly CaptureFrameLike[]) => {
+  const timed = async (s: typeof a): Promise<boolean> => {
+    const next = await s.chunks.next();
+    if (next.done === true) return false;
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    s.run(frames);
+    s.run(next.value);
     s.wall += Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = process.cpuUsage(cpu0);
     s.cpu += (cpu.user + cpu.system) / 1e6;
+    return true;
   };
-  let packets = 0;
-  let k = 0;
-  for await (const frames of new PcapFileReader(path).batches()) {
-    packets += frames.length;
-    const [first, second] = k++ % 2 === 0 ? [a, b] : [b, a];
-    timed(first, frames);
-    timed(second, frames);
+  for (let k = 0; ; k++) {
+    const [first, second] = k % 2 === 0 ? [a, b] : [b, a];
+    const more = await timed(first);
+    if ((await timed(second)) !== more) throw new Error('the two readers disagree on the chunks');
+    if (!more) break;
   }
   a.flush();
   b.flush();
+  if (a.packets() !== b.packets() || a.flows() !== b.flows()) throw new Error(`the two builds disagree: ${a.packets()} / ${b.packets()} packets, ${a.flows()} / ${b.flows()} flows`);
   const out = (s: typeof a) => ({ cpuSeconds: s.cpu, seconds: s.wall, flows: s.flows() });
-  return { packets, a: out(a), b: out(b), cpuRatio: b.cpu / a.cpu, wallRatio: b.wall / a.wall };
-}
-
-interface CaptureFrameLike {
-  data: Buffer;
-  linkType: number;
-  tsUs: number;
-  originalLength: number;
+  return { packets: a.packets(), a: out(a), b: out(b), cpuRatio: b.cpu / a.cpu, wallRatio: b.wall / a.wall };
 }

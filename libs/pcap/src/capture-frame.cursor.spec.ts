@@ -136,3 +136,33 @@ describe('PcapFileReader.chunks()', () => {
     });
   });
 });
+
+describe('CaptureFrameCursor buffer / start / end (frames in place in the chunk)', () => {
+  it.each([
+    ['views', false, 64],
+    ['views', false, 1 << 20],
+    ['copies', true, 100],
+    ['copies', true, 1 << 20],
+  ] as const)('hold every frame\'s bytes; data (%s) made when read, chunk size %d', async (_name, copy, chunkSize) => {
+    const path = file(`in-place-${copy}-${chunkSize}.pcap`, encodePcap(frames));
+    const expected = await readFrames(path, { chunkSize });
+    let i = 0;
+    for await (const chunk of new PcapFileReader(path, { chunkSize, copy }).chunks()) {
+      while (chunk.next()) {
+        const want = expected[i++].data;
+        expect(chunk.end - chunk.start).toBe(chunk.capturedLength);
+        expect(chunk.buffer.subarray(chunk.start, chunk.end).equals(want)).toBe(true);
+        const data = chunk.data;
+        expect(data.equals(want)).toBe(true);
+        // One Buffer per frame at most, and a copy of its own only with `copy`.
+        expect(chunk.data).toBe(data);
+        if (data.length > 0) {
+          chunk.buffer[chunk.start] ^= 0xff;
+          expect(data[0] === want[0]).toBe(copy);
+          chunk.buffer[chunk.start] ^= 0xff;
+        }
+      }
+    }
+    expect(i).toBe(frames.length);
+  });
+});

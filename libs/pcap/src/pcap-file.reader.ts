@@ -90,7 +90,7 @@ export class PcapFileReader implements AsyncIterable<CaptureFrame> {
     const parserOptions = { path: this.path, maxCaptureLength: this.options.maxCaptureLength, copy: this.options.copy };
     const parser: CaptureParser = format.format === 'pcap' ? new PcapClassicParser(parserOptions) : new PcapngParser(parserOptions);
     this.parser = parser;
-    const cursor = new CaptureFrameCursor(parser);
+    const cursor = new CaptureFrameCursor(parser, this.options.copy);
 
     let bufOffset = 0; // file offset of buf[0]
     let pos = 0;

@@ -81,7 +81,7 @@ describe('PcapngParser', () => {
         if (end === bytes.length) break;
       }
       expect(pos).toBe(bytes.length);
-      expect(out.map(({ filled: _filled, ...frame }) => frame)).toEqual(parseAll(bytes, chunk));
+      expect(out.map(({ filled: _filled, buffer: _buffer, start: _start, end: _end, lazy: _lazy, ...frame }) => frame)).toEqual(parseAll(bytes, chunk));
       expect(out.map((f) => f.data.toString())).toEqual(['one', 'two', 'three']);
     }
   });
