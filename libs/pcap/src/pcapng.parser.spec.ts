@@ -86,6 +86,24 @@ describe('PcapngParser', () => {
     }
   });
 
+  it.each([true, false])('leaves data to a lazy slot (the cursor), the frame at buffer[start, end) (little-endian: %s)', (le) => {
+    const bytes = Buffer.concat([shb(le), idb(le, 1), epb(le, 0, 5n, Buffer.from('frame-a'), 1514), spb(le, Buffer.from('frame-bb'))]);
+    const parser = new PcapngParser({ path: 'x.pcapng', maxCaptureLength: 262144, copy: false });
+    const slot = { ...emptyFrameSlot(), lazy: true };
+    const empty = slot.data;
+    const seen: string[] = [];
+    for (let pos = 0; ; ) {
+      slot.filled = false;
+      pos = parser.readFrame(bytes, pos, bytes.length, 0, slot);
+      if (!slot.filled) break;
+      expect(slot.data).toBe(empty);
+      expect(slot.buffer).toBe(bytes);
+      expect(slot.end - slot.start).toBe(slot.capturedLength);
+      seen.push(bytes.toString('latin1', slot.start, slot.end));
+    }
+    expect(seen).toEqual(['frame-a', 'frame-bb']);
+  });
+
   it('starts a new interface list with each section', () => {
     const bytes = Buffer.concat([shb(true), idb(true, 1), shb(false), idb(false, 113), epb(false, 0, 5n, Buffer.from('x'))]);
     expect(parseAll(bytes).map((f) => f.linkType)).toEqual([113]);
