@@ -166,3 +166,18 @@ describe('CaptureFrameCursor buffer / start / end (frames in place in the chunk)
     expect(i).toBe(frames.length);
   });
 });
+
+describe('PcapFileReader reuseChunks', () => {
+  it.each([64, 100, 333, 1 << 20])('gives the same frames (read before the next chunk) from two buffers in turn, chunk size %d', async (chunkSize) => {
+    const path = file(`reuse-${chunkSize}.pcap`, encodePcap(frames));
+    const { frames: read, chunks } = await readCursor(path, { chunkSize, reuseChunks: true });
+    expect(read).toEqual(await readFrames(path, { chunkSize }));
+    const buffers = new Set<Buffer>();
+    for await (const chunk of new PcapFileReader(path, { chunkSize, reuseChunks: true }).chunks()) {
+      if (chunk.next()) buffers.add(chunk.buffer);
+    }
+    // A fresh buffer for the first two chunks and for a frame larger than the chunk, else one of those.
+    if (chunkSize === 1 << 20) expect(chunks).toBe(1);
+    else expect(buffers.size).toBeLessThan(chunks / 2);
+  });
+});
