@@ -237,20 +237,31 @@ export class FlowEntry implements FlowState {
     this.d[this.o + L.FLOW_ID] = text.flowId;
   }
 
-  /** Writes the key of an IPv4 flow from its tuple (flowKey's text) and keeps it. */
+  /**
+   * Writes the key of an IPv4 flow from its tuple (flowKey's text) and keeps it, and the address
+   * texts unless made before: substrings of the key (one string each; a record and the store
+   * read them too), not dotted quads joined piece by piece.
+   */
   private writeKey(text: FlowIdText): void {
     text.decimal(this.ipProto);
     text.char(SLASH);
     text.decimal(this.vlanId);
     text.char(SLASH);
+    const aStart = text.length;
     text.ipv4(this.addrA);
+    const aEnd = text.length;
     text.char(SLASH);
     text.decimal(this.portA);
     text.char(SLASH);
+    const bStart = text.length;
     text.ipv4(this.addrB);
+    const bEnd = text.length;
     text.char(SLASH);
     text.decimal(this.portB);
-    this.keyText = text.text(0, text.length);
+    const key = text.text(0, text.length);
+    this.keyText = key;
+    this.origText ??= this.origIsA ? key.substring(aStart, aEnd) : key.substring(bStart, bEnd);
+    this.respText ??= this.origIsA ? key.substring(bStart, bEnd) : key.substring(aStart, aEnd);
   }
 }
 

@@ -58,3 +58,18 @@ describe('FlowIdText writes numbers as String() does', () => {
     expect(long).toBe('192.168.1.100'.repeat(100));
   });
 });
+
+describe('FlowIdText.text', () => {
+  it.each([
+    ['ascii', '6/0/10.0.0.5/49200/10.0.0.80/80'],
+    ['latin-1', 'caf\u00e9/\u00ff'],
+    ['above latin-1', 'fe80::1%\u20ac/\u4e2d'],
+    ['empty', ''],
+  ])('gives back %s text as written', (_name, s) => {
+    const text = new FlowIdText();
+    text.string('x');
+    text.string(s);
+    expect(text.text(1, text.length)).toBe(s);
+    expect(text.text(0, text.length)).toBe('x' + s);
+  });
+});

@@ -15,14 +15,17 @@ function hash53(text: string, seed: number): number {
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const BASE62_CODES = Array.from(BASE62, (c) => c.charCodeAt(0));
-/** Character codes of a uid under construction: one string made at the end, not one per digit. */
-const uidCodes: number[] = new Array<number>(18).fill(67); // 'C'
+/**
+ * The characters of a uid under construction, a byte each: one string made at the end, not one
+ * per digit, and from bytes (one latin1 decode) rather than by fromCharCode.apply, 2-3x dearer.
+ */
+const uidCodes = Buffer.alloc(18, 67); // 'C'
 
 /** 'C', then `a` in 9 and `b` in 8 base62 digits, most significant first (`a`, `b`: integers below 2^53). */
 function uidText(a: number, b: number): string {
   putBase62(a, 9);
   putBase62(b, 17);
-  return String.fromCharCode.apply(null, uidCodes);
+  return uidCodes.toString('latin1', 0, 18);
 }
 
 const LIMB = 2 ** 24;
@@ -73,6 +76,8 @@ export function flowIds(key: string, firstTsUs: number): { uid: string; flowId: 
  */
 export class FlowIdText {
   private codes = new Uint16Array(256);
+  /** Where `text` puts the codes as bytes, to decode them in one call. */
+  private bytes = Buffer.alloc(256);
   /** Reused argument lists for `text`, by length. */
   private readonly args: number[][] = [];
   length = 0;
@@ -160,10 +165,22 @@ export class FlowIdText {
 
   /** The codes from `start` to `end` as a string. */
   text(start: number, end: number): string {
-    // fromCharCode.apply is fast on a plain array of small integers, not on a typed array.
     const n = end - start;
+    if (n > this.bytes.length) this.bytes = Buffer.alloc(Math.max(n, 2 * this.bytes.length));
+    // Keys are ASCII: their string is decoded from bytes in one call (latin1), 2-3x cheaper than
+    // fromCharCode.apply. A code above 255 (text given to `string`) takes the general way.
+    const bytes = this.bytes;
+    const codes = this.codes;
+    let high = 0;
+    for (let i = 0; i < n; i++) {
+      const c = codes[start + i];
+      high |= c;
+      bytes[i] = c;
+    }
+    if (high < 256) return bytes.toString('latin1', 0, n);
+    // fromCharCode.apply is fast on a plain array of small integers, not on a typed array.
     const args = (this.args[n] ??= Array.from({ length: n }, () => 0));
-    for (let i = 0; i < n; i++) args[i] = this.codes[start + i];
+    for (let i = 0; i < n; i++) args[i] = codes[start + i];
     return String.fromCharCode.apply(null, args);
   }
 

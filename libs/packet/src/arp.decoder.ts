@@ -11,8 +11,8 @@ import { u16 } from './frame-bytes';
 
 export const ARP_FIXED_LENGTH = 8;
 
-export const decodeArp: LayerDecoder = (_registry, frame, offset) => {
-  const captured = frame.length - offset;
+export const decodeArp: LayerDecoder = (_registry, frame, offset, _pkt, frameEnd) => {
+  const captured = frameEnd - offset;
   if (captured < ARP_FIXED_LENGTH) return decodeFailure('truncated-arp', offset, `${captured} bytes`);
   const hardwareLength = frame[offset + 4];
   const protocolLength = frame[offset + 5];

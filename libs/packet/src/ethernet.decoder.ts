@@ -6,9 +6,9 @@ import { u16 } from './frame-bytes';
 
 export const ETHERNET_HEADER_LENGTH = 14;
 
-export const decodeEthernet: LayerDecoder = (registry, frame, offset, pkt) => {
-  if (frame.length - offset < ETHERNET_HEADER_LENGTH) return decodeFailure('truncated-ethernet', offset, `${frame.length - offset} bytes`);
+export const decodeEthernet: LayerDecoder = (registry, frame, offset, pkt, frameEnd) => {
+  if (frameEnd - offset < ETHERNET_HEADER_LENGTH) return decodeFailure('truncated-ethernet', offset, `${frameEnd - offset} bytes`);
   const typeOrLength = u16(frame, offset + 12);
   if (typeOrLength < 0x0600) return decodeFailure('non-ip', offset, `802.3 length ${typeOrLength} (LLC frame)`);
-  return registry.decodeEtherType(typeOrLength, frame, offset + ETHERNET_HEADER_LENGTH, pkt);
+  return registry.decodeEtherType(typeOrLength, frame, offset + ETHERNET_HEADER_LENGTH, pkt, frameEnd);
 };

@@ -23,9 +23,9 @@ export const ICMPV4_COUNTERPART = pairs([[8, 0], [10, 9], [13, 14], [15, 16], [1
 export const ICMPV6_COUNTERPART = pairs([[128, 129], [130, 131], [133, 134], [135, 136], [139, 140], [144, 145], [146, 147]]);
 
 function icmpDecoder(counterparts: Map<number, number>): LayerDecoder {
-  return (_registry, frame, offset, pkt) => {
+  return (_registry, frame, offset, pkt, frameEnd) => {
     const messageLength = pkt.payloadLength;
-    if (frame.length - offset < 4 || messageLength < 4) return decodeFailure('truncated-icmp', offset, `${Math.min(frame.length - offset, messageLength)} bytes`);
+    if (frameEnd - offset < 4 || messageLength < 4) return decodeFailure('truncated-icmp', offset, `${Math.min(frameEnd - offset, messageLength)} bytes`);
     const type = frame[offset];
     const code = frame[offset + 1];
     pkt.icmpType = type;

@@ -11,8 +11,8 @@ import { setAddresses } from './packet.view';
 
 export const IPV4_MIN_HEADER_LENGTH = 20;
 
-export const decodeIpv4: LayerDecoder = (registry, frame, offset, pkt) => {
-  const captured = frame.length - offset;
+export const decodeIpv4: LayerDecoder = (registry, frame, offset, pkt, frameEnd) => {
+  const captured = frameEnd - offset;
   if (captured < IPV4_MIN_HEADER_LENGTH) return decodeFailure('truncated-ipv4', offset, `${captured} bytes`);
   const versionIhl = frame[offset];
   if (versionIhl >> 4 !== 4) return decodeFailure('bad-ip-version', offset, `version ${versionIhl >> 4} in an IPv4 frame`);
@@ -40,6 +40,6 @@ export const decodeIpv4: LayerDecoder = (registry, frame, offset, pkt) => {
   // Only the first fragment holds the transport header, and it may hold too little of it (RFC 1858
   // tiny fragments): such a fragment is kept, ports 0, for the reassembler to make whole.
   if (fragmentOffset !== 0) return null;
-  const failure = registry.decodeIpProtocol(pkt.ipProto, frame, offset + headerLength, pkt);
+  const failure = registry.decodeIpProtocol(pkt.ipProto, frame, offset + headerLength, pkt, frameEnd);
   return failure !== null && pkt.fragment ? null : failure;
 };

@@ -15,8 +15,8 @@ export const IPV6_HEADER_LENGTH = 40;
 /** Bound on the extension headers walked; real packets carry one or two. */
 const MAX_EXTENSION_HEADERS = 8;
 
-export const decodeIpv6: LayerDecoder = (registry, frame, offset, pkt) => {
-  const captured = frame.length - offset;
+export const decodeIpv6: LayerDecoder = (registry, frame, offset, pkt, frameEnd) => {
+  const captured = frameEnd - offset;
   if (captured < IPV6_HEADER_LENGTH) return decodeFailure('truncated-ipv6', offset, `${captured} bytes`);
   const version = frame[offset] >> 4;
   if (version !== 6) return decodeFailure('bad-ip-version', offset, `version ${version} in an IPv6 frame`);
@@ -37,15 +37,15 @@ export const decodeIpv6: LayerDecoder = (registry, frame, offset, pkt) => {
   for (let n = 0; n < MAX_EXTENSION_HEADERS; n++) {
     let length: number;
     if (next === IP_PROTOCOL.HOPOPT || next === IP_PROTOCOL.IPV6_ROUTE || next === IP_PROTOCOL.IPV6_OPTS) {
-      if (frame.length - at < 2 || end - at < 2) return decodeFailure('truncated-ipv6-extension', at, `extension header ${next}`);
+      if (frameEnd - at < 2 || end - at < 2) return decodeFailure('truncated-ipv6-extension', at, `extension header ${next}`);
       length = (frame[at + 1] + 1) * 8;
     } else if (next === IP_PROTOCOL.IPV6_FRAG) {
-      if (frame.length - at < 8 || end - at < 8) return decodeFailure('truncated-ipv6-extension', at, 'fragment header');
+      if (frameEnd - at < 8 || end - at < 8) return decodeFailure('truncated-ipv6-extension', at, 'fragment header');
       pkt.fragment = true;
       firstFragment = (u16(frame, at + 2) & 0xfff8) === 0;
       length = 8;
     } else if (next === IP_PROTOCOL.AH) {
-      if (frame.length - at < 2 || end - at < 2) return decodeFailure('truncated-ipv6-extension', at, 'authentication header');
+      if (frameEnd - at < 2 || end - at < 2) return decodeFailure('truncated-ipv6-extension', at, 'authentication header');
       length = (frame[at + 1] + 2) * 4;
     } else {
       break;
@@ -60,7 +60,7 @@ export const decodeIpv6: LayerDecoder = (registry, frame, offset, pkt) => {
   pkt.payloadOffset = at;
   pkt.payloadLength = end - at;
   if (!firstFragment || next === IP_PROTOCOL.IPV6_NONXT) return null;
-  const failure = registry.decodeIpProtocol(next, frame, at, pkt);
+  const failure = registry.decodeIpProtocol(next, frame, at, pkt, frameEnd);
   // A first fragment too short for its transport header (tiny fragment) is kept for reassembly.
   return failure !== null && pkt.fragment ? null : failure;
 };

@@ -11,12 +11,12 @@ import { u16 } from './frame-bytes';
 export const SLL_HEADER_LENGTH = 16;
 export const SLL2_HEADER_LENGTH = 20;
 
-export const decodeLinuxSll: LayerDecoder = (registry, frame, offset, pkt) => {
-  if (frame.length - offset < SLL_HEADER_LENGTH) return decodeFailure('truncated-sll', offset, `${frame.length - offset} bytes`);
-  return registry.decodeEtherType(u16(frame, offset + 14), frame, offset + SLL_HEADER_LENGTH, pkt);
+export const decodeLinuxSll: LayerDecoder = (registry, frame, offset, pkt, frameEnd) => {
+  if (frameEnd - offset < SLL_HEADER_LENGTH) return decodeFailure('truncated-sll', offset, `${frameEnd - offset} bytes`);
+  return registry.decodeEtherType(u16(frame, offset + 14), frame, offset + SLL_HEADER_LENGTH, pkt, frameEnd);
 };
 
-export const decodeLinuxSll2: LayerDecoder = (registry, frame, offset, pkt) => {
-  if (frame.length - offset < SLL2_HEADER_LENGTH) return decodeFailure('truncated-sll', offset, `${frame.length - offset} bytes`);
-  return registry.decodeEtherType(u16(frame, offset), frame, offset + SLL2_HEADER_LENGTH, pkt);
+export const decodeLinuxSll2: LayerDecoder = (registry, frame, offset, pkt, frameEnd) => {
+  if (frameEnd - offset < SLL2_HEADER_LENGTH) return decodeFailure('truncated-sll', offset, `${frameEnd - offset} bytes`);
+  return registry.decodeEtherType(u16(frame, offset), frame, offset + SLL2_HEADER_LENGTH, pkt, frameEnd);
 };

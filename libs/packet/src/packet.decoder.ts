@@ -1,6 +1,6 @@
 import { decodeArp } from './arp.decoder';
 import { decodeBsdLoop, decodeBsdNull } from './bsd-null.decoder';
-import { newPacketBuilder, type DecodeFailure, type DecodeResult } from './decoded-packet';
+import { decodeFailure, newPacketBuilder, type DecodeFailure, type DecodeResult } from './decoded-packet';
 import { DecoderRegistry } from './decoder.registry';
 import { decodeEthernet } from './ethernet.decoder';
 import { decodeIcmp, decodeIcmpv6 } from './icmp.decoder';
@@ -65,3 +65,23 @@ export function createPacketIntoDecoder(registry: DecoderRegistry): PacketIntoDe
  * a packet that decodes (a failure still is), and addresses are formatted only when read.
  */
 export const decodePacketInto: PacketIntoDecoder = createPacketIntoDecoder(defaultDecoderRegistry());
+
+/**
+ * Decodes the frame at `buf[start, end)` into `view`, in place: `view.frame` is `buf` and its
+ * offsets (`ipOffset`, `transportOffset`, `payloadOffset`) are positions in `buf`, not in the
+ * frame; nothing at or past `end` is read. For a loop over a capture file's read chunks
+ * (`CaptureFrameCursor.buffer` / `start` / `end`), without a Buffer view made per frame. A
+ * failure's `offset` is, as from `decodePacketInto`, from the start of the frame. (The IP
+ * fragment reassembler wants views of `decodePacketInto`, whose frame is the frame alone.)
+ */
+export type FrameIntoDecoder = (view: PacketView, buf: Buffer, start: number, end: number, linkType: number, tsUs: number, wireLength?: number) => DecodeFailure | null;
+
+export function createFrameIntoDecoder(registry: DecoderRegistry): FrameIntoDecoder {
+  return (view, buf, start, end, linkType, tsUs, wireLength = end - start) => {
+    view.reset(buf, tsUs, wireLength, linkType, end - start);
+    const failure = registry.decodeLink(linkType, buf, view, start, end);
+    return failure === null || start === 0 ? failure : decodeFailure(failure.reason, failure.offset - start, failure.detail);
+  };
+}
+
+export const decodeFrameInto: FrameIntoDecoder = createFrameIntoDecoder(defaultDecoderRegistry());

@@ -1,5 +1,5 @@
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, TCP, arpPacket, ethernetFrame, icmpPacket, ipPacket, tcpPacket, udpPacket } from '../../../test/fixtures/frame.builder';
-import { decodePacket, decodePacketInto } from './packet.decoder';
+import { decodeFrameInto, decodePacket, decodePacketInto } from './packet.decoder';
 import { PacketView } from './packet.view';
 
 const eth = { src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' };
@@ -51,5 +51,29 @@ describe('decodePacketInto', () => {
     expect(view.src).toBe('172.168.1.20');
     view.dst = 'set';
     expect(view.dst).toBe('set');
+  });
+});
+
+describe('decodeFrameInto', () => {
+  // Every frame whole and cut short at several lengths (snap lengths, garbage), each placed at an
+  // offset inside a larger buffer, with bytes before and after that are not the frame's.
+  const cuts = frames.flatMap(([name, frame, linkType]) =>
+    [frame.length, frame.length - 1, 60, 54, 40, 34, 20, 14, 3, 0].filter((n) => n >= 0 && n <= frame.length).map((n): [string, Buffer, number] => [`${name}, first ${n} bytes`, frame.subarray(0, n), linkType]));
+  const shifted = (p: Record<string, unknown>, by: number) => ({ ...p, ipOffset: (p.ipOffset as number) - by, transportOffset: (p.transportOffset as number) - by, payloadOffset: (p.payloadOffset as number) - by });
+
+  it.each(cuts)('%s: what decodePacketInto gives for the frame alone, offsets in the buffer', (_name, frame, linkType) => {
+    for (const [before, after] of [[0, 0], [0, 200], [37, 0], [37, 200]]) {
+      const buf = Buffer.concat([Buffer.alloc(before, 0xab), frame, Buffer.alloc(after, 0xff)]);
+      const view = new PacketView();
+      const alone = new PacketView();
+      const failure = decodeFrameInto(view, buf, before, before + frame.length, linkType, TS, frame.length + 4);
+      const expected = decodePacketInto(alone, Buffer.from(frame), linkType, TS, frame.length + 4);
+      expect(failure).toEqual(expected);
+      if (failure !== null) continue;
+      expect(shifted(view.toPacket() as unknown as Record<string, unknown>, before)).toEqual(alone.toPacket());
+      expect([view.src, view.dst]).toEqual([alone.src, alone.dst]);
+      expect(view.frame).toBe(buf);
+      expect(view.capturedLength).toBe(frame.length);
+    }
   });
 });

@@ -63,12 +63,15 @@ export class PacketView implements DecodedPacket {
     this.dstText = text;
   }
 
-  /** Starts a decode of `frame`: every field back to its default (the values newPacketBuilder sets). */
-  reset(frame: Buffer, tsUs: number, wireLength: number, linkType: number): void {
+  /**
+   * Starts a decode of `frame`: every field back to its default (the values newPacketBuilder sets).
+   * `capturedLength` is less than `frame.length` when the frame lies inside a larger buffer (`decodeFrameInto`).
+   */
+  reset(frame: Buffer, tsUs: number, wireLength: number, linkType: number, capturedLength = frame.length): void {
     this.frame = frame;
     this.tsUs = tsUs;
     this.wireLength = wireLength;
-    this.capturedLength = frame.length;
+    this.capturedLength = capturedLength;
     this.linkType = linkType;
     this.vlan = null;
     this.innerVlan = null;

@@ -17,9 +17,9 @@ const SACK_PERMITTED = 4;
 const SACK = 5;
 const TIMESTAMPS = 8;
 
-/** Parses the options in `frame[start, end)` (the header past the fixed 20 bytes) into `pkt`. */
-export function decodeTcpOptions(frame: Buffer, start: number, end: number, pkt: PacketBuilder): void {
-  const capturedEnd = Math.min(end, frame.length);
+/** Parses the options in `frame[start, end)` (the header past the fixed 20 bytes) into `pkt`; the frame's captured bytes end at `frameEnd`. */
+export function decodeTcpOptions(frame: Buffer, start: number, end: number, pkt: PacketBuilder, frameEnd = frame.length): void {
+  const capturedEnd = Math.min(end, frameEnd);
   let at = start;
   while (at < capturedEnd) {
     const kind = frame[at];

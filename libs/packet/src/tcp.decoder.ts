@@ -10,10 +10,10 @@ import { decodeTcpOptions } from './tcp-options.decoder';
 
 export const TCP_MIN_HEADER_LENGTH = 20;
 
-export const decodeTcp: LayerDecoder = (_registry, frame, offset, pkt) => {
+export const decodeTcp: LayerDecoder = (_registry, frame, offset, pkt, frameEnd) => {
   const segmentLength = pkt.payloadLength;
-  if (frame.length - offset < TCP_MIN_HEADER_LENGTH || segmentLength < TCP_MIN_HEADER_LENGTH) {
-    return decodeFailure('truncated-tcp', offset, `${Math.min(frame.length - offset, segmentLength)} bytes`);
+  if (frameEnd - offset < TCP_MIN_HEADER_LENGTH || segmentLength < TCP_MIN_HEADER_LENGTH) {
+    return decodeFailure('truncated-tcp', offset, `${Math.min(frameEnd - offset, segmentLength)} bytes`);
   }
   const dataOffsetByte = frame[offset + 12];
   const headerLength = (dataOffsetByte >> 4) * 4;
@@ -26,7 +26,7 @@ export const decodeTcp: LayerDecoder = (_registry, frame, offset, pkt) => {
   pkt.tcpAck = u32(frame, offset + 8);
   pkt.tcpFlags = frame[offset + 13] | ((dataOffsetByte & 0x01) << 8);
   pkt.tcpWindow = u16(frame, offset + 14);
-  if (headerLength > TCP_MIN_HEADER_LENGTH) decodeTcpOptions(frame, offset + TCP_MIN_HEADER_LENGTH, offset + headerLength, pkt);
+  if (headerLength > TCP_MIN_HEADER_LENGTH) decodeTcpOptions(frame, offset + TCP_MIN_HEADER_LENGTH, offset + headerLength, pkt, frameEnd);
   pkt.transportHeaderLength = headerLength;
   pkt.payloadOffset = offset + headerLength;
   pkt.payloadLength = segmentLength - headerLength;

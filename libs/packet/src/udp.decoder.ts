@@ -5,10 +5,10 @@ import { u16 } from './frame-bytes';
 
 export const UDP_HEADER_LENGTH = 8;
 
-export const decodeUdp: LayerDecoder = (_registry, frame, offset, pkt) => {
+export const decodeUdp: LayerDecoder = (_registry, frame, offset, pkt, frameEnd) => {
   const datagramLength = pkt.payloadLength;
-  if (frame.length - offset < UDP_HEADER_LENGTH || datagramLength < UDP_HEADER_LENGTH) {
-    return decodeFailure('truncated-udp', offset, `${Math.min(frame.length - offset, datagramLength)} bytes`);
+  if (frameEnd - offset < UDP_HEADER_LENGTH || datagramLength < UDP_HEADER_LENGTH) {
+    return decodeFailure('truncated-udp', offset, `${Math.min(frameEnd - offset, datagramLength)} bytes`);
   }
   const udpLength = u16(frame, offset + 4);
   pkt.srcPort = u16(frame, offset);

@@ -12,15 +12,15 @@ function isVlanTag(etherType: number): boolean {
   return etherType === ETHER_TYPE.VLAN || etherType === ETHER_TYPE.QINQ || etherType === ETHER_TYPE.QINQ_OLD;
 }
 
-export const decodeVlan: LayerDecoder = (registry, frame, offset, pkt) => {
+export const decodeVlan: LayerDecoder = (registry, frame, offset, pkt, frameEnd) => {
   let etherType: number;
   do {
-    if (frame.length - offset < VLAN_TAG_LENGTH) return decodeFailure('truncated-vlan', offset, `${frame.length - offset} bytes`);
+    if (frameEnd - offset < VLAN_TAG_LENGTH) return decodeFailure('truncated-vlan', offset, `${frameEnd - offset} bytes`);
     const id = u16(frame, offset) & 0x0fff;
     if (pkt.vlan === null) pkt.vlan = id;
     else if (pkt.innerVlan === null) pkt.innerVlan = id;
     etherType = u16(frame, offset + 2);
     offset += VLAN_TAG_LENGTH;
   } while (isVlanTag(etherType));
-  return registry.decodeEtherType(etherType, frame, offset, pkt);
+  return registry.decodeEtherType(etherType, frame, offset, pkt, frameEnd);
 };

@@ -136,3 +136,48 @@ describe('PcapFileReader.chunks()', () => {
     });
   });
 });
+
+describe('CaptureFrameCursor buffer / start / end (frames in place in the chunk)', () => {
+  it.each([
+    ['views', false, 64],
+    ['views', false, 1 << 20],
+    ['copies', true, 100],
+    ['copies', true, 1 << 20],
+  ] as const)('hold every frame\'s bytes; data (%s) made when read, chunk size %d', async (_name, copy, chunkSize) => {
+    const path = file(`in-place-${copy}-${chunkSize}.pcap`, encodePcap(frames));
+    const expected = await readFrames(path, { chunkSize });
+    let i = 0;
+    for await (const chunk of new PcapFileReader(path, { chunkSize, copy }).chunks()) {
+      while (chunk.next()) {
+        const want = expected[i++].data;
+        expect(chunk.end - chunk.start).toBe(chunk.capturedLength);
+        expect(chunk.buffer.subarray(chunk.start, chunk.end).equals(want)).toBe(true);
+        const data = chunk.data;
+        expect(data.equals(want)).toBe(true);
+        // One Buffer per frame at most, and a copy of its own only with `copy`.
+        expect(chunk.data).toBe(data);
+        if (data.length > 0) {
+          chunk.buffer[chunk.start] ^= 0xff;
+          expect(data[0] === want[0]).toBe(copy);
+          chunk.buffer[chunk.start] ^= 0xff;
+        }
+      }
+    }
+    expect(i).toBe(frames.length);
+  });
+});
+
+describe('PcapFileReader reuseChunks', () => {
+  it.each([64, 100, 333, 1 << 20])('gives the same frames (read before the next chunk) from two buffers in turn, chunk size %d', async (chunkSize) => {
+    const path = file(`reuse-${chunkSize}.pcap`, encodePcap(frames));
+    const { frames: read, chunks } = await readCursor(path, { chunkSize, reuseChunks: true });
+    expect(read).toEqual(await readFrames(path, { chunkSize }));
+    const buffers = new Set<Buffer>();
+    for await (const chunk of new PcapFileReader(path, { chunkSize, reuseChunks: true }).chunks()) {
+      if (chunk.next()) buffers.add(chunk.buffer);
+    }
+    // A fresh buffer for the first two chunks and for a frame larger than the chunk, else one of those.
+    if (chunkSize === 1 << 20) expect(chunks).toBe(1);
+    else expect(buffers.size).toBeLessThan(chunks / 2);
+  });
+});

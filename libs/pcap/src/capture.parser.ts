@@ -27,8 +27,24 @@ export interface CaptureParser {
   readonly info: CaptureFileInfo | null;
 }
 
-/** A CaptureFrame a parser writes into (`readFrame`), reused frame after frame. */
-export type CaptureFrameSlot = { -readonly [K in keyof CaptureFrame]: CaptureFrame[K] } & { filled: boolean };
+/**
+ * A CaptureFrame a parser writes into (`readFrame`), reused frame after frame. The frame's bytes
+ * are `buffer[start, end)`; `data` (a view of them, or a copy with the `copy` option) is set too,
+ * unless the slot is `lazy` (the cursor makes it when read: `frameData`).
+ */
+export type CaptureFrameSlot = { -readonly [K in keyof CaptureFrame]: CaptureFrame[K] } & {
+  filled: boolean;
+  buffer: Buffer;
+  start: number;
+  end: number;
+  readonly lazy: boolean;
+};
+
+/** `data` of the frame at `buf[start, end)`: a view into the read chunk, or a copy of its own (`copy`). */
+export function frameData(buf: Buffer, start: number, end: number, copy: boolean): Buffer {
+  const view = buf.subarray(start, end);
+  return copy ? Buffer.from(view) : view;
+}
 
 export interface CaptureParserOptions {
   /** Used in error messages. */
@@ -41,7 +57,7 @@ export interface CaptureParserOptions {
 
 /** A slot with every field set (all slots get the same shape). */
 export function emptyFrameSlot(): CaptureFrameSlot {
-  return { index: 0, tsUs: 0, capturedLength: 0, originalLength: 0, linkType: 0, data: EMPTY, offset: 0, interfaceId: 0, filled: false };
+  return { index: 0, tsUs: 0, capturedLength: 0, originalLength: 0, linkType: 0, data: EMPTY, offset: 0, interfaceId: 0, filled: false, buffer: EMPTY, start: 0, end: 0, lazy: false };
 }
 
 /** `parse` built on `readFrame`: every complete frame of the window, each read into `slot` and copied out. */

@@ -8,7 +8,7 @@
 //   then records, each:
 //     u32 ts_sec   u32 ts_frac (µs or ns)   u32 incl_len   u32 orig_len   incl_len bytes of data
 import type { CaptureFileInfo, CaptureFrame } from './capture-frame';
-import { emptyFrameSlot, parseFrames, type CaptureFrameSlot, type CaptureParser, type CaptureParserOptions } from './capture.parser';
+import { emptyFrameSlot, frameData, parseFrames, type CaptureFrameSlot, type CaptureParser, type CaptureParserOptions } from './capture.parser';
 import { PcapRecordInvalidError, PcapTruncatedError } from './pcap.error';
 
 export const PCAP_FILE_HEADER_LENGTH = 24;
@@ -61,13 +61,15 @@ export class PcapClassicParser implements CaptureParser {
     }
     const sec = u32(buf, pos, le);
     const frac = u32(buf, pos + 4, le);
-    const view = buf.subarray(pos + PCAP_RECORD_HEADER_LENGTH, pos + total);
+    into.buffer = buf;
+    into.start = pos + PCAP_RECORD_HEADER_LENGTH;
+    into.end = pos + total;
+    if (!into.lazy) into.data = frameData(buf, pos + PCAP_RECORD_HEADER_LENGTH, pos + total, this.options.copy);
     into.index = this.records++;
     into.tsUs = sec * 1_000_000 + (this.fracPerUs === 1 ? frac : Math.floor(frac / this.fracPerUs));
     into.capturedLength = capLen;
     into.originalLength = u32(buf, pos + 12, le);
     into.linkType = this.linkType;
-    into.data = this.options.copy ? Buffer.from(view) : view;
     into.offset = bufOffset + pos;
     into.interfaceId = 0;
     into.filled = true;

@@ -17,12 +17,20 @@ export interface PcapReadOptions {
   maxCaptureLength?: number;
   /** Copy each frame's bytes instead of handing out views into the read chunk. Default false. */
   copy?: boolean;
+  /**
+   * Read into two buffers in turn instead of a fresh one per chunk, for loops that keep no frame
+   * (a frame's `data` view, and the cursor's `buffer`, hold its bytes only until the next chunk is
+   * read): a fresh 1 MiB buffer per chunk is memory outside the heap that makes V8 collect its
+   * young generation every few chunks, costly while many flows are young. Default false.
+   */
+  reuseChunks?: boolean;
 }
 
 export const PCAP_READ_DEFAULTS: Required<PcapReadOptions> = {
   chunkSize: 1024 * 1024,
   maxCaptureLength: 262144,
   copy: false,
+  reuseChunks: false,
 };
 
 /**
@@ -90,8 +98,9 @@ export class PcapFileReader implements AsyncIterable<CaptureFrame> {
     const parserOptions = { path: this.path, maxCaptureLength: this.options.maxCaptureLength, copy: this.options.copy };
     const parser: CaptureParser = format.format === 'pcap' ? new PcapClassicParser(parserOptions) : new PcapngParser(parserOptions);
     this.parser = parser;
-    const cursor = new CaptureFrameCursor(parser);
+    const cursor = new CaptureFrameCursor(parser, this.options.copy);
 
+    let spare: typeof buf | null = null; // with reuseChunks: the buffer of the chunk before
     let bufOffset = 0; // file offset of buf[0]
     let pos = 0;
     let fileOffset = end; // next byte to read from the file
@@ -107,8 +116,11 @@ export class PcapFileReader implements AsyncIterable<CaptureFrame> {
         if (remaining === 0) return;
         throw parser.truncated(bufOffset + pos, remaining);
       }
-      // A fresh buffer every time: frames already handed out are views into the old one.
-      const next = Buffer.allocUnsafe(Math.max(chunkSize, parser.need));
+      // A fresh buffer every time (frames already handed out are views into the old one), unless
+      // the caller keeps none: then the one before the current chunk, if large enough.
+      const size = Math.max(chunkSize, parser.need);
+      const next = spare !== null && spare.length >= size ? spare : Buffer.allocUnsafe(size);
+      if (this.options.reuseChunks) spare = buf;
       buf.copy(next, 0, pos, end);
       const read = await readInto(handle, next, remaining, fileOffset);
       fileOffset += read;

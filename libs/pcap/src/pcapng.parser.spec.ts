@@ -81,9 +81,27 @@ describe('PcapngParser', () => {
         if (end === bytes.length) break;
       }
       expect(pos).toBe(bytes.length);
-      expect(out.map(({ filled: _filled, ...frame }) => frame)).toEqual(parseAll(bytes, chunk));
+      expect(out.map(({ filled: _filled, buffer: _buffer, start: _start, end: _end, lazy: _lazy, ...frame }) => frame)).toEqual(parseAll(bytes, chunk));
       expect(out.map((f) => f.data.toString())).toEqual(['one', 'two', 'three']);
     }
+  });
+
+  it.each([true, false])('leaves data to a lazy slot (the cursor), the frame at buffer[start, end) (little-endian: %s)', (le) => {
+    const bytes = Buffer.concat([shb(le), idb(le, 1), epb(le, 0, 5n, Buffer.from('frame-a'), 1514), spb(le, Buffer.from('frame-bb'))]);
+    const parser = new PcapngParser({ path: 'x.pcapng', maxCaptureLength: 262144, copy: false });
+    const slot = { ...emptyFrameSlot(), lazy: true };
+    const empty = slot.data;
+    const seen: string[] = [];
+    for (let pos = 0; ; ) {
+      slot.filled = false;
+      pos = parser.readFrame(bytes, pos, bytes.length, 0, slot);
+      if (!slot.filled) break;
+      expect(slot.data).toBe(empty);
+      expect(slot.buffer).toBe(bytes);
+      expect(slot.end - slot.start).toBe(slot.capturedLength);
+      seen.push(bytes.toString('latin1', slot.start, slot.end));
+    }
+    expect(seen).toEqual(['frame-a', 'frame-bb']);
   });
 
   it('starts a new interface list with each section', () => {

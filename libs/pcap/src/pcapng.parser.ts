@@ -11,7 +11,7 @@
 // Every other block (name resolution, statistics, secrets, custom) is skipped.
 // Options: u16 code, u16 length, value padded to 4; code 0 ends the list.
 import type { CaptureFileInfo, CaptureFrame } from './capture-frame';
-import { emptyFrameSlot, parseFrames, type CaptureFrameSlot, type CaptureParser, type CaptureParserOptions } from './capture.parser';
+import { emptyFrameSlot, frameData, parseFrames, type CaptureFrameSlot, type CaptureParser, type CaptureParserOptions } from './capture.parser';
 import { PcapRecordInvalidError, PcapTruncatedError } from './pcap.error';
 
 const BLOCK_SHB = 0x0a0d0d0a;
@@ -174,13 +174,15 @@ export class PcapngParser implements CaptureParser {
       this.invalid(offset, `declares a captured length of ${capLen} bytes, more than the ${this.options.maxCaptureLength}-byte limit`);
     }
     if (28 + capLen > length - 4) this.invalid(offset, `declares a captured length of ${capLen} bytes but the block holds only ${length - 32}`);
-    const view = buf.subarray(pos + 28, pos + 28 + capLen);
+    into.buffer = buf;
+    into.start = pos + 28;
+    into.end = pos + 28 + capLen;
+    if (!into.lazy) into.data = frameData(buf, pos + 28, pos + 28 + capLen, this.options.copy);
     into.index = this.frames++;
     into.tsUs = toMicroseconds(this.u32(buf, pos + 12), this.u32(buf, pos + 16), iface);
     into.capturedLength = capLen;
     into.originalLength = this.u32(buf, pos + 24);
     into.linkType = iface.linkType;
-    into.data = this.options.copy ? Buffer.from(view) : view;
     into.offset = offset;
     into.interfaceId = id;
     into.filled = true;
@@ -192,13 +194,15 @@ export class PcapngParser implements CaptureParser {
     const origLen = this.u32(buf, pos + 8);
     let capLen = Math.min(origLen, length - 16);
     if (iface.snapLength > 0) capLen = Math.min(capLen, iface.snapLength);
-    const view = buf.subarray(pos + 12, pos + 12 + capLen);
+    into.buffer = buf;
+    into.start = pos + 12;
+    into.end = pos + 12 + capLen;
+    if (!into.lazy) into.data = frameData(buf, pos + 12, pos + 12 + capLen, this.options.copy);
     into.index = this.frames++;
     into.tsUs = 0;
     into.capturedLength = capLen;
     into.originalLength = origLen;
     into.linkType = iface.linkType;
-    into.data = this.options.copy ? Buffer.from(view) : view;
     into.offset = offset;
     into.interfaceId = 0;
     into.filled = true;
