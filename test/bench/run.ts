@@ -117,10 +117,10 @@ function main(): void {
   const nfstream = reference('nfstream', nfstreamFlows(file, pin, rel(python), rel(nfstreamScript)));
   const flowRefs = ['argus.flows', nfstream.unavailable === null ? 'nfstream.flows' : 'tshark.conv'];
   const entries: Entry[] = [
-    embedded('read', 'read: PcapFileReader.chunks()', 'libs/pcap PcapFileReader.chunks(): every record of the file through one reused cursor per 1 MiB read chunk', ['tcpdump.read']),
+    embedded('read', 'read: PcapFileReader.chunks()', 'libs/pcap PcapFileReader.chunks({ reuseChunks }): every record of the file through one reused cursor per 1 MiB read chunk (two read buffers in turn; a frame is a position in the chunk, no view made)', ['tcpdump.read']),
     reference('tcpdump', tcpdumpRead(file, pin)),
-    embedded('decode', 'read + decodePacketInto', 'read, then libs/packet decodePacketInto of every frame into one reused PacketView (Ethernet, VLAN, IPv4/IPv6, TCP/UDP/ICMP; addresses formatted only when read)', ['tcpdump.read']),
-    embedded('flow', 'read + decode + FlowTable', 'read, decodePacketInto a PacketView, libs/flow FlowTable.add of every IP packet (default timeouts; expiry checked each second of capture time; IPv4 flows found by a numeric 5-tuple hash), flush at the end', flowRefs),
+    embedded('decode', 'read + decodeFrameInto', 'read, then libs/packet decodeFrameInto of every frame, in place in the read chunk, into one reused PacketView (Ethernet, VLAN, IPv4/IPv6, TCP/UDP/ICMP; addresses formatted only when read)', ['tcpdump.read']),
+    embedded('flow', 'read + decode + FlowTable', 'read, decodeFrameInto a PacketView, libs/flow FlowTable.add of every IP packet (default timeouts; expiry checked each second of capture time; IPv4 flows found by a numeric 5-tuple hash), flush at the end', flowRefs),
     reference('argus', argusFlows(file, pin, rel(`${capturePath}.argus`))),
     nfstream,
     ...(nfstream.unavailable === null ? [] : [reference('tshark', tsharkConversations(file, pin))]),
