@@ -2,8 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, TOPICS } from '@ids/contracts';
-import { InferenceEngine } from '@ids/inference';
-import { analyzeCapture, loadSignatureRules } from '@ids/stages';
+import { alertDifference, embeddedOracle, storedAlerts } from './alert-oracle';
 import { framesAtReplayTime, withHostsOfItsOwn, writeCapture } from './replay-time';
 import { e2eSuite, eventually, startApp } from './stack-processes';
 
@@ -18,8 +17,6 @@ import { e2eSuite, eventually, startApp } from './stack-processes';
 const root = repoRoot();
 const CAPTURE = join(root, 'test', 'cases', 'ml-holdout', 'capture.pcap');
 
-interface AlertRow { alert_id: string; timestamp: string; detection_method: string; detection_label: string; alert_signature_id: string }
-
 describe('the whole topology on a 48 k-packet capture, signatures, inference and fusion killed in the middle', () => {
   const { database, admin, clickhouse, apps } = e2eSuite('volume', 90_000);
 
@@ -29,15 +26,7 @@ describe('the whole topology on a 48 k-packet capture, signatures, inference and
     const capture = writeCapture(join(dir, 'capture.pcap'), frames);
     // the attacked server, as `make demo` names it: the rules' $EXTERNAL_NET is everyone else
     const homeNet = `${prefix}0.10/32`;
-    const engine = await InferenceEngine.create({ modelsDir: join(root, 'models'), watch: false });
-    let embedded;
-    try {
-      embedded = await analyzeCapture(capture, { scorer: engine, signatureRules: loadSignatureRules(join(root, 'rules'), { vars: { HOME_NET: homeNet } }).rules });
-    } finally {
-      await engine.close();
-    }
-    const line = (a: { id: string; ts: string; method: string; label: string; sid: string }) => `${a.id} ${a.ts} ${a.method} ${a.label} ${a.sid}`;
-    const expected = embedded.alerts.map((a) => line({ id: a.alert_id, ts: a.timestamp, method: a.detection.method, label: a.detection.label, sid: String(a.alert.signature_id) })).sort();
+    const { embedded, expected } = await embeddedOracle(capture, homeNet);
     expect(new Set(embedded.alerts.map((a) => a.detection.method))).toEqual(new Set(['ml', 'signature', 'hybrid']));
 
     // the signatures stage replays up to 10 minutes of packets when restarted: all of this capture (162 s)
@@ -90,29 +79,18 @@ describe('the whole topology on a 48 k-packet capture, signatures, inference and
     apps.push(startApp('fusion', env));
 
     const span = `ts_us >= ${embedded.capture.firstTsUs} AND (startsWith(src_ip, '${prefix}') OR startsWith(dest_ip, '${prefix}'))`;
-    const rows = async (final: boolean): Promise<AlertRow[]> => {
-      try {
-        const rs = await clickhouse.query({ query: `SELECT alert_id, timestamp, detection_method, detection_label, alert_signature_id FROM ${database}.alerts ${final ? 'FINAL' : ''} WHERE ${span}`, format: 'JSONEachRow' });
-        return (await rs.json()) as AlertRow[];
-      } catch {
-        return []; // the sink has not created the table yet
-      }
-    };
     const stages = apps.filter((a) => a !== writer);
     await eventually(async () => {
       const gone = stages.find((a) => a.child.exitCode !== null && a !== fusion && a !== inference && a !== signatures);
       if (gone) throw new Error(`a stage exited with ${gone.child.exitCode}: ${gone.output().slice(-600)}`);
       const by = new Map<string, number>();
-      for (const r of await rows(true)) by.set(r.detection_method, (by.get(r.detection_method) ?? 0) + 1);
+      for (const r of await storedAlerts(clickhouse, database, span, true)) by.set(r.detection_method, (by.get(r.detection_method) ?? 0) + 1);
       return Object.fromEntries(by);
     }, (by) => Object.values(by).reduce((a, b) => a + b, 0) >= expected.length, 300_000,
     `${expected.length} alerts in ClickHouse (${JSON.stringify(Object.fromEntries([...new Set(embedded.alerts.map((a) => a.detection.method))].map((m) => [m, embedded.alerts.filter((a) => a.detection.method === m).length])))}); stages: ${stages.map((a) => a.output().slice(-200)).join(' | ')}`);
     // a little longer: an alert decided twice would land after the last expected one
     await new Promise((r) => setTimeout(r, 5_000));
-    const stored = (await rows(false)).map((r) => line({ id: r.alert_id, ts: r.timestamp, method: r.detection_method, label: r.detection_label, sid: r.alert_signature_id })).sort();
-    const missing = expected.filter((a) => !stored.includes(a));
-    const extra = stored.filter((a) => !expected.includes(a));
-    expect({ alerts: stored.length, missing: missing.slice(0, 5), extra: extra.slice(0, 5) }).toEqual({ alerts: expected.length, missing: [], extra: [] });
+    expect(alertDifference(expected, await storedAlerts(clickhouse, database, span, false))).toEqual({ alerts: expected.length, missing: [], extra: [] });
     // the restarted signatures stage rebuilt its streams from the packets before its commit
     const replays = restartedSignatures.output().split('\n').filter((l) => l.includes('rebuilt in-memory state by replaying input')).map((l) => (JSON.parse(l) as { replayed: number }).replayed);
     expect(replays.length).toBeGreaterThan(0);
