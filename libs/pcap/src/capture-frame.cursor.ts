@@ -10,9 +10,10 @@ import { frameData, frameOfSlot, type CaptureFrameSlot, type CaptureParser } fro
  *   ... while (chunk.next()) decodeFrameInto(view, chunk.buffer, chunk.start, chunk.end, chunk.linkType, ...);
  *
  * After `next()` returns true the fields are the next frame's, until the next call; `data` is a
- * view into the chunk (made when first read), valid as `CaptureFrame.data` is (chunks are never
- * reused), and so are `buffer[start, end)`. Keep a frame past the call with `frame()`. Bad
- * content throws from `next()`, after the frames before it.
+ * view into the chunk (made when first read), valid as `CaptureFrame.data` is, and so are
+ * `buffer[start, end)`: for good by default, only until the next chunk is read with the reader's
+ * `reuseChunks` option. Keep a frame past the call with `frame()` (and, with `reuseChunks`, a
+ * copy of its bytes). Bad content throws from `next()`, after the frames before it.
  */
 export class CaptureFrameCursor implements CaptureFrame, CaptureFrameSlot {
   index = 0;
