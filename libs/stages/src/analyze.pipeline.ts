@@ -82,7 +82,8 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
       collectorTopology(ANALYZE_ALERTS_READER, TOPICS.alerts.name, alertSink),
     ] : []),
   ];
-  const runtime = new EmbeddedRuntime(log, topologies, { onDeadLetter: (l) => deadLetters.push(l) });
+  // One run, never resumed: no changelogs (they would hold every flow table change of the capture).
+  const runtime = new EmbeddedRuntime(log, topologies, { onDeadLetter: (l) => deadLetters.push(l), changelogs: false });
   runtime.start();
   try {
     const capture = await runCaptureSource(new PcapFileReader(path), runtime.writer, {

@@ -8,6 +8,7 @@ export * from './features.stage';
 export * from './record-collector';
 export * from './analyze.pipeline';
 export * from './analysis-summary';
+export * from './analysis.tally';
 export * from './inference.stage';
 export * from './fusion.stage';
 export * from './alert-sink.stage';

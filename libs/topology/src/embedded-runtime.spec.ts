@@ -105,6 +105,24 @@ describe('EmbeddedRuntime', () => {
     expect([...data(first.log, 0), ...data(first.log, 1)]).toEqual([['a', 2]]);
   });
 
+  it.each([
+    ['kept (the default): a second runtime restores the count', undefined, true, [['a', 2]]],
+    ['off: none is written, and a second runtime starts from nothing', false, false, [['a', 1]]],
+  ])('changelogs %s', async (_what, changelogs, logged, expected) => {
+    const first = setup();
+    const runtime = new EmbeddedRuntime(first.log, [first.topology], { changelogs });
+    runtime.start();
+    first.log.append('in', 0, { key: 'a', value: 'x', timestampUs: 1 });
+    await runtime.runUntilIdle();
+    expect(first.log.hasTopic('counter-counts-changelog')).toBe(logged);
+    const second = new EmbeddedRuntime(first.log, [first.topology], { changelogs });
+    second.start();
+    first.log.append('in', 0, { key: 'a', value: 'x', timestampUs: 2 });
+    first.log.append('in', 0, endOfInput(2));
+    await second.runUntilIdle();
+    expect([...data(first.log, 0), ...data(first.log, 1)]).toEqual(expected);
+  });
+
   it('shouldSendAFailingRecordToTheDeadLetterHandlerAndCarryOn', async () => {
     const letters: string[] = [];
     const log = new InMemoryLog();

@@ -10,6 +10,13 @@ export interface EmbeddedRuntimeOptions {
   maxBatch?: number;
   /** Called for each record sent to the dead-letter topic. */
   onDeadLetter?: (letter: DeadLetterRecord) => void;
+  /**
+   * Keep the stores' changelogs in the log (default true), so that a runtime started again over
+   * the same log restores them, as a restarted task does on Kafka. A one-off run over a capture
+   * (`ids analyze`) turns them off: nothing would read them, and the log would hold every state
+   * change of the run (each a JSON text) until the end.
+   */
+  changelogs?: boolean;
 }
 
 /**
@@ -20,24 +27,27 @@ export interface EmbeddedRuntimeOptions {
 export class EmbeddedRuntime {
   private readonly tasks = new Map<Topology, StreamTask[]>();
   private readonly maxBatch: number;
+  private readonly changelogs: boolean;
 
   constructor(readonly log: InMemoryLog, readonly topologies: Topology[], private readonly options: EmbeddedRuntimeOptions = {}) {
     this.maxBatch = options.maxBatch ?? 4096;
+    this.changelogs = options.changelogs ?? true;
   }
 
-  /** Creates tasks for every input partition and restores their stores from the changelogs. */
+  /** Creates tasks for every input partition and restores their stores from the changelogs (when kept). */
   start(): void {
     for (const topology of this.topologies) {
       const partitions = this.inputPartitions(topology);
+      const tasks = Array.from({ length: partitions }, (_, p) => new StreamTask(topology, p, partitions, { changelogs: this.changelogs }));
+      this.tasks.set(topology, tasks);
+      if (!this.changelogs) continue;
       for (const cl of changelogTopicsOf(topology, partitions)) this.log.createTopic(cl.name, cl.partitions);
-      const tasks = Array.from({ length: partitions }, (_, p) => new StreamTask(topology, p, partitions));
       for (const cl of changelogTopicsOf(topology, partitions)) {
         for (const task of tasks) {
           const end = this.log.endOffset(cl.name, task.partition);
           for (const { record } of this.log.read(cl.name, task.partition, 0, end)) task.restore(cl.store, record.key!, record.value as string | null);
         }
       }
-      this.tasks.set(topology, tasks);
     }
   }
 

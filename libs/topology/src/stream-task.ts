@@ -59,8 +59,18 @@ interface RunningNode { node: ProcessorNode; processor: Processor; context: Proc
  * tasks the same way (process records in offset order, then flush, write the output, commit),
  * so a topology behaves identically in one process and on a cluster.
  */
+export interface StreamTaskOptions {
+  /**
+   * Log every change of the stores (and of the marker state) for their changelog topics (default
+   * true). Off, `flush` hands over no changelog records, and nothing can be restored: for a run that
+   * is never resumed, which would otherwise keep (and serialise) every state change it makes.
+   */
+  changelogs?: boolean;
+}
+
 export class StreamTask {
   readonly id: string;
+  private readonly changelogs: boolean;
   private readonly running = new Map<string, RunningNode>();
   private readonly stores = new Map<string, ChangeLoggingStore<unknown> | KeyValueStore<unknown>>();
   /**
@@ -85,12 +95,13 @@ export class StreamTask {
    * @param taskCount how many tasks the topology runs (its input partitions): downstream readers
    *   wait for the markers of all of them.
    */
-  constructor(readonly topology: Topology, readonly partition: number, readonly taskCount: number) {
+  constructor(readonly topology: Topology, readonly partition: number, readonly taskCount: number, options: StreamTaskOptions = {}) {
     this.id = `${topology.applicationId}-${partition}`;
+    this.changelogs = options.changelogs ?? true;
     this.stores.set(MARKER_STORE, this.markerStore);
     for (const spec of topology.stores.values()) {
       const base = new InMemoryKeyValueStore<unknown>(spec.name);
-      this.stores.set(spec.name, spec.changelog ? new ChangeLoggingStore(base) : base);
+      this.stores.set(spec.name, spec.changelog && this.changelogs ? new ChangeLoggingStore(base) : base);
     }
     for (const node of topology.processorOrder) {
       const processor = node.supplier();
@@ -142,7 +153,7 @@ export class StreamTask {
     this.output.records.push(...this.markers);
     this.markers = [];
     for (const [name, store] of this.stores) {
-      if (!(store instanceof ChangeLoggingStore)) continue;
+      if (!this.changelogs || !(store instanceof ChangeLoggingStore)) continue;
       const topic = changelogTopicName(this.topology.applicationId, name);
       for (const change of store.drainChanges()) this.output.changelog.push({ topic, partition: this.partition, ...change });
     }

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { InferenceEngine } from '@ids/inference';
 import { ruleVariablesFrom } from '@ids/stage-host';
-import { analyzeCapture, DefragmentingFrameKeyer, formatRuleError, loadSignatureRules, SignatureRulesUnreadableError, summarizeAnalysis, type LoadedSignatureRules } from '@ids/stages';
-import type { AlertRecord, FlowRecord, MlScoreRecord } from '@ids/contracts';
+import { AnalysisTally, analyzeCapture, DefragmentingFrameKeyer, formatRuleError, loadSignatureRules, SignatureRulesUnreadableError, summarizeAnalysis, type LoadedSignatureRules } from '@ids/stages';
+import type { FlowRecord } from '@ids/contracts';
 import { SignatureEngine, toSignatureHitRecord } from '@ids/detection';
 import { signatureAlert, toEveJson } from '@ids/fusion';
 import { flowKey } from '@ids/flow';
@@ -55,6 +56,17 @@ async function detectSignatures(capturePath: string, rules: LoadedSignatureRules
   return alerts;
 }
 
+/**
+ * A batch of records as JSON lines, in one write; waits while the file's buffer is full, so a disk
+ * slower than the run does not make its memory grow. Nothing without a file (no --log-dir).
+ */
+async function writeLines<T>(out: WriteStream | undefined, records: readonly T[], line: (record: T) => string): Promise<void> {
+  if (out === undefined || records.length === 0) return;
+  let text = '';
+  for (const r of records) text += line(r) + '\n';
+  if (!out.write(text)) await once(out, 'drain');
+}
+
 interface AnalyzeOptions {
   read?: string;
   logDir?: string;
@@ -83,10 +95,10 @@ export function registerAnalyze(program: Command): void {
       const rulesPath = opts.rules === false ? undefined : opts.rules ?? (existsSync(DEFAULT_RULES) ? DEFAULT_RULES : undefined);
       const vars = ruleVariablesFrom({ homeNet: opts.homeNet, externalNet: opts.externalNet });
       const rules = rulesPath === undefined ? undefined : loadRulesOrExit(rulesPath, vars);
-      let flowsOut: ReturnType<typeof createWriteStream> | undefined;
-      let featuresOut: ReturnType<typeof createWriteStream> | undefined;
-      let scoresOut: ReturnType<typeof createWriteStream> | undefined;
-      let alertsOut: ReturnType<typeof createWriteStream> | undefined;
+      let flowsOut: WriteStream | undefined;
+      let featuresOut: WriteStream | undefined;
+      let scoresOut: WriteStream | undefined;
+      let alertsOut: WriteStream | undefined;
       if (opts.logDir) {
         mkdirSync(opts.logDir, { recursive: true });
         flowsOut = createWriteStream(join(opts.logDir, 'flows.json'));
@@ -96,20 +108,19 @@ export function registerAnalyze(program: Command): void {
       }
       // One process, one capture: no hot reload, and the inference stage only when models exist.
       const engine = existsSync(join(opts.models, 'registry.json')) ? await InferenceEngine.create({ modelsDir: opts.models, watch: false }) : undefined;
-      const collected: FlowRecord[] = [];
-      const collectedScores: MlScoreRecord[] = [];
-      const collectedAlerts: AlertRecord[] = [];
+      // Records stream to their files and into the tally: a run keeps none of them, whatever the capture's size.
+      const tally = new AnalysisTally();
       const started = process.hrtime.bigint();
       let result;
       try {
-        const detection = { scorer: engine, signatureRules: rules?.rules };
-        result = await analyzeCapture(path, flowsOut ? {
-          ...detection,
-          flowSink: { writeFlows: async (flows: FlowRecord[]) => { for (const f of flows) flowsOut!.write(JSON.stringify(f) + '\n'); collected.push(...flows); } },
-          featureSink: (vectors) => { for (const v of vectors) featuresOut!.write(JSON.stringify(v) + '\n'); },
-          mlScoreSink: (scores) => { for (const s of scores) scoresOut!.write(JSON.stringify(s) + '\n'); collectedScores.push(...scores); },
-          alertSink: (alerts) => { for (const a of alerts) alertsOut!.write(toEveJson(a) + '\n'); collectedAlerts.push(...alerts); },
-        } : detection);
+        result = await analyzeCapture(path, {
+          scorer: engine,
+          signatureRules: rules?.rules,
+          flowSink: { writeFlows: async (flows: FlowRecord[]) => { tally.addFlows(flows); await writeLines(flowsOut, flows, JSON.stringify); } },
+          featureSink: (vectors) => writeLines(featuresOut, vectors, JSON.stringify),
+          mlScoreSink: (scores) => { tally.addScores(scores); return writeLines(scoresOut, scores, JSON.stringify); },
+          alertSink: (alerts) => { tally.addAlerts(alerts); return writeLines(alertsOut, alerts, toEveJson); },
+        });
       } finally {
         await engine?.close();
       }
@@ -123,7 +134,7 @@ export function registerAnalyze(program: Command): void {
         process.stderr.write(`rules: ${rules.rules.length} loaded from ${rulesPath}, ${rules.errors.length} skipped (${rules.files.length} file(s))\n`);
         process.stderr.write(`signatures: ${alerts} alert(s)${eveOut ? ` written to ${join(opts.logDir!, 'eve.json')}` : ''}\n`);
       }
-      const summary = summarizeAnalysis(path, flowsOut ? { ...result, flows: collected, mlScores: collectedScores, alerts: collectedAlerts } : result, seconds);
+      const summary = summarizeAnalysis(path, { capture: result.capture, counters: result.counters, deadLetters: result.deadLetters.length, tally }, seconds);
       process.stdout.write(opts.json ? JSON.stringify(summary.data, null, 2) + '\n' : summary.text);
     });
 }
