@@ -14,7 +14,7 @@ SCALA_BINARY=2.13
 NODE_MIN=20.19.0 # package.json "engines"
 
 APT_PACKAGES=(
-  ca-certificates curl procps iproute2 git jq
+  ca-certificates curl procps iproute2 git jq openssl
   build-essential python3 python3-venv python3-pip # native npm modules (cap), venv
   openjdk-17-jdk-headless maven                    # Kafka broker + tools, jar resolution
   libpcap-dev tshark tcpdump                       # capture

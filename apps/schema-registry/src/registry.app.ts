@@ -2,11 +2,10 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Kafka, logLevel } from 'kafkajs';
 import { KafkaStore } from './kafka-store';
 import type { RegistryConfig } from './registry.config';
 import { RegistryExceptionFilter } from './registry-exception.filter';
-import { kafkaLogCreator } from '@ids/kafka';
+import { createKafka } from '@ids/kafka';
 import { NestPinoLogger, type Logger } from '@ids/observability';
 import { RegistryModule, type RegistryModuleOptions } from './registry.module';
 import { SchemaStore } from './schema-store';
@@ -50,12 +49,7 @@ export interface RunningRegistry {
 /** Starts a registry on Kafka: reads the schemas topic to its end, then listens. */
 export async function startRegistry(config: RegistryConfig, logger: Logger): Promise<RunningRegistry> {
   const store = new SchemaStore();
-  const kafka = new Kafka({
-    clientId: config.kafka.clientId,
-    brokers: config.kafka.brokers,
-    logLevel: logLevel.WARN,
-    logCreator: kafkaLogCreator(logger),
-  });
+  const kafka = createKafka({ ...config.kafka, logger });
   const log = new KafkaStore({ kafka, topic: config.topic, store, logger, writeTimeoutMs: config.writeTimeoutMs });
   const app = await createRegistryApp({ store, log }, logger);
   try {

@@ -4,7 +4,7 @@ import { loadRegistryConfig } from './registry.config';
 describe('loadRegistryConfig', () => {
   it('applies the defaults on an empty environment', () => {
     expect(loadRegistryConfig({})).toEqual({
-      kafka: { brokers: ['127.0.0.1:9092'], clientId: 'hybrid-ids-schema-registry' },
+      kafka: { brokers: ['127.0.0.1:9092'], clientId: 'hybrid-ids-schema-registry', security: { protocol: 'PLAINTEXT' } },
       http: { host: '127.0.0.1', port: 8081 },
       topic: '_schemas',
       writeTimeoutMs: 10_000,

@@ -1,8 +1,8 @@
-import { loadConfig, type IdsConfig } from '@ids/config';
+import { loadConfig, type IdsConfig, type KafkaSecurity } from '@ids/config';
 
 /** The registry's settings: the part of the shared configuration (libs/config) it uses. */
 export interface RegistryConfig {
-  kafka: { brokers: string[]; clientId: string };
+  kafka: { brokers: string[]; clientId: string; security?: KafkaSecurity };
   http: { host: string; port: number };
   /** The compacted topic that holds every schema, version and setting. */
   topic: string;
@@ -13,7 +13,7 @@ export interface RegistryConfig {
 
 export function registryConfigFrom(config: IdsConfig): RegistryConfig {
   return {
-    kafka: { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-schema-registry` },
+    kafka: { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-schema-registry`, security: config.kafka.security },
     http: { host: config.registry.host, port: config.registry.port },
     topic: config.registry.topic,
     writeTimeoutMs: config.registry.writeTimeoutMs,

@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
 import { CONFIG_VARIABLES, type ConfigVariable, type RawConfig } from './config.schema';
-import { ConfigInvalidError } from './config.error';
+import { ConfigInvalidError, type ConfigProblem } from './config.error';
+import { kafkaSecurityOf, type KafkaSecurity } from './kafka-security.config';
 
 export interface IdsConfig {
-  kafka: { brokers: string[]; clientId: string; replicationFactor: number };
+  kafka: { brokers: string[]; clientId: string; replicationFactor: number; security: KafkaSecurity };
   capture: {
     file?: string;
     /** A topic of packet records to replay. */
@@ -30,17 +31,19 @@ export interface IdsConfig {
 /** Validates the environment at start-up; every bad variable is named with its value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdsConfig {
   const raw: Partial<Record<ConfigVariable, unknown>> = {};
-  const problems: ConstructorParameters<typeof ConfigInvalidError>[0] = [];
+  const problems: ConfigProblem[] = [];
   for (const [name, { schema }] of Object.entries(CONFIG_VARIABLES) as [ConfigVariable, (typeof CONFIG_VARIABLES)[ConfigVariable]][]) {
     const value = env[name] === '' && name !== 'IDS_CLICKHOUSE_PASSWORD' ? undefined : env[name];
     const parsed = schema.safeParse(value);
     if (parsed.success) raw[name] = parsed.data;
     else problems.push({ variable: name, value, reason: parsed.error.issues.map((i) => i.message).join('; ') });
   }
-  if (problems.length > 0) throw new ConfigInvalidError(problems);
   const c = raw as RawConfig;
+  // Settings that depend on each other, once each is valid on its own.
+  const security = problems.length === 0 ? kafkaSecurityOf(c, problems) : undefined;
+  if (problems.length > 0) throw new ConfigInvalidError(problems.map((p) => (isSecret(p.variable) && p.value !== undefined ? { ...p, value: '***' } : p)));
   return {
-    kafka: { brokers: c.IDS_KAFKA_BROKERS, clientId: c.IDS_KAFKA_CLIENT_ID, replicationFactor: c.IDS_KAFKA_REPLICATION_FACTOR },
+    kafka: { brokers: c.IDS_KAFKA_BROKERS, clientId: c.IDS_KAFKA_CLIENT_ID, replicationFactor: c.IDS_KAFKA_REPLICATION_FACTOR, security: security! },
     capture: {
       file: c.IDS_CAPTURE_FILE,
       topic: c.IDS_CAPTURE_TOPIC,
@@ -66,6 +69,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdsConfig {
     registry: { host: c.IDS_REGISTRY_HOST, port: c.IDS_REGISTRY_PORT, topic: c.IDS_REGISTRY_TOPIC, writeTimeoutMs: c.IDS_REGISTRY_WRITE_TIMEOUT_MS },
     log: { level: c.IDS_LOG_LEVEL },
   };
+}
+
+function isSecret(variable: string): boolean {
+  const v = CONFIG_VARIABLES[variable as ConfigVariable] as { secret?: boolean } | undefined;
+  return v?.secret === true;
 }
 
 /** The README's table of every variable: name, default and meaning, one Markdown row each. */

@@ -1,4 +1,5 @@
 export * from './kafka-client.factory';
+export * from './kafka-security.options';
 export * from './kafka-message.codec';
 export * from './topics-admin';
 export * from './changelog-restorer';

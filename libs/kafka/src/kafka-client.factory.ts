@@ -1,5 +1,7 @@
 import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import type { KafkaSecurity } from '@ids/config';
 import type { Logger } from '@ids/observability';
+import { kafkaSecurityOptions } from './kafka-security.options';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug',
@@ -27,7 +29,13 @@ export function kafkaLogCreator(logger: Logger): logCreator {
   };
 }
 
-/** A KafkaJS client whose logs go through our structured logger. */
-export function createKafka(options: { brokers: string[]; clientId: string; logger: Logger }): Kafka {
-  return new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.WARN, logCreator: kafkaLogCreator(options.logger) });
+/** A KafkaJS client whose logs go through our structured logger, connecting as `security` says (default PLAINTEXT). */
+export function createKafka(options: { brokers: string[]; clientId: string; logger: Logger; security?: KafkaSecurity }): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    ...kafkaSecurityOptions(options.security ?? { protocol: 'PLAINTEXT' }),
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(options.logger),
+  });
 }

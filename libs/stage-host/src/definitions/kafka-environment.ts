@@ -20,7 +20,7 @@ export function topicsToApply(topologies: Topology[]): TopicToApply[] {
 
 /** Creates missing topics and registers every schema: what `ids topics apply` and each stage do at start. */
 export async function prepareKafka(config: IdsConfig, logger: Logger, topologies: Topology[]): Promise<KafkaEnvironment> {
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
+  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, security: config.kafka.security, logger });
   const admin = kafka.admin();
   await admin.connect();
   try {
