@@ -40,6 +40,10 @@ function fail(error: unknown): never {
     process.stderr.write(`ids: ${e.message}\n`);
     process.exit(EXIT.badInput);
   }
+  if (e?.code === 'SCHEMA_REGISTRY_REQUEST_FAILED') {
+    process.stderr.write(`ids: ${e.message}\n`);
+    process.exit(EXIT.unavailable);
+  }
   if ((error as Error)?.name?.startsWith('KafkaJS') || (e?.code && /ECONNREFUSED/.test(e.code))) {
     process.stderr.write(`ids: cannot reach a dependency: ${e?.message}\n`);
     process.exit(EXIT.unavailable);

@@ -97,3 +97,36 @@ describe('registry HTTP API', () => {
     expect(await call('GET', '/subjects?deleted=true')).toMatchObject({ json: ['flows-value'] });
   });
 });
+
+describe('registry HTTP API with Basic authentication', () => {
+  let app: NestExpressApplication;
+  let base: string;
+  const basic = (userInfo: string) => `Basic ${Buffer.from(userInfo).toString('base64')}`;
+
+  beforeAll(async () => {
+    const store = new SchemaStore();
+    app = await createRegistryApp({ store, log: new InMemoryRegistryLog(store) }, createRegistryLogger('silent'), { username: 'ids', password: 'pa:ss' });
+    await app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  });
+  afterAll(() => app.close());
+
+  it.each([
+    ['no credentials', 'GET', '/subjects', undefined, 401],
+    ['a wrong password', 'GET', '/subjects', basic('ids:pa'), 401],
+    ['another user', 'GET', '/subjects', basic('admin:pa:ss'), 401],
+    ['not Basic', 'GET', '/subjects', 'Bearer abc', 401],
+    ['the credentials', 'GET', '/subjects', basic('ids:pa:ss'), 200],
+    ['the credentials, on a write', 'POST', '/subjects/flows-value/versions', basic('ids:pa:ss'), 200],
+    ['no credentials, on a write', 'POST', '/subjects/flows-value/versions', undefined, 401],
+    ['no credentials, for the health probe', 'GET', '/health', undefined, 200],
+  ])('%s: %s %s → %s', async (_what, method, path, authorization, status) => {
+    const headers: Record<string, string> = { 'Content-Type': VND, ...(authorization !== undefined && { Authorization: authorization }) };
+    const response = await fetch(`${base}${path}`, { method, headers, body: method === 'POST' ? JSON.stringify({ schema: V1 }) : undefined });
+    expect(response.status).toBe(status);
+    if (status === 401) {
+      expect(response.headers.get('www-authenticate')).toBe('Basic realm="ids-schema-registry"');
+      expect(await response.json()).toEqual({ error_code: 401, message: 'Unauthorized' });
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { basicAuthMiddleware, type BasicCredentials } from './basic-auth.middleware';
 import { KafkaStore } from './kafka-store';
 import type { RegistryConfig } from './registry.config';
 import { RegistryExceptionFilter } from './registry-exception.filter';
@@ -22,14 +23,15 @@ function isRegistryJson(req: IncomingMessage): boolean {
   return type === '' || JSON_TYPES.has(type);
 }
 
-/** Builds the Nest application (not yet listening) over a store and its log. */
-export async function createRegistryApp(options: RegistryModuleOptions, logger: Logger): Promise<NestExpressApplication> {
+/** Builds the Nest application (not yet listening) over a store and its log; with `auth`, every request but GET /health must carry it. */
+export async function createRegistryApp(options: RegistryModuleOptions, logger: Logger, auth?: BasicCredentials): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(RegistryModule.forRoot(options), {
     bodyParser: false,
     abortOnError: false,
     logger: new NestPinoLogger(logger),
   });
   const filter = new RegistryExceptionFilter(logger);
+  if (auth !== undefined) app.use(basicAuthMiddleware(auth, RESPONSE_TYPE));
   app.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
     res.setHeader('Content-Type', RESPONSE_TYPE);
     next();
@@ -51,7 +53,7 @@ export async function startRegistry(config: RegistryConfig, logger: Logger): Pro
   const store = new SchemaStore();
   const kafka = createKafka({ ...config.kafka, logger });
   const log = new KafkaStore({ kafka, topic: config.topic, store, logger, writeTimeoutMs: config.writeTimeoutMs });
-  const app = await createRegistryApp({ store, log }, logger);
+  const app = await createRegistryApp({ store, log }, logger, config.auth);
   try {
     await app.listen(config.http.port, config.http.host);
   } catch (error) {
@@ -60,6 +62,6 @@ export async function startRegistry(config: RegistryConfig, logger: Logger): Pro
   }
   const address = app.getHttpServer().address() as AddressInfo;
   const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${address.port}`;
-  logger.info({ url, topic: config.topic, brokers: config.kafka.brokers }, 'schema registry listening');
+  logger.info({ url, topic: config.topic, brokers: config.kafka.brokers, basicAuth: config.auth !== undefined }, 'schema registry listening');
   return { app, url, close: () => app.close() };
 }

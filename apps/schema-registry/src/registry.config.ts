@@ -8,6 +8,8 @@ export interface RegistryConfig {
   topic: string;
   /** How long a write waits to be read back from the topic before failing with 50002. */
   writeTimeoutMs: number;
+  /** HTTP Basic credentials every request but GET /health must carry; none: open. */
+  auth?: { username: string; password: string };
   log: { level: string };
 }
 
@@ -17,6 +19,7 @@ export function registryConfigFrom(config: IdsConfig): RegistryConfig {
     http: { host: config.registry.host, port: config.registry.port },
     topic: config.registry.topic,
     writeTimeoutMs: config.registry.writeTimeoutMs,
+    ...(config.registry.auth !== undefined && { auth: config.registry.auth }),
     log: config.log,
   };
 }

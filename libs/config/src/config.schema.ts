@@ -6,6 +6,9 @@ import { z } from 'zod';
  */
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 const seconds = () => z.coerce.number().positive();
+/** `USER:PASSWORD` (the password may hold colons), as Confluent's `basic.auth.user.info`. */
+const basicAuth = () => z.string().regex(/^[^:]+:.+$/s, 'expected USER:PASSWORD')
+  .transform((s) => ({ username: s.slice(0, s.indexOf(':')), password: s.slice(s.indexOf(':') + 1) }));
 
 export const CONFIG_VARIABLES = {
   IDS_KAFKA_BROKERS: {
@@ -23,6 +26,7 @@ export const CONFIG_VARIABLES = {
   IDS_KAFKA_SSL_CERT_FILE: { schema: z.string().min(1).optional(), doc: 'Kafka TLS: PEM client certificate (chain) for mutual TLS, with IDS_KAFKA_SSL_KEY_FILE; SSL and SASL_SSL only.' },
   IDS_KAFKA_SSL_KEY_FILE: { schema: z.string().min(1).optional(), doc: 'Kafka TLS: PEM private key (unencrypted) of IDS_KAFKA_SSL_CERT_FILE.' },
   IDS_SCHEMA_REGISTRY_URL: { schema: z.url().default('http://127.0.0.1:8081'), doc: 'Confluent-compatible schema registry.' },
+  IDS_SCHEMA_REGISTRY_BASIC_AUTH: { schema: basicAuth().optional(), secret: true, doc: 'Schema registry: `USER:PASSWORD` for HTTP Basic authentication (Confluent\'s `basic.auth.user.info`, e.g. an API key and secret); unset: none.' },
   IDS_CLICKHOUSE_URL: { schema: z.url().default('http://127.0.0.1:8123'), doc: 'ClickHouse HTTP interface.' },
   IDS_CLICKHOUSE_DATABASE: { schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('ids'), doc: 'ClickHouse database for the tables.' },
   IDS_CLICKHOUSE_USER: { schema: z.string().default('default'), doc: 'ClickHouse user.' },
@@ -43,6 +47,7 @@ export const CONFIG_VARIABLES = {
   IDS_REGISTRY_HOST: { schema: z.string().min(1).default('127.0.0.1'), doc: 'Schema registry app: address it listens on.' },
   IDS_REGISTRY_PORT: { schema: int(0, 65535).default(8081), doc: 'Schema registry app: port it listens on.' },
   IDS_REGISTRY_TOPIC: { schema: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'expected a Kafka topic name ([A-Za-z0-9._-], at most 249)').default('_schemas'), doc: 'Schema registry app: the compacted topic that holds every schema, version and setting.' },
+  IDS_REGISTRY_BASIC_AUTH: { schema: basicAuth().optional(), secret: true, doc: 'Schema registry app: `USER:PASSWORD` that every request but `GET /health` must carry (HTTP Basic; 401 otherwise); unset: open (keep it on a private network).' },
   IDS_REGISTRY_WRITE_TIMEOUT_MS: { schema: int(100).default(10_000), doc: 'Schema registry app: how long a write waits to be read back from its topic before failing (error 50002).' },
   IDS_HTTP_PORT: { schema: int(0, 65535).default(0), doc: 'Port of a stage app\'s health and metrics endpoint (0: any free port).' },
   IDS_HTTP_HOST: { schema: z.string().default('127.0.0.1'), doc: 'Address the health and metrics endpoint binds to.' },

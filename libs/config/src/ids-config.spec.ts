@@ -21,6 +21,8 @@ describe('loadConfig', () => {
     ['IDS_CAPTURE_FILTER', 'tcp port 443 or udp', (c: ReturnType<typeof loadConfig>) => c.capture.filter, 'tcp port 443 or udp'],
     ['IDS_CAPTURE_SNAPLEN', '128', (c: ReturnType<typeof loadConfig>) => c.capture.snaplen, 128],
     ['IDS_CAPTURE_BUFFER_MB', '64', (c: ReturnType<typeof loadConfig>) => c.capture.bufferMb, 64],
+    ['IDS_SCHEMA_REGISTRY_BASIC_AUTH', 'KEY:se:cret', (c: ReturnType<typeof loadConfig>) => c.schemaRegistry.auth, { username: 'KEY', password: 'se:cret' }],
+    ['IDS_REGISTRY_BASIC_AUTH', 'ids:pw', (c: ReturnType<typeof loadConfig>) => c.registry.auth, { username: 'ids', password: 'pw' }],
   ])('reads %s=%s', (name, value, pick, expected) => {
     expect(pick(loadConfig({ [name]: value }))).toEqual(expected);
   });
@@ -44,5 +46,10 @@ describe('loadConfig', () => {
     try { loadConfig({ [name]: value }); } catch (e) { error = e; }
     expect(error).toBeInstanceOf(ConfigInvalidError);
     expect((error as Error).message).toContain(`${name}=${JSON.stringify(value)}`);
+  });
+
+  it.each(['IDS_SCHEMA_REGISTRY_BASIC_AUTH', 'IDS_REGISTRY_BASIC_AUTH'])('rejects %s without a colon, without printing it', (name) => {
+    expect(() => loadConfig({ [name]: 'just-a-secret' })).toThrow(`${name}="***": expected USER:PASSWORD`);
+    expect(() => loadConfig({ [name]: 'just-a-secret' })).not.toThrow('just-a-secret');
   });
 });

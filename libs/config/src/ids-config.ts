@@ -16,7 +16,7 @@ export interface IdsConfig {
     snaplen: number;
     bufferMb: number;
   };
-  schemaRegistry: { url: string };
+  schemaRegistry: { url: string; auth?: { username: string; password: string } };
   clickhouse: { url: string; database: string; username: string; password: string };
   flow: { idleTimeoutS?: number; activeTimeoutS?: number };
   /** Signature rules path and rule variable overrides. */
@@ -24,7 +24,7 @@ export interface IdsConfig {
   inference: { modelsDir: string; provider: 'auto' | 'cpu' | 'cuda' | 'tensorrt'; workers?: number; maxBatch: number; maxWaitMs: number; cacheTtlS: number };
   runtime: { sinkBatchRows: number; instanceId: string };
   http: { host: string; port: number };
-  registry: { host: string; port: number; topic: string; writeTimeoutMs: number };
+  registry: { host: string; port: number; topic: string; writeTimeoutMs: number; auth?: { username: string; password: string } };
   log: { level: string };
 }
 
@@ -53,7 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdsConfig {
       snaplen: c.IDS_CAPTURE_SNAPLEN,
       bufferMb: c.IDS_CAPTURE_BUFFER_MB,
     },
-    schemaRegistry: { url: c.IDS_SCHEMA_REGISTRY_URL },
+    schemaRegistry: { url: c.IDS_SCHEMA_REGISTRY_URL, ...(c.IDS_SCHEMA_REGISTRY_BASIC_AUTH !== undefined && { auth: c.IDS_SCHEMA_REGISTRY_BASIC_AUTH }) },
     clickhouse: { url: c.IDS_CLICKHOUSE_URL, database: c.IDS_CLICKHOUSE_DATABASE, username: c.IDS_CLICKHOUSE_USER, password: c.IDS_CLICKHOUSE_PASSWORD },
     flow: { idleTimeoutS: c.IDS_FLOW_IDLE_TIMEOUT_S, activeTimeoutS: c.IDS_FLOW_ACTIVE_TIMEOUT_S },
     signatures: { rulesPath: c.IDS_RULES_PATH, homeNet: c.IDS_HOME_NET, externalNet: c.IDS_EXTERNAL_NET, replayS: c.IDS_SIGNATURES_REPLAY_S },
@@ -66,7 +66,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdsConfig {
       instanceId: c.IDS_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
     },
     http: { host: c.IDS_HTTP_HOST, port: c.IDS_HTTP_PORT },
-    registry: { host: c.IDS_REGISTRY_HOST, port: c.IDS_REGISTRY_PORT, topic: c.IDS_REGISTRY_TOPIC, writeTimeoutMs: c.IDS_REGISTRY_WRITE_TIMEOUT_MS },
+    registry: {
+      host: c.IDS_REGISTRY_HOST, port: c.IDS_REGISTRY_PORT, topic: c.IDS_REGISTRY_TOPIC, writeTimeoutMs: c.IDS_REGISTRY_WRITE_TIMEOUT_MS,
+      ...(c.IDS_REGISTRY_BASIC_AUTH !== undefined && { auth: c.IDS_REGISTRY_BASIC_AUTH }),
+    },
     log: { level: c.IDS_LOG_LEVEL },
   };
 }

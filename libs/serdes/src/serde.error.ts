@@ -10,3 +10,22 @@ export class RecordSerdeError extends Error {
     this.name = 'RecordSerdeError';
   }
 }
+
+/**
+ * The schema registry refused a request (`status`: its HTTP status, e.g. 401 without the right
+ * credentials) or could not be reached (`status` null).
+ */
+export class SchemaRegistryRequestError extends Error {
+  readonly code = 'SCHEMA_REGISTRY_REQUEST_FAILED';
+  readonly retriable: boolean;
+  constructor(
+    readonly url: string,
+    readonly status: number | null,
+    message: string,
+  ) {
+    const hint = status === 401 || status === 403 ? ' (credentials: IDS_SCHEMA_REGISTRY_BASIC_AUTH)' : '';
+    super(`schema registry ${url}: ${status === null ? 'unreachable' : `HTTP ${status}`}: ${message}${hint}`);
+    this.name = 'SchemaRegistryRequestError';
+    this.retriable = status === null || status >= 500;
+  }
+}

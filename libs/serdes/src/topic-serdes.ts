@@ -1,6 +1,6 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { loadSchema, valueSubject, type TopicSpec } from '@ids/contracts';
-import { RecordSerdeError } from './serde.error';
+import { RecordSerdeError, SchemaRegistryRequestError } from './serde.error';
 
 /**
  * Values in the Confluent wire format (magic byte, schema id, Avro body), keys as UTF-8 strings,
@@ -10,17 +10,24 @@ import { RecordSerdeError } from './serde.error';
 export class TopicSerdes {
   private readonly ids = new Map<string, number>();
 
-  constructor(private readonly registry: SchemaRegistry) {}
+  constructor(private readonly registry: SchemaRegistry, private readonly url = '(registry)') {}
 
-  static connect(url: string): TopicSerdes {
-    return new TopicSerdes(new SchemaRegistry({ host: url, clientId: 'hybrid-ids' }));
+  /** `auth`: HTTP Basic credentials, for a registry that requires them. */
+  static connect(url: string, auth?: { username: string; password: string }): TopicSerdes {
+    return new TopicSerdes(new SchemaRegistry({ host: url, clientId: 'hybrid-ids', ...(auth !== undefined && { auth }) }), url);
   }
 
   /** Registers each topic's schema under its subject (idempotent: same schema, same id). */
   async register(topics: readonly TopicSpec[]): Promise<Map<string, number>> {
     for (const t of topics) {
       const schema = JSON.stringify(loadSchema(t.schemaFile));
-      const { id } = await this.registry.register({ type: SchemaType.AVRO, schema }, { subject: valueSubject(t.name) });
+      let id: number;
+      try {
+        ({ id } = await this.registry.register({ type: SchemaType.AVRO, schema }, { subject: valueSubject(t.name) }));
+      } catch (error) {
+        const status = (error as { status?: unknown }).status;
+        throw new SchemaRegistryRequestError(this.url, typeof status === 'number' ? status : null, `registering ${valueSubject(t.name)}: ${(error as Error).message}`);
+      }
       this.ids.set(t.name, id);
     }
     return new Map(this.ids);

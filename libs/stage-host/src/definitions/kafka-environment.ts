@@ -29,7 +29,7 @@ export async function prepareKafka(config: IdsConfig, logger: Logger, topologies
   } finally {
     await admin.disconnect();
   }
-  const serdes = TopicSerdes.connect(config.schemaRegistry.url);
+  const serdes = TopicSerdes.connect(config.schemaRegistry.url, config.schemaRegistry.auth);
   await serdes.register(ALL_TOPICS);
   return { kafka, serdes };
 }

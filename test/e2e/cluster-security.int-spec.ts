@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +13,11 @@ import { startRegistry } from '../../apps/schema-registry/src/registry.app';
 import { framesAtReplayTime, writeCapture } from './replay-time';
 import { eventually, startApp, stopApp } from './stack-processes';
 
-// Every Kafka client of the system on a secured cluster: the local broker's SASL_SSL listener
+// The system on a secured cluster. Every Kafka client on the local broker's SASL_SSL listener
 // (PLAIN and SCRAM-SHA-512 over TLS, its certificate from a CA of its own) and its SSL listener
 // that requires a client certificate (infra/local/kafka.sh makes the CA, the certificates and user
-// `ids`). Settings come from the IDS_KAFKA_* variables, as an operator sets them.
+// `ids`); the schema registry app requiring HTTP Basic credentials. Settings come from the IDS_*
+// variables, as an operator sets them.
 const HOST = process.env.KAFKA_HOST ?? '127.0.0.1';
 const SASL_SSL = `${HOST}:${process.env.KAFKA_SASL_SSL_PORT ?? 9094}`;
 const MUTUAL_TLS = `${HOST}:${process.env.KAFKA_SSL_PORT ?? 9095}`;
@@ -43,6 +44,19 @@ const plain = new Kafka({ clientId: 'security-test', brokers: ['127.0.0.1:9092']
 /** `ids` with these variables on top of the test's environment. */
 function ids(args: string[], env: Record<string, string>) {
   return spawnSync(process.execPath, [join(repoRoot(), 'bin', 'ids.js'), ...args], { encoding: 'utf8', env: { ...process.env, IDS_LOG_LEVEL: 'warn', ...env }, timeout: 120_000 });
+}
+
+/** `ids` as a child this process does not wait for, so a server in this process (the registry app) can answer it. */
+function idsAsync(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'ids.js'), ...args], { env: { ...process.env, IDS_LOG_LEVEL: 'warn', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('close', (status) => { clearTimeout(timer); resolve({ status, stdout, stderr }); });
+  });
 }
 
 describe('Kafka security: TLS, SASL and client certificates', () => {
@@ -152,6 +166,32 @@ describe('Kafka security: TLS, SASL and client certificates', () => {
       expect([...written].sort()).toEqual([...expected].sort());
     } finally {
       await stopApp(flows);
+    }
+  });
+});
+
+describe('schema registry with HTTP Basic authentication', () => {
+  it('ids topics apply registers the schemas with IDS_SCHEMA_REGISTRY_BASIC_AUTH, and without it names the 401', async () => {
+    const topic = `_schemas_basic_auth_test_${RUN}`;
+    const config = { ...loadRegistryConfig({ IDS_REGISTRY_PORT: '0', IDS_REGISTRY_BASIC_AUTH: 'ids:pass:word' }), topic };
+    const registry = await startRegistry(config, logger);
+    try {
+      const ok = await idsAsync(['topics', 'apply'], { IDS_SCHEMA_REGISTRY_URL: registry.url, IDS_SCHEMA_REGISTRY_BASIC_AUTH: 'ids:pass:word' });
+      expect({ status: ok.status, stderr: ok.stderr }).toEqual({ status: 0, stderr: '' });
+      const subjects = await fetch(`${registry.url}/subjects`, { headers: { Authorization: `Basic ${Buffer.from('ids:pass:word').toString('base64')}` } });
+      expect(await subjects.json()).toEqual(expect.arrayContaining(['ids.packets.v1-value', 'ids.alerts.v1-value']));
+
+      const refused = await idsAsync(['topics', 'apply'], { IDS_SCHEMA_REGISTRY_URL: registry.url, IDS_SCHEMA_REGISTRY_BASIC_AUTH: 'ids:wrong' });
+      expect(refused.status).toBe(3);
+      expect(refused.stderr).toContain(`ids: schema registry ${registry.url}: HTTP 401`);
+      expect(refused.stderr).toContain('IDS_SCHEMA_REGISTRY_BASIC_AUTH');
+      expect(refused.stderr).not.toContain('wrong');
+    } finally {
+      await registry.close();
+      const admin = plain.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
     }
   });
 });
