@@ -16,17 +16,20 @@ import { e2eSuite, eventually, startApp } from './stack-processes';
 // instance and gets a second a quarter of the way in: the first keeps the tasks of the partitions
 // that stay with it instead of restoring them. The alerts in ClickHouse must be exactly the
 // embedded runtime's, and the groups' assignments, read from the broker, co-partitioned. The
-// flows, signatures and inference stages run on two instances each.
+// flows, signatures and inference stages run on two instances each. At the same moment one fusion
+// instance dies (SIGKILL: it leaves no group and aborts no transaction): the group notices at the
+// session timeout, its partitions go to the other three, restored from the changelog once the
+// broker has aborted its open transaction, and no alert is lost or doubled.
 const root = repoRoot();
 const CAPTURE = join(root, 'test', 'cases', 'ml-holdout', 'capture.pcap');
 /** The first part of the lab's capture: enough flows for every partition, and hybrid alerts. */
 const FRAMES = 20_000;
 
-interface LogLine { msg?: string; group?: string; kept?: number[] }
+interface LogLine { msg?: string; group?: string; kept?: number[]; partitions?: number[] }
 
 const logLines = (output: string): LogLine[] => output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);
 
-describe('stages on several instances, one scaled out while it works', () => {
+describe('stages on several instances, one scaled out and one killed while they work', () => {
   const { database, admin, clickhouse, apps } = e2eSuite('scale', 90_000);
 
   it('assigns each partition of every input to one instance, keeps tasks that stay, and stores exactly the embedded runtime\'s alerts', async () => {
@@ -63,11 +66,16 @@ describe('stages on several instances, one scaled out while it works', () => {
     await eventually(() => committedSince('ids-features', TOPICS.flows.name, flowsBefore), (n) => n >= flows / 4, 300_000, `features to commit a quarter of ${flows} flows (${diagnosis()})`);
     features.push(startApp('features', env('features-1', 'info')));
     apps.push(features[1]);
+    // the fourth fusion instance dies once it is at work (its task built and restored)
+    const killed = fusion.pop()!;
+    await eventually(async () => killed.output(), (o) => o.includes('restored state store from changelog'), 300_000, `the fourth fusion instance at work (${diagnosis()})`);
+    const killedPartitions = logLines(killed.output()).filter((l) => l.msg === 'partitions assigned').at(-1)!.partitions!;
+    killed.child.kill('SIGKILL');
     expect(await writer.exited).toBe(0);
 
     const span = `ts_us >= ${embedded.capture.firstTsUs} AND (startsWith(src_ip, '${prefix}') OR startsWith(dest_ip, '${prefix}'))`;
     await eventually(async () => {
-      const gone = apps.find((a) => a !== writer && a.child.exitCode !== null);
+      const gone = apps.find((a) => a !== writer && a !== killed && a.child.exitCode !== null);
       if (gone) throw new Error(`a stage exited with ${gone.child.exitCode}: ${gone.output().slice(-600)}`);
       return (await storedAlerts(clickhouse, database, span, true)).length;
     }, (n) => n >= expected.length, 300_000, `${expected.length} alerts in ClickHouse (${diagnosis()})`);
@@ -75,7 +83,11 @@ describe('stages on several instances, one scaled out while it works', () => {
     expect(alertDifference(expected, await storedAlerts(clickhouse, database, span, false))).toEqual({ alerts: expected.length, missing: [], extra: [] });
 
     // The groups' assignments as the broker holds them: each member has the same partitions of
-    // every input topic, and every partition is someone's.
+    // every input topic, and every partition is someone's (fusion's: one of the three left).
+    expect((await admin.describeGroups(['ids-fusion'])).groups[0].members.length).toBe(fusion.length);
+    const takenOver = fusion.flatMap((f) => logLines(f.output()).filter((l) => l.msg === 'partitions assigned').at(-1)!.partitions!);
+    expect(killedPartitions.length).toBeGreaterThan(0);
+    expect(takenOver).toEqual(expect.arrayContaining(killedPartitions));
     for (const group of ['ids-fusion', 'ids-features', 'ids-features-hosts', 'ids-features-services', 'ids-flows', 'ids-signatures', 'ids-signatures-thresholds', 'ids-inference']) {
       const { members } = (await admin.describeGroups([group])).groups[0];
       const assignments = members.map((m) => AssignerProtocol.MemberAssignment.decode(m.memberAssignment)!.assignment);
