@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { ALL_TOPICS, repoRoot, valueSubject } from '@ids/contracts';
 import { applyTopics, TopicMismatchError } from '@ids/kafka';
+import { CHANGELOG_TOPIC_CONFIG } from '@ids/stage-host';
 
 // `ids topics apply` against the real broker and registry: every topic of the registry exists
 // with its partitions and cleanup policy, and every value schema is registered under its subject.
@@ -27,6 +28,17 @@ describe('ids topics apply', () => {
     expect(Object.fromEntries(configs.resources.map((r) => [r.resourceName, r.configEntries[0].configValue]))).toEqual({ [changelog]: 'compact', 'ids.flows.v1': 'delete' });
     const subjects = (await (await fetch(`${REGISTRY}/subjects`)).json()) as string[];
     expect(subjects).toEqual(expect.arrayContaining(ALL_TOPICS.map((t) => valueSubject(t.name))));
+  });
+
+  it('creates a topic with the further configs it is given (a changelog\'s segment roll)', async () => {
+    const name = `ids-test-changelog-${Date.now()}`;
+    try {
+      await applyTopics(admin, [{ name, partitions: 2, cleanupPolicy: 'compact', retentionMs: -1, config: CHANGELOG_TOPIC_CONFIG }]);
+      const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy', 'segment.ms', 'segment.bytes'] }] });
+      expect(Object.fromEntries(configs.resources[0].configEntries.map((e) => [e.configName, e.configValue]))).toEqual({ 'cleanup.policy': 'compact', ...CHANGELOG_TOPIC_CONFIG });
+    } finally {
+      await admin.deleteTopics({ topics: [name] });
+    }
   });
 
   it('refuses a topic whose partition count differs from the registry', async () => {

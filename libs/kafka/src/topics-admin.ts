@@ -10,7 +10,14 @@ export class TopicMismatchError extends Error {
   }
 }
 
-export interface TopicToApply { name: string; partitions: number; cleanupPolicy: 'delete' | 'compact'; retentionMs: number }
+export interface TopicToApply {
+  name: string;
+  partitions: number;
+  cleanupPolicy: 'delete' | 'compact';
+  retentionMs: number;
+  /** Further topic configs, set when the topic is created (an existing topic is left as it is). */
+  config?: Readonly<Record<string, string>>;
+}
 
 export function fromSpec(t: TopicSpec): TopicToApply {
   return { name: t.name, partitions: t.partitions, cleanupPolicy: t.cleanupPolicy, retentionMs: t.retentionMs };
@@ -41,6 +48,7 @@ export async function applyTopics(admin: Admin, topics: TopicToApply[], replicat
       configEntries: [
         { name: 'cleanup.policy', value: t.cleanupPolicy },
         { name: 'retention.ms', value: String(t.retentionMs) },
+        ...Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
       ],
     }));
     await admin.createTopics({ topics: configs, waitForLeaders: true });

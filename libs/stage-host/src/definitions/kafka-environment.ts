@@ -9,12 +9,20 @@ import { changelogTopicsOf, type Topology } from '@ids/topology';
 /** The Kafka side of a stage: client, serdes with registered schemas, and its topics in place. */
 export interface KafkaEnvironment { kafka: Kafka; serdes: TopicSerdes }
 
+/**
+ * A changelog is read from its beginning when a task is restored, and compaction only reaches
+ * closed segments: rolled every 10 minutes (or 64 MiB), a restore reads the live state plus at most
+ * that much of recent changes, where the broker's defaults (7 days, 1 GiB) would let every put and
+ * tombstone of a week pile up in the active segment (a store of pending items is mostly those).
+ */
+export const CHANGELOG_TOPIC_CONFIG: Readonly<Record<string, string>> = { 'segment.ms': String(10 * 60_000), 'segment.bytes': String(64 * 1024 * 1024) };
+
 /** Every topic the registry declares plus the changelogs of the given topologies. */
 export function topicsToApply(topologies: Topology[]): TopicToApply[] {
   const data = ALL_TOPICS.map(fromSpec);
   const partitions = Math.max(...ALL_TOPICS.map((t) => t.partitions));
   const changelogs = topologies.flatMap((t) => changelogTopicsOf(t, partitions))
-    .map((c) => ({ name: c.name, partitions: c.partitions, cleanupPolicy: 'compact' as const, retentionMs: -1 }));
+    .map((c) => ({ name: c.name, partitions: c.partitions, cleanupPolicy: 'compact' as const, retentionMs: -1, config: CHANGELOG_TOPIC_CONFIG }));
   return [...data, ...changelogs];
 }
 

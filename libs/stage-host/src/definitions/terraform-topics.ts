@@ -12,7 +12,7 @@ export function terraformTopics(topics: TopicToApply[]): string {
       name: t.name,
       partitions: t.partitions,
       replication_factor: '${var.replication_factor}',
-      config: { 'cleanup.policy': t.cleanupPolicy, 'retention.ms': String(t.retentionMs) },
+      config: { 'cleanup.policy': t.cleanupPolicy, 'retention.ms': String(t.retentionMs), ...t.config },
     },
   ]));
   const doc = {

@@ -23,6 +23,12 @@ describe('artifacts derived from the topic registry', () => {
     expect(new Map(topics.map((t) => [t.name, { partitions: t.partitions, cleanup: t.cleanupPolicy }]))).toEqual(rows);
   });
 
+  it('every changelog, and only a changelog, rolls its segments early so that compaction keeps restores short', () => {
+    const rolled = topics.filter((t) => t.config?.['segment.ms'] === '600000' && t.config['segment.bytes'] === String(64 * 1024 * 1024)).map((t) => t.name);
+    expect(rolled).toEqual(topics.filter((t) => t.name.endsWith('-changelog')).map((t) => t.name));
+    expect(rolled.length).toBeGreaterThan(10);
+  });
+
   it('every data topic has a schema file with a documented field for each field', () => {
     for (const t of ALL_TOPICS) {
       const schema = JSON.parse(readFileSync(join(repoRoot(), 'schemas', t.schemaFile), 'utf8'));
