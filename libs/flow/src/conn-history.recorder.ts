@@ -13,6 +13,7 @@
  */
 
 import * as L from './flow-entry.layout';
+import { HistoryTextInterner } from './history-text.interner';
 
 /** Per-direction bookkeeping for the repeat rules. Plain JSON (an open flow keeps it as numbers: flow-entry.layout.ts). */
 export interface EndpointHistory {
@@ -74,8 +75,11 @@ export function recordOnce(flow: HistoryTarget, fromOrig: boolean, bit: number, 
 }
 
 function addLetter(flow: HistoryTarget, fromOrig: boolean, letter: string): void {
-  flow.history += fromOrig ? letter : LOWER[letter.charCodeAt(0)];
+  flow.history = histories.append(flow.history, fromOrig ? letter : LOWER[letter.charCodeAt(0)]);
 }
+
+/** Histories shared by all flows (history-text.interner.ts): a letter allocates nothing, and open flows point to no young string. */
+const histories = new HistoryTextInterner(1 << 14);
 
 /** The responder's letter of each upper-case one, by character code (toLowerCase makes a new string each time). */
 const LOWER = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code).toLowerCase());
