@@ -94,16 +94,28 @@ function seqDelta(a: number, b: number): number {
   return (a - b) | 0;
 }
 
+/** The fields of a TCP segment the recorder reads (a subset of FlowPacket). */
+export interface HistorySegment {
+  readonly tcpFlags: number;
+  readonly tcpSeq: number;
+  readonly payloadLength: number;
+  readonly tcpWindow: number;
+}
+
 /**
  * The history letters of one TCP segment (Zeek's update_history, then its retransmission and
  * zero-window checks). The sender's EndpointHistory is the numbers at `d[ep]`
  * (flow-entry.layout.ts; null is NaN). `peerClosed` / `selfReset`: the states before this
- * packet, which make a zero window uninteresting.
+ * packet, which make a zero window uninteresting. Takes the segment, not its numbers: a
+ * sequence number above 2^31 is a double, which a call that is not inlined passes in a heap box.
  */
 export function recordTcpHistory(
-  flow: HistoryTarget, d: Float64Array, ep: number, fromOrig: boolean,
-  flags: number, seq: number, payloadLength: number, window: number, peerClosed: boolean, selfReset: boolean,
+  flow: HistoryTarget, d: Float64Array, ep: number, fromOrig: boolean, segment: HistorySegment, peerClosed: boolean, selfReset: boolean,
 ): void {
+  const flags = segment.tcpFlags;
+  const seq = segment.tcpSeq;
+  const payloadLength = segment.payloadLength;
+  const window = segment.tcpWindow;
   const syn = (flags & SYN) !== 0;
   const fin = (flags & FIN) !== 0;
   const rst = (flags & RST) !== 0;

@@ -135,4 +135,4 @@ function blankFlowStats(): FlowStats {
 }
 
 /** Not a number: see blankFlowStats. */
-const TAGGED = null as unknown as number;
+const TAGGED = null as never;
