@@ -13,6 +13,7 @@
  */
 
 import * as L from './flow-entry.layout';
+import { HistoryTextInterner } from './history-text.interner';
 
 /** Per-direction bookkeeping for the repeat rules. Plain JSON (an open flow keeps it as numbers: flow-entry.layout.ts). */
 export interface EndpointHistory {
@@ -74,8 +75,11 @@ export function recordOnce(flow: HistoryTarget, fromOrig: boolean, bit: number, 
 }
 
 function addLetter(flow: HistoryTarget, fromOrig: boolean, letter: string): void {
-  flow.history += fromOrig ? letter : LOWER[letter.charCodeAt(0)];
+  flow.history = histories.append(flow.history, fromOrig ? letter : LOWER[letter.charCodeAt(0)]);
 }
+
+/** Histories shared by all flows (history-text.interner.ts): a letter allocates nothing, and open flows point to no young string. */
+const histories = new HistoryTextInterner(1 << 14);
 
 /** The responder's letter of each upper-case one, by character code (toLowerCase makes a new string each time). */
 const LOWER = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code).toLowerCase());
@@ -90,16 +94,28 @@ function seqDelta(a: number, b: number): number {
   return (a - b) | 0;
 }
 
+/** The fields of a TCP segment the recorder reads (a subset of FlowPacket). */
+export interface HistorySegment {
+  readonly tcpFlags: number;
+  readonly tcpSeq: number;
+  readonly payloadLength: number;
+  readonly tcpWindow: number;
+}
+
 /**
  * The history letters of one TCP segment (Zeek's update_history, then its retransmission and
  * zero-window checks). The sender's EndpointHistory is the numbers at `d[ep]`
  * (flow-entry.layout.ts; null is NaN). `peerClosed` / `selfReset`: the states before this
- * packet, which make a zero window uninteresting.
+ * packet, which make a zero window uninteresting. Takes the segment, not its numbers: a
+ * sequence number above 2^31 is a double, which a call that is not inlined passes in a heap box.
  */
 export function recordTcpHistory(
-  flow: HistoryTarget, d: Float64Array, ep: number, fromOrig: boolean,
-  flags: number, seq: number, payloadLength: number, window: number, peerClosed: boolean, selfReset: boolean,
+  flow: HistoryTarget, d: Float64Array, ep: number, fromOrig: boolean, segment: HistorySegment, peerClosed: boolean, selfReset: boolean,
 ): void {
+  const flags = segment.tcpFlags;
+  const seq = segment.tcpSeq;
+  const payloadLength = segment.payloadLength;
+  const window = segment.tcpWindow;
   const syn = (flags & SYN) !== 0;
   const fin = (flags & FIN) !== 0;
   const rst = (flags & RST) !== 0;

@@ -3,8 +3,9 @@ import { flowNumericId, flowUid } from './flow-id';
 import { flowKey } from './flow-key';
 import { resolveFlowOptions } from './flow-options';
 import { toFlowRecord } from './flow-record.mapper';
-import { isFromInitiator, openEntry, openFlow, updateEntry, updateFlow, type FlowState } from './flow-state';
-import { F, TcpScript, packet } from './flow-test.packets';
+import * as L from './flow-entry.layout';
+import { isFromInitiator, openEntry, openFlow, updateEntry, updateFlow, writeOpenedNumbers, type FlowState } from './flow-state';
+import { F, T0, TcpScript, packet } from './flow-test.packets';
 import { FlowTable, type FlowStateStore } from './flow.table';
 import recorded from './flow-state.v2-recorded.json';
 
@@ -83,4 +84,21 @@ describe('FlowEntry', () => {
     expect([want.flow_key, want.orig_h, want.uid, want.flow_id]).toEqual([flowKey(base), src, flowUid(flowKey(base), base.tsUs), flowNumericId(flowKey(base), base.tsUs)]);
     expect([got.flow_key, got.orig_h, got.resp_h, got.uid, got.flow_id]).toEqual([want.flow_key, want.orig_h, want.resp_h, want.uid, want.flow_id]);
   });
+
+  it.each<[string, number, number]>([
+    ['a fresh entry', 0, T0],
+    ['a reused entry (every number 7)', 7, T0 + 1],
+    ['a reused entry (every number NaN)', NaN, 1],
+  ])('opens %s with the numbers of a flow just opened, the expiry queue\'s times left alone', (_, fill, ts) => {
+    const entry = new FlowEntry(new Float64Array(2 * L.FLOW_ENTRY_NUMBERS).fill(fill), L.FLOW_ENTRY_NUMBERS);
+    openEntry(entry, { ...packet({ from: 'c', proto: 17, len: 1 }), tsUs: ts }, null);
+    const want = new Float64Array(L.FLOW_ENTRY_NUMBERS);
+    writeOpenedNumbers(want, 0, ts);
+    want[L.TOUCHED_US] = fill;
+    want[L.OPENED_US] = fill;
+    expect([...entry.d.subarray(L.FLOW_ENTRY_NUMBERS)]).toEqual([...want]);
+    // The slot before is not written.
+    expect(entry.d.subarray(0, L.FLOW_ENTRY_NUMBERS).every((x) => Object.is(x, fill))).toBe(true);
+  });
 });
+

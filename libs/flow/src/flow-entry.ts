@@ -102,6 +102,7 @@ export class FlowEntry implements FlowState {
     if (this.keyText === null) {
       idText.clear();
       this.writeKey(idText);
+      this.keepKeyTexts(idText.text(0, idText.length));
     }
     return this.keyText!;
   }
@@ -226,39 +227,60 @@ export class FlowEntry implements FlowState {
     this.respText = null;
   }
 
-  /** The uid and numeric id, from the key (made here too if need be) and the first packet time. */
+  /**
+   * The uid and numeric id, from the key (made here too if need be) and the first packet time.
+   * A key made here is decoded with the uid in one string (`key@time` then the uid), and both are
+   * slices of it: one decode, not two.
+   */
   private makeIds(): void {
     const text = idText;
     text.clear();
-    if (this.keyText === null) this.writeKey(text);
-    else text.string(this.keyText);
+    const made = this.keyText === null;
+    if (made) this.writeKey(text);
+    else text.string(this.keyText!);
     text.idsOf(this.d[this.o + L.FIRST_TS]);
-    this.uidText = text.uid();
     this.d[this.o + L.FLOW_ID] = text.flowId;
+    if (!made) {
+      this.uidText = text.uid();
+      return;
+    }
+    const uidStart = text.length;
+    text.appendUid();
+    const all = text.text(0, text.length);
+    this.uidText = all.substring(uidStart);
+    this.keepKeyTexts(all);
   }
 
   /**
-   * Writes the key of an IPv4 flow from its tuple (flowKey's text) and keeps it, and the address
-   * texts unless made before: substrings of the key (one string each; a record and the store
-   * read them too), not dotted quads joined piece by piece.
+   * Writes the key of an IPv4 flow from its tuple (flowKey's text) to `text`, from its start,
+   * and notes where it and its addresses end (keyEnd, aStart...).
    */
   private writeKey(text: FlowIdText): void {
     text.decimal(this.ipProto);
     text.char(SLASH);
     text.decimal(this.vlanId);
     text.char(SLASH);
-    const aStart = text.length;
+    aStart = text.length;
     text.ipv4(this.addrA);
-    const aEnd = text.length;
+    aEnd = text.length;
     text.char(SLASH);
     text.decimal(this.portA);
     text.char(SLASH);
-    const bStart = text.length;
+    bStart = text.length;
     text.ipv4(this.addrB);
-    const bEnd = text.length;
+    bEnd = text.length;
     text.char(SLASH);
     text.decimal(this.portB);
-    const key = text.text(0, text.length);
+    keyEnd = text.length;
+  }
+
+  /**
+   * Keeps the key that `writeKey` wrote, from `all` (which holds it from its start), and the
+   * address texts unless made before: substrings of it (one string each; a record and the store
+   * read them too), not dotted quads joined piece by piece.
+   */
+  private keepKeyTexts(all: string): void {
+    const key = all.length === keyEnd ? all : all.substring(0, keyEnd);
     this.keyText = key;
     this.origText ??= this.origIsA ? key.substring(aStart, aEnd) : key.substring(bStart, bEnd);
     this.respText ??= this.origIsA ? key.substring(bStart, bEnd) : key.substring(aStart, aEnd);
@@ -268,6 +290,12 @@ export class FlowEntry implements FlowState {
 const SLASH = 47;
 /** Where keys and ids are written (one at a time). */
 const idText = new FlowIdText();
+/** Where the last key `writeKey` wrote ends in its text, and its addresses start and end. */
+let keyEnd = 0;
+let aStart = 0;
+let aEnd = 0;
+let bStart = 0;
+let bEnd = 0;
 
 function nullable(x: number): number | null {
   return Number.isNaN(x) ? null : x;

@@ -69,12 +69,17 @@ export class FlowExpiryQueue {
   private openTail: FlowEntry | null = null;
   /** Largest `watermark - packet time` seen so far. */
   maxLagUs = 0;
+  /**
+   * The table's watermark, the time `open` and `touch` put a flow at: a time is a double, which a
+   * call that is not inlined would pass in a heap box of its own, one per packet.
+   */
+  watermarkUs = -Infinity;
 
   constructor(private readonly options: FlowOptions) {}
 
-  /** Adds a new flow at the back of the opening order; `touch` it next. */
-  open(f: FlowEntry, watermarkUs: number): void {
-    f.openedUs = watermarkUs;
+  /** Adds a new flow at the back of the opening order, opened at `watermarkUs`; `touch` it next. */
+  open(f: FlowEntry): void {
+    f.openedUs = this.watermarkUs;
     f.openPrev = this.openTail;
     f.openNext = null;
     if (this.openTail === null) this.openHead = f;
@@ -83,13 +88,14 @@ export class FlowExpiryQueue {
   }
 
   /**
-   * A packet of the flow at `watermarkUs`: moves it to the back of its quiet list (which may
+   * A packet of the flow at the table's `watermarkUs`: moves it to the back of its quiet list (which may
    * change with its state), unless it is on that list already and was moved there less than the
    * list's slack ago. Its place then says a little less than when it was last active (by the
    * slack at most), which the walks allow for (they check it a few passes early), and most packets
    * move nothing: unlinking a flow writes into two other flows, likely out of cache.
    */
-  touch(f: FlowEntry, watermarkUs: number): void {
+  touch(f: FlowEntry): void {
+    const watermarkUs = this.watermarkUs;
     const timeoutUs = quietTimeoutUs(f, this.options);
     const current = f.quietList;
     const same = current !== null && current.timeoutUs === timeoutUs;

@@ -214,6 +214,14 @@ export class FlowIdText {
     return uidText(this.h1, this.h2);
   }
 
+  /** After `idsOf`: appends `uid()`'s characters to the text (to decode them with it in one string). */
+  appendUid(): void {
+    putBase62(this.h1, 9);
+    putBase62(this.h2, 17);
+    if (this.length + 18 > this.codes.length) this.grow();
+    for (let i = 0; i < 18; i++) this.codes[this.length++] = uidCodes[i];
+  }
+
   /** After `idsOf`: `flowNumericId` of the text. */
   get flowId(): number {
     return this.h0 || 1;

@@ -134,7 +134,6 @@ export function openEntry(e: FlowEntry, pkt: FlowPacket, key: string | null): bo
   const o = e.o;
   e.keyText = key;
   e.uidText = null;
-  d[o + L.FLOW_ID] = 0;
   e.ipProto = pkt.ipProto;
   e.vlan = pkt.vlan;
   if (key === null) {
@@ -146,23 +145,45 @@ export function openEntry(e: FlowEntry, pkt: FlowPacket, key: string | null): bo
   }
   e.origP = flipped ? pkt.dstPort : pkt.srcPort;
   e.respP = flipped ? pkt.srcPort : pkt.dstPort;
-  d[o + L.FIRST_TS] = pkt.tsUs;
-  d[o + L.LAST_TS] = pkt.tsUs;
-  for (let i = L.ORIG_PKTS; i <= L.RESP_WIRE_BYTES; i++) d[o + i] = 0;
+  // The numbers of a flow that opened at time 0, in two copies (the expiry queue's two times
+  // between them are its own), then the times: a copy is two calls, not some 130 stores.
+  d.set(OPENED_HEAD, o);
+  d.set(OPENED_TAIL, o + L.OPENED_US + 1);
+  const ts = pkt.tsUs;
+  d[o + L.FIRST_TS] = ts;
+  d[o + L.LAST_TS] = ts;
+  d[o + L.ACTIVE_START_US] = ts;
+  d[o + L.ACTIVE_END_US] = ts;
   e.history = flipped ? '^' : '';
   e.historySeen = 0;
-  openEndpointHistoryAt(d, o + L.ORIG_HISTORY);
-  openEndpointHistoryAt(d, o + L.RESP_HISTORY);
   e.origState = 'INACTIVE';
   e.respState = 'INACTIVE';
-  d[o + L.ORIG_FIN_SEQ] = NaN;
-  d[o + L.RESP_FIN_SEQ] = NaN;
   e.origFinAcked = false;
   e.respFinAcked = false;
   e.measured = true;
-  openFlowStats(d, o, pkt.tsUs);
   return flipped;
 }
+
+/**
+ * The numbers `openEntry` gives a flow whose first packet is at `firstTsUs` (its id not made
+ * yet, nothing counted), but the expiry queue's TOUCHED_US / OPENED_US.
+ */
+export function writeOpenedNumbers(d: Float64Array, o: number, firstTsUs: number): void {
+  d[o + L.FLOW_ID] = 0;
+  d[o + L.FIRST_TS] = firstTsUs;
+  d[o + L.LAST_TS] = firstTsUs;
+  for (let i = L.ORIG_PKTS; i <= L.RESP_WIRE_BYTES; i++) d[o + i] = 0;
+  openEndpointHistoryAt(d, o + L.ORIG_HISTORY);
+  openEndpointHistoryAt(d, o + L.RESP_HISTORY);
+  d[o + L.ORIG_FIN_SEQ] = NaN;
+  d[o + L.RESP_FIN_SEQ] = NaN;
+  openFlowStats(d, o, firstTsUs);
+}
+
+const OPENED = new Float64Array(L.FLOW_ENTRY_NUMBERS);
+writeOpenedNumbers(OPENED, 0, 0);
+const OPENED_HEAD = OPENED.subarray(0, L.TOUCHED_US);
+const OPENED_TAIL = OPENED.subarray(L.OPENED_US + 1);
 
 /**
  * A state restored from a changelog, brought to the current layout in place (and returned).
@@ -246,7 +267,7 @@ function updateTcp(e: FlowEntry, pkt: FlowPacket, fromOrig: boolean, options: Fl
   let self = fromOrig ? e.origState : e.respState;
   let peer = fromOrig ? e.respState : e.origState;
 
-  recordTcpHistory(e, d, o + (fromOrig ? L.ORIG_HISTORY : L.RESP_HISTORY), fromOrig, flags, pkt.tcpSeq, pkt.payloadLength, pkt.tcpWindow, peer === 'CLOSED', self === 'RESET');
+  recordTcpHistory(e, d, o + (fromOrig ? L.ORIG_HISTORY : L.RESP_HISTORY), fromOrig, pkt, peer === 'CLOSED', self === 'RESET');
 
   if (rst) {
     self = 'RESET';

@@ -158,7 +158,7 @@ export function addToFlowStats(d: Float64Array, o: number, pkt: StatsPacket, fwd
     if (len > 0) d[o + L.FWD_ACT_DATA]++;
     if ((flags & PSH) !== 0) d[o + L.FWD_PSH]++;
     if ((flags & URG) !== 0) d[o + L.FWD_URG]++;
-    addToBulk(d, o + L.FWD_BULK, o + L.BWD_BULK, ts, len);
+    addToBulk(d, o + L.FWD_BULK, o + L.BWD_BULK, pkt);
   } else {
     if (d[o + L.BWD_LEN] === 0 && isTcp) d[o + L.INIT_WIN_BWD] = pkt.tcpWindow;
     addToStatAt(d, o + L.BWD_LEN, len);
@@ -168,7 +168,7 @@ export function addToFlowStats(d: Float64Array, o: number, pkt: StatsPacket, fwd
     d[o + L.BWD_HEADER_BYTES] += header;
     if ((flags & PSH) !== 0) d[o + L.BWD_PSH]++;
     if ((flags & URG) !== 0) d[o + L.BWD_URG]++;
-    addToBulk(d, o + L.BWD_BULK, o + L.FWD_BULK, ts, len);
+    addToBulk(d, o + L.BWD_BULK, o + L.FWD_BULK, pkt);
   }
 
   if (flags !== 0) {
@@ -183,8 +183,14 @@ export function addToFlowStats(d: Float64Array, o: number, pkt: StatsPacket, fwd
   }
 }
 
-/** CICFlowMeter's updateForwardBulk / updateBackwardBulk for a packet of the direction whose BulkState is at `own`. */
-function addToBulk(d: Float64Array, own: number, other: number, ts: number, len: number): void {
+/**
+ * CICFlowMeter's updateForwardBulk / updateBackwardBulk for a packet of the direction whose
+ * BulkState is at `own`. Takes the packet, not its time: a time is a double, which a call that
+ * is not inlined passes in a heap box of its own.
+ */
+function addToBulk(d: Float64Array, own: number, other: number, pkt: StatsPacket): void {
+  const ts = pkt.tsUs;
+  const len = pkt.payloadLength;
   // Data from the other direction since this run started breaks the run.
   if (d[other + L.B_LAST_US] > d[own + L.B_START_US]) d[own + L.B_START_US] = -1;
   if (len <= 0) return;

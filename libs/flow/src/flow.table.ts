@@ -105,6 +105,7 @@ export class FlowTable {
     const tsUs = pkt.tsUs;
     if (tsUs > this.watermarkUs) {
       this.watermarkUs = tsUs;
+      this.queue.watermarkUs = tsUs;
       if (tsUs >= this.nextCheckUs) out = this.expire(tsUs, out);
     } else if (this.watermarkUs - tsUs > this.queue.maxLagUs) {
       this.queue.maxLagUs = this.watermarkUs - tsUs;
@@ -155,7 +156,7 @@ export class FlowTable {
     } else {
       // A new flow goes to the end: the table stays in order of opening.
       if (opened) this.insert(flow, byTuple, ipv4);
-      this.queue.touch(flow, this.watermarkUs);
+      this.queue.touch(flow);
       // Put again even when updated in place, so a changelogged store records the change.
       this.store?.put(flow.key, flow);
     }
@@ -168,7 +169,7 @@ export class FlowTable {
 
   /** Event time reached `tsUs` (a watermark): returns the flows that timed out by then. */
   advanceTo(tsUs: number): readonly FlowRecord[] {
-    if (tsUs > this.watermarkUs) this.watermarkUs = tsUs;
+    if (tsUs > this.watermarkUs) this.watermarkUs = this.queue.watermarkUs = tsUs;
     return this.expire(this.watermarkUs, null) ?? NONE;
   }
 
@@ -206,7 +207,7 @@ export class FlowTable {
     }
     flow.seq = this.nextSeq++;
     this.count++;
-    this.queue.open(flow, this.watermarkUs);
+    this.queue.open(flow);
   }
 
   /** Takes a flow out of the table (after its record was made) and keeps its entry for reuse. */
@@ -250,6 +251,8 @@ export class FlowTable {
     this.byTuple.clear();
     this.queue.clear();
     this.count = 0;
+    // Put at -Infinity: when these flows were last touched is not known.
+    this.queue.watermarkUs = -Infinity;
     for (const [key, value] of this.store!.entries()) {
       const own = value instanceof FlowEntry;
       const flow = own ? value : new FlowEntry().load(upgradeFlowState(value as FlowState | FlowStateV1));
@@ -264,9 +267,10 @@ export class FlowTable {
       else this.byTuple.add(flow);
       flow.seq = this.nextSeq++;
       this.count++;
-      this.queue.open(flow, -Infinity);
-      this.queue.touch(flow, -Infinity);
+      this.queue.open(flow);
+      this.queue.touch(flow);
     }
+    this.queue.watermarkUs = this.watermarkUs;
   }
 }
 
