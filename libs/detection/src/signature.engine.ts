@@ -392,19 +392,9 @@ export class SignatureEngine {
       const count = this.candidates(pkt.ipProto, frame, payloadFrom, payloadTo, tx, t === 0, conn.http);
       if (count === 0) continue;
       flow ??= { toServer: obs.toServer, established: obs.established };
-      payload ??= payloadOf(frame, payloadFrom, payloadTo);
-      const ctx = new PacketContext(pkt, flow, payload, tx);
-      const candidates = this.picked;
-      for (let k = 0; k < count; k++) {
-        const c = candidates[k];
-        if (t > 0 && !c.readsHttp) continue;
-        this.stats.evaluated++;
-        if (!admitsHeader(c, pkt) || !matchPacketOptions(c.rule, ctx)) continue;
-        this.matchedOn[c.index] = this.packetNo;
-        const step = this.onMatch(c, pkt, flowKey, conn, obs.flow.firstTsUs, out);
-        if (step === PASS) return out ?? NO_MATCHES;
-        out = step;
-      }
+      const step = this.evaluate(count, t, frame, pkt, payload, flow, tx, flowKey, conn, obs.flow.firstTsUs, out);
+      if (step === PASS) return out ?? NO_MATCHES;
+      out = step;
     }
     const d = this.delivery as TcpStreamDelivery | null; // set by reassemble()
     // Most boundaries cannot be crossed by any stream rule's content (boundaryGate): those are not inspected.
@@ -415,6 +405,32 @@ export class SignatureEngine {
       out = step;
     }
     return out ?? NO_MATCHES;
+  }
+
+  /**
+   * The candidates picked[0, count) of transaction `t` against the packet: header, options, then
+   * onMatch. Its own method, called only for packets with candidates (a few percent), so V8 does
+   * not inline it into inspect: the paths first taken late in a run (the first UDP packet with
+   * candidates, a pass rule) deoptimise this method, not the whole per-packet path (a deopt of
+   * inspect cost thousands of packets in unoptimised code and a recompile of its inlined graph).
+   */
+  private evaluate(count: number, t: number, frame: Buffer, pkt: DecodedPacket, payload: Uint8Array | null, flow: { toServer: boolean; established: boolean },
+    tx: Transaction, flowKey: string, conn: ConnectionState, firstTsUs: number, out: SignatureMatch[] | null): SignatureMatch[] | null | typeof PASS {
+    const payloadFrom = pkt.payloadOffset;
+    const ctx = new PacketContext(pkt, flow, payload ?? payloadOf(frame, payloadFrom, payloadFrom + Math.max(0, Math.min(pkt.payloadLength, frame.length - payloadFrom))), tx);
+    const candidates = this.picked;
+    for (let k = 0; k < count; k++) {
+      const c = candidates[k];
+      if (t > 0 && !c.readsHttp) continue;
+      this.stats.evaluated++;
+      if (!admitsHeader(c, pkt) || !matchPacketOptions(c.rule, ctx)) continue;
+      this.matchedOn[c.index] = this.packetNo;
+      const step = this.onMatch(c, pkt, flowKey, conn, firstTsUs, out);
+      // Pass rules come first in evaluation order and add no match: `out` is still the caller's.
+      if (step === PASS) return PASS;
+      out = step;
+    }
+    return out;
   }
 
   /**
@@ -485,6 +501,7 @@ export class SignatureEngine {
       if (matchPacketOptions(c.rule, before) || matchPacketOptions(c.rule, after)) continue;
       this.matchedOn[c.index] = this.packetNo;
       const step = this.onMatch(c, pkt, flowKey, conn, firstTsUs, out);
+      // Pass rules come first in evaluation order and add no match: `out` is still the caller's.
       if (step === PASS) return PASS;
       out = step;
     }
