@@ -59,15 +59,19 @@ const ENTRY_INTS = 8;
 /** Values a byte takes after the fold (`| 0x20`). */
 const FOLDED_BYTE_VALUES = 128;
 /**
- * The wasm filter's memory: its hits (CHUNK_SAMPLES ints), then the chunk of text it filters
- * (copied there: wasm reads only its own memory), then the bitmap (the matcher's own, so JS and
- * wasm test the same bits). Up to WASM_MAX_STRIDE_WORDS the chunk's every word is copied; beyond,
- * the copy would outweigh the filter's gain and the JS pass is used.
+ * The wasm filter's memory: its hits (CHUNK_SAMPLES ints), then the text it filters (copied there:
+ * wasm reads only its own memory), then the bitmap (the matcher's own, so JS and wasm test the
+ * same bits). A scanned buffer of up to WASM_TEXT_BYTES is copied whole, as it is (one memmove,
+ * no view to allocate: a view per scan cost as much as the copy), at its alignment in its
+ * ArrayBuffer; a longer one chunk by chunk. Up to WASM_MAX_STRIDE_WORDS every word is copied;
+ * beyond, the copy would outweigh the filter's gain and the JS pass is used.
  */
 const WASM_MAX_STRIDE_WORDS = 2;
+const WASM_TEXT_BYTES = 65536;
 const WASM_HITS_AT = 0;
 const WASM_TEXT_AT = WASM_HITS_AT + 4 * CHUNK_SAMPLES;
-const WASM_BITMAP_AT = WASM_TEXT_AT + 4 * (CHUNK_SAMPLES * WASM_MAX_STRIDE_WORDS + 2);
+/** 8 bytes of slack after the text: the last sample's word may reach 3 bytes past it. */
+const WASM_BITMAP_AT = WASM_TEXT_AT + WASM_TEXT_BYTES + 8;
 
 export interface SampledGramOptions {
   /**
@@ -138,6 +142,7 @@ export class SampledGramMatcher {
   private readonly wasmFilter: WasmFilterFunction | null = null;
   private readonly wasmHits: Int32Array = new Int32Array(0);
   private readonly wasmText: Int32Array = new Int32Array(0);
+  private readonly wasmBytes: Uint8Array = new Uint8Array(0);
   /** Byte address of the 3-byte grams' bitmap in the wasm memory. */
   private readonly wasmBitmap3At: number = 0;
 
@@ -210,7 +215,8 @@ export class SampledGramMatcher {
     if (wasm !== null) {
       this.bitmap = new Int32Array(wasm.memory, WASM_BITMAP_AT, bitmapInts);
       this.wasmHits = new Int32Array(wasm.memory, WASM_HITS_AT, CHUNK_SAMPLES);
-      this.wasmText = new Int32Array(wasm.memory, WASM_TEXT_AT, CHUNK_SAMPLES * WASM_MAX_STRIDE_WORDS + 2);
+      this.wasmText = new Int32Array(wasm.memory, WASM_TEXT_AT, WASM_TEXT_BYTES >>> 2);
+      this.wasmBytes = new Uint8Array(wasm.memory, WASM_TEXT_AT, WASM_TEXT_BYTES);
       this.wasmBitmap3At = WASM_BITMAP_AT + 4 * this.bitmap3At;
     } else {
       this.bitmap = new Int32Array(bitmapInts);
@@ -309,12 +315,29 @@ export class SampledGramMatcher {
     // Two passes per chunk of samples: the filter records the word index of every sample whose
     // bit is set, then the hits are verified.
     const step = sw;
+    // The wasm pass reads word `first + i` at WASM_TEXT_AT + 4 * i: the whole buffer copied at its
+    // alignment (`base`: its first word), or else each chunk (base -1: the chunk's first word).
+    // Past the buffer's last byte the copy holds stale bytes where the ArrayBuffer has others:
+    // only the last sample's fourth byte can lie there, and a gram reaching past `to` belongs to no
+    // occurrence inside [from, to) (a 3-byte gram's entries admit any fourth byte), so the samples
+    // that can match get the same bits; verification reads the ArrayBuffer itself.
+    let base = -1;
+    if (this.wasmFilter !== null && buf.length <= WASM_TEXT_BYTES - 4 && w <= inView) {
+      this.wasmBytes.set(buf, off & 3);
+      base = off >>> 2;
+    }
     while (w <= inView) {
       const end = Math.min(inView, w + (CHUNK_SAMPLES - 1) * step);
       if (this.wasmFilter !== null) {
-        const n = this.filterWasm(words, w, end, step);
+        let first = base;
+        if (first < 0) {
+          this.wasmText.set(words.subarray(w, end + 1));
+          first = w;
+        }
+        const n = this.wasmFilter(WASM_TEXT_AT + 4 * (w - first), WASM_TEXT_AT + 4 * (end - first), 4 * step, HASH_MULTIPLIER, this.hashShift,
+          WASM_BITMAP_AT, WASM_HITS_AT, this.hashShift + this.bitmap3Shift, this.wasmBitmap3At);
         const hits = this.wasmHits;
-        for (let i = 0; i < n; i++) this.probe(words, w + ((hits[i] - WASM_TEXT_AT) >>> 2), buf, off, from, to, onMatch);
+        for (let i = 0; i < n; i++) this.probe(words, first + ((hits[i] - WASM_TEXT_AT) >>> 2), buf, off, from, to, onMatch);
       } else {
         const n = this.filterGram3 ? this.filter43(w, end, step) : this.filter4(w, end, step);
         const hits = this.hitWords;
@@ -365,17 +388,6 @@ export class SampledGramMatcher {
       if (at < from || at + n > to) continue;
       if (this.packed.equalsAt(k, buf, at)) onMatch(this.ids[k], at + n - 1);
     }
-  }
-
-  /**
-   * filter4 / filter43 in wasm: `words[w, end]` copied into its memory (one memmove), filtered
-   * there; the hits are byte addresses in that copy (WASM_TEXT_AT + 4 * (sample - w)).
-   */
-  private filterWasm(words: Int32Array, w: number, end: number, step: number): number {
-    this.wasmText.set(words.subarray(w, end + 1));
-    const shift = this.hashShift;
-    return this.wasmFilter!(WASM_TEXT_AT, WASM_TEXT_AT + 4 * (end - w), 4 * step, HASH_MULTIPLIER, shift, WASM_BITMAP_AT,
-      WASM_HITS_AT, shift + this.bitmap3Shift, this.wasmBitmap3At);
   }
 
   /**
