@@ -29,6 +29,7 @@ import { HttpRequestParser, type HttpRequest } from './http-request.parser';
 import { HttpResponseStatusParser } from './http-response-status.parser';
 import { DEFAULT_TCP_REASSEMBLY_OPTIONS, TcpStreamReassembler, type TcpReassemblyOptions, type TcpSegment, type TcpStreamDelivery } from './tcp-stream.reassembler';
 import { BOUNDARY_GATE_MIN_LENGTH, StreamBoundaryGate } from './stream-boundary.gate';
+import { prefilterDecides } from './prefilter-decides';
 import { boundaryContentOf, streamScope, streamWindowBytes, type StreamScope } from './stream-scope';
 import { ThresholdTracker, validateThresholdSpec, type ThresholdEntry, type ThresholdSpec } from './threshold.tracker';
 import { WuManberMatcher } from './wu-manber.matcher';
@@ -143,6 +144,11 @@ interface CompiledRule {
   readonly stream: StreamScope | null;
   /** Addresses and ports all a literal `any`: the header admits every IPv4 packet (admitsHeader). */
   readonly anyHeader: boolean;
+  /**
+   * The rule's only detection is its fast pattern, anywhere in pkt_data (prefilterDecides): as a
+   * candidate of a packet's own inspection it matches, and matchPacketOptions is not called.
+   */
+  readonly prefilterDecides: boolean;
 }
 
 const PROTO_NUMBERS: Readonly<Record<string, number[] | null>> = {
@@ -416,14 +422,24 @@ export class SignatureEngine {
    */
   private evaluate(count: number, t: number, frame: Buffer, pkt: DecodedPacket, payload: Uint8Array | null, flow: { toServer: boolean; established: boolean },
     tx: Transaction, flowKey: string, conn: ConnectionState, firstTsUs: number, out: SignatureMatch[] | null): SignatureMatch[] | null | typeof PASS {
-    const payloadFrom = pkt.payloadOffset;
-    const ctx = new PacketContext(pkt, flow, payload ?? payloadOf(frame, payloadFrom, payloadFrom + Math.max(0, Math.min(pkt.payloadLength, frame.length - payloadFrom))), tx);
+    // Made for the first rule that needs it: a packet whose candidates are all decided by the
+    // prefilter (content-only rule sets) needs no context and no payload view.
+    let ctx: PacketContext | null = null;
     const candidates = this.picked;
     for (let k = 0; k < count; k++) {
       const c = candidates[k];
       if (t > 0 && !c.readsHttp) continue;
       this.stats.evaluated++;
-      if (!admitsHeader(c, pkt) || !matchPacketOptions(c.rule, ctx)) continue;
+      if (!admitsHeader(c, pkt)) continue;
+      // t === 0: the pkt_data prefilter ran on this packet's payload, so a candidate whose
+      // detection is its fast pattern alone was picked because that pattern occurs there.
+      if (!(c.prefilterDecides && t === 0)) {
+        if (ctx === null) {
+          const payloadFrom = pkt.payloadOffset;
+          ctx = new PacketContext(pkt, flow, payload ?? payloadOf(frame, payloadFrom, payloadFrom + Math.max(0, Math.min(pkt.payloadLength, frame.length - payloadFrom))), tx);
+        }
+        if (!matchPacketOptions(c.rule, ctx)) continue;
+      }
       this.matchedOn[c.index] = this.packetNo;
       const step = this.onMatch(c, pkt, flowKey, conn, firstTsUs, out);
       // Pass rules come first in evaluation order and add no match: `out` is still the caller's.
@@ -718,8 +734,10 @@ function compileRule(rule: Rule, index: number): CompiledRule {
     threshold: toTrackerSpec(rule, rule.threshold), detectionFilter: toTrackerSpec(rule, rule.detectionFilter),
     stream: streamScope(rule),
     anyHeader: rule.src.text === 'any' && rule.dst.text === 'any' && rule.srcPorts.text === 'any' && rule.dstPorts.text === 'any',
+    prefilterDecides: prefilterDecides(rule),
   };
 }
+
 
 /**
  * headerMatches, without reading the address strings when the header is `any any -> any any`:
