@@ -738,7 +738,6 @@ function compileRule(rule: Rule, index: number): CompiledRule {
   };
 }
 
-
 /**
  * headerMatches, without reading the address strings when the header is `any any -> any any`:
  * an `any` address set admits any address it can parse (@ids/rules parses the packet's address
