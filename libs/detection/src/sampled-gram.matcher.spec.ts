@@ -142,6 +142,38 @@ describe('SampledGramMatcher', () => {
     }
   });
 
+  // The filter pass runs as wasm by default (gram-filter.wasm.ts), as JS with `wasm: false`: the
+  // same matches either way, with stride 4 and 8, both bitmaps, around the chunk size.
+  it.each([
+    { seed: 21, alphabet: 'abAB', minLen: 6, maxLen: 9, patternCount: 60, inputLen: 5000 },
+    { seed: 22, alphabet: 'GET /HTTP1.0host', minLen: 6, maxLen: 6, patternCount: 500, inputLen: 4500 },
+    { seed: 23, alphabet: 'xyzXYZ-/.@`', minLen: 10, maxLen: 20, patternCount: 300, inputLen: 9000 },
+    { seed: 24, alphabet: 'abcdefghABCDEFGH0123', minLen: 14, maxLen: 30, patternCount: 50, inputLen: 3000 },
+  ])('wasm and JS filter passes report the same matches as Aho-Corasick (seed $seed)', ({ seed, alphabet, minLen, maxLen, patternCount, inputLen }) => {
+    const rnd = prng(seed);
+    const { patterns, input } = randomWorkload(rnd, { alphabet, patternCount, minLen, maxLen, inputLen });
+    input.set(patterns[0].bytes, 2048 - 3);
+    input.set(patterns[1].bytes, inputLen - patterns[1].bytes.length);
+    const expected = scanAll(new AhoCorasickMatcher(patterns), input);
+    expect(expected.length).toBeGreaterThan(0);
+    const ids = patterns.map((p, id) => ({ ...p, id }));
+    const viaWasm = new SampledGramMatcher(ids);
+    const viaJs = new SampledGramMatcher(ids, { wasm: false });
+    for (const { shift, after } of PLACEMENTS) {
+      const buf = placed(input, shift, after);
+      expect(scanAll(viaWasm, buf)).toEqual(expected);
+      expect(scanAll(viaJs, buf)).toEqual(expected);
+      expect(scanAll(viaWasm, buf, 5, inputLen - 9)).toEqual(scanAll(viaJs, buf, 5, inputLen - 9));
+    }
+    // Shorter buffers after longer ones: the wasm copy holds the former text past the new end.
+    for (let cut = inputLen; cut > inputLen - 40; cut -= 3) {
+      for (const { shift, after } of PLACEMENTS) {
+        const buf = placed(input.subarray(0, cut), shift, after);
+        expect(scanAll(viaWasm, buf)).toEqual(scanAll(viaJs, buf));
+      }
+    }
+  });
+
   it('agrees with Aho-Corasick for 10,000 patterns, random bytes and HTTP-like text, some planted', () => {
     const rnd = prng(42);
     const words = ['GET /', 'Host: ', 'User-Agent', 'HTTP/1.', 'Content-Type', '/api/v', 'select ', 'Mozilla/5.0 ('];

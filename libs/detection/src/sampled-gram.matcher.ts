@@ -30,6 +30,7 @@
  */
 
 import { type AhoCorasickMatchHandler } from './aho-corasick.matcher';
+import { instantiateGramFilter, type WasmFilterFunction } from './gram-filter.wasm';
 import { PackedPatterns } from './packed-patterns';
 
 /** Shortest pattern the sampled filter handles: a 3-byte gram at 4 consecutive offsets. */
@@ -57,6 +58,28 @@ const ENTRY_OFFSET = 5;
 const ENTRY_INTS = 8;
 /** Values a byte takes after the fold (`| 0x20`). */
 const FOLDED_BYTE_VALUES = 128;
+/**
+ * The wasm filter's memory: its hits (CHUNK_SAMPLES ints), then the text it filters (copied there:
+ * wasm reads only its own memory), then the bitmap (the matcher's own, so JS and wasm test the
+ * same bits). A scanned buffer of up to WASM_TEXT_BYTES is copied whole, as it is (one memmove,
+ * no view to allocate: a view per scan cost as much as the copy), at its alignment in its
+ * ArrayBuffer; a longer one chunk by chunk. Up to WASM_MAX_STRIDE_WORDS every word is copied;
+ * beyond, the copy would outweigh the filter's gain and the JS pass is used.
+ */
+const WASM_MAX_STRIDE_WORDS = 2;
+const WASM_TEXT_BYTES = 65536;
+const WASM_HITS_AT = 0;
+const WASM_TEXT_AT = WASM_HITS_AT + 4 * CHUNK_SAMPLES;
+/** 8 bytes of slack after the text: the last sample's word may reach 3 bytes past it. */
+const WASM_BITMAP_AT = WASM_TEXT_AT + WASM_TEXT_BYTES + 8;
+
+export interface SampledGramOptions {
+  /**
+   * Run the filter pass as WebAssembly (gram-filter.wasm.ts) where the runtime has it and the
+   * stride is at most WASM_MAX_STRIDE_WORDS words; false: the JS pass. Same matches either way.
+   */
+  readonly wasm: boolean;
+}
 
 /** A pattern for the sampled filter: its bytes, nocase, and the id reported for it. */
 export interface SampledGramPattern {
@@ -115,8 +138,15 @@ export class SampledGramMatcher {
   /** The view of the ArrayBuffer scanned before `viewOf`. */
   private otherViewOf: ArrayBufferLike | null = null;
   private otherWords: Int32Array = new Int32Array(0);
+  /** The wasm filter pass (null: the JS one), its hits and the chunk of text it reads. */
+  private readonly wasmFilter: WasmFilterFunction | null = null;
+  private readonly wasmHits: Int32Array = new Int32Array(0);
+  private readonly wasmText: Int32Array = new Int32Array(0);
+  private readonly wasmBytes: Uint8Array = new Uint8Array(0);
+  /** Byte address of the 3-byte grams' bitmap in the wasm memory. */
+  private readonly wasmBitmap3At: number = 0;
 
-  constructor(patterns: readonly SampledGramPattern[]) {
+  constructor(patterns: readonly SampledGramPattern[], options: Partial<SampledGramOptions> = {}) {
     let m = Infinity;
     for (const p of patterns) {
       if (p.bytes.length < SAMPLED_MIN_LENGTH) throw new SampledGramPatternTooShortError(p.id, p.bytes.length);
@@ -179,7 +209,18 @@ export class SampledGramMatcher {
     const bitmap3Bits = Math.min(this.bitmapBits - 4, Math.max(5, Math.ceil(Math.log2(Math.max(1, threes) * 1024))));
     this.bitmap3Shift = this.bitmapBits - bitmap3Bits;
     this.bitmap3At = 1 << (this.bitmapBits - 5);
-    this.bitmap = new Int32Array(this.bitmap3At + (1 << (bitmap3Bits - 5)));
+    const bitmapInts = this.bitmap3At + (1 << (bitmap3Bits - 5));
+    const wasm = options.wasm !== false && this.strideWords <= WASM_MAX_STRIDE_WORDS && n > 0
+      ? instantiateGramFilter(WASM_BITMAP_AT + 4 * bitmapInts) : null;
+    if (wasm !== null) {
+      this.bitmap = new Int32Array(wasm.memory, WASM_BITMAP_AT, bitmapInts);
+      this.wasmHits = new Int32Array(wasm.memory, WASM_HITS_AT, CHUNK_SAMPLES);
+      this.wasmText = new Int32Array(wasm.memory, WASM_TEXT_AT, WASM_TEXT_BYTES >>> 2);
+      this.wasmBytes = new Uint8Array(wasm.memory, WASM_TEXT_AT, WASM_TEXT_BYTES);
+      this.wasmBitmap3At = WASM_BITMAP_AT + 4 * this.bitmap3At;
+    } else {
+      this.bitmap = new Int32Array(bitmapInts);
+    }
     // About one entry per two buckets.
     const bucketBits = Math.min(this.bitmapBits, Math.max(4, Math.ceil(Math.log2(Math.max(1, entries.length))) + 1));
     this.bucketShift = this.bitmapBits - bucketBits;
@@ -205,6 +246,7 @@ export class SampledGramMatcher {
     });
     this.hasGram3 = threes > 0;
     this.filterGram3 = threes > 0 && !expanded;
+    if (wasm !== null) this.wasmFilter = this.filterGram3 ? wasm.filter43 : wasm.filter4;
     this.gram3InWordBitmap = expanded;
     this.bucketStart4 = new Int32Array(buckets + 1);
     this.bucketStart3 = new Int32Array(buckets + 1);
@@ -273,12 +315,35 @@ export class SampledGramMatcher {
     // Two passes per chunk of samples: the filter records the word index of every sample whose
     // bit is set, then the hits are verified.
     const step = sw;
+    // The wasm pass reads word `first + i` at WASM_TEXT_AT + 4 * i: the whole buffer copied at its
+    // alignment (`base`: its first word), or else each chunk (base -1: the chunk's first word).
+    // Past the buffer's last byte the copy holds stale bytes where the ArrayBuffer has others:
+    // only the last sample's fourth byte can lie there, and a gram reaching past `to` belongs to no
+    // occurrence inside [from, to) (a 3-byte gram's entries admit any fourth byte), so the samples
+    // that can match get the same bits; verification reads the ArrayBuffer itself.
+    let base = -1;
+    if (this.wasmFilter !== null && buf.length <= WASM_TEXT_BYTES - 4 && w <= inView) {
+      this.wasmBytes.set(buf, off & 3);
+      base = off >>> 2;
+    }
     while (w <= inView) {
       const end = Math.min(inView, w + (CHUNK_SAMPLES - 1) * step);
-      const n = this.filterGram3 ? this.filter43(w, end, step) : this.filter4(w, end, step);
+      if (this.wasmFilter !== null) {
+        let first = base;
+        if (first < 0) {
+          this.wasmText.set(words.subarray(w, end + 1));
+          first = w;
+        }
+        const n = this.wasmFilter(WASM_TEXT_AT + 4 * (w - first), WASM_TEXT_AT + 4 * (end - first), 4 * step, HASH_MULTIPLIER, this.hashShift,
+          WASM_BITMAP_AT, WASM_HITS_AT, this.hashShift + this.bitmap3Shift, this.wasmBitmap3At);
+        const hits = this.wasmHits;
+        for (let i = 0; i < n; i++) this.probe(words, first + ((hits[i] - WASM_TEXT_AT) >>> 2), buf, off, from, to, onMatch);
+      } else {
+        const n = this.filterGram3 ? this.filter43(w, end, step) : this.filter4(w, end, step);
+        const hits = this.hitWords;
+        for (let i = 0; i < n; i++) this.probe(words, hits[i], buf, off, from, to, onMatch);
+      }
       w += (((end - w) / step | 0) + 1) * step;
-      const hits = this.hitWords;
-      for (let i = 0; i < n; i++) this.probe(words, hits[i], buf, off, from, to, onMatch);
     }
     // The last words of the ArrayBuffer (no next word, or not whole): byte reads, no next-word filter.
     const hashShift = this.hashShift;

@@ -29,6 +29,7 @@ import { HttpRequestParser, type HttpRequest } from './http-request.parser';
 import { HttpResponseStatusParser } from './http-response-status.parser';
 import { DEFAULT_TCP_REASSEMBLY_OPTIONS, TcpStreamReassembler, type TcpReassemblyOptions, type TcpSegment, type TcpStreamDelivery } from './tcp-stream.reassembler';
 import { BOUNDARY_GATE_MIN_LENGTH, StreamBoundaryGate } from './stream-boundary.gate';
+import { prefilterDecides } from './prefilter-decides';
 import { boundaryContentOf, streamScope, streamWindowBytes, type StreamScope } from './stream-scope';
 import { ThresholdTracker, validateThresholdSpec, type ThresholdEntry, type ThresholdSpec } from './threshold.tracker';
 import { WuManberMatcher } from './wu-manber.matcher';
@@ -143,6 +144,11 @@ interface CompiledRule {
   readonly stream: StreamScope | null;
   /** Addresses and ports all a literal `any`: the header admits every IPv4 packet (admitsHeader). */
   readonly anyHeader: boolean;
+  /**
+   * The rule's only detection is its fast pattern, anywhere in pkt_data (prefilterDecides): as a
+   * candidate of a packet's own inspection it matches, and matchPacketOptions is not called.
+   */
+  readonly prefilterDecides: boolean;
 }
 
 const PROTO_NUMBERS: Readonly<Record<string, number[] | null>> = {
@@ -392,19 +398,9 @@ export class SignatureEngine {
       const count = this.candidates(pkt.ipProto, frame, payloadFrom, payloadTo, tx, t === 0, conn.http);
       if (count === 0) continue;
       flow ??= { toServer: obs.toServer, established: obs.established };
-      payload ??= payloadOf(frame, payloadFrom, payloadTo);
-      const ctx = new PacketContext(pkt, flow, payload, tx);
-      const candidates = this.picked;
-      for (let k = 0; k < count; k++) {
-        const c = candidates[k];
-        if (t > 0 && !c.readsHttp) continue;
-        this.stats.evaluated++;
-        if (!admitsHeader(c, pkt) || !matchPacketOptions(c.rule, ctx)) continue;
-        this.matchedOn[c.index] = this.packetNo;
-        const step = this.onMatch(c, pkt, flowKey, conn, obs.flow.firstTsUs, out);
-        if (step === PASS) return out ?? NO_MATCHES;
-        out = step;
-      }
+      const step = this.evaluate(count, t, frame, pkt, payload, flow, tx, flowKey, conn, obs.flow.firstTsUs, out);
+      if (step === PASS) return out ?? NO_MATCHES;
+      out = step;
     }
     const d = this.delivery as TcpStreamDelivery | null; // set by reassemble()
     // Most boundaries cannot be crossed by any stream rule's content (boundaryGate): those are not inspected.
@@ -415,6 +411,42 @@ export class SignatureEngine {
       out = step;
     }
     return out ?? NO_MATCHES;
+  }
+
+  /**
+   * The candidates picked[0, count) of transaction `t` against the packet: header, options, then
+   * onMatch. Its own method, called only for packets with candidates (a few percent), so V8 does
+   * not inline it into inspect: the paths first taken late in a run (the first UDP packet with
+   * candidates, a pass rule) deoptimise this method, not the whole per-packet path (a deopt of
+   * inspect cost thousands of packets in unoptimised code and a recompile of its inlined graph).
+   */
+  private evaluate(count: number, t: number, frame: Buffer, pkt: DecodedPacket, payload: Uint8Array | null, flow: { toServer: boolean; established: boolean },
+    tx: Transaction, flowKey: string, conn: ConnectionState, firstTsUs: number, out: SignatureMatch[] | null): SignatureMatch[] | null | typeof PASS {
+    // Made for the first rule that needs it: a packet whose candidates are all decided by the
+    // prefilter (content-only rule sets) needs no context and no payload view.
+    let ctx: PacketContext | null = null;
+    const candidates = this.picked;
+    for (let k = 0; k < count; k++) {
+      const c = candidates[k];
+      if (t > 0 && !c.readsHttp) continue;
+      this.stats.evaluated++;
+      if (!admitsHeader(c, pkt)) continue;
+      // t === 0: the pkt_data prefilter ran on this packet's payload, so a candidate whose
+      // detection is its fast pattern alone was picked because that pattern occurs there.
+      if (!(c.prefilterDecides && t === 0)) {
+        if (ctx === null) {
+          const payloadFrom = pkt.payloadOffset;
+          ctx = new PacketContext(pkt, flow, payload ?? payloadOf(frame, payloadFrom, payloadFrom + Math.max(0, Math.min(pkt.payloadLength, frame.length - payloadFrom))), tx);
+        }
+        if (!matchPacketOptions(c.rule, ctx)) continue;
+      }
+      this.matchedOn[c.index] = this.packetNo;
+      const step = this.onMatch(c, pkt, flowKey, conn, firstTsUs, out);
+      // Pass rules come first in evaluation order and add no match: `out` is still the caller's.
+      if (step === PASS) return PASS;
+      out = step;
+    }
+    return out;
   }
 
   /**
@@ -485,6 +517,7 @@ export class SignatureEngine {
       if (matchPacketOptions(c.rule, before) || matchPacketOptions(c.rule, after)) continue;
       this.matchedOn[c.index] = this.packetNo;
       const step = this.onMatch(c, pkt, flowKey, conn, firstTsUs, out);
+      // Pass rules come first in evaluation order and add no match: `out` is still the caller's.
       if (step === PASS) return PASS;
       out = step;
     }
@@ -701,6 +734,7 @@ function compileRule(rule: Rule, index: number): CompiledRule {
     threshold: toTrackerSpec(rule, rule.threshold), detectionFilter: toTrackerSpec(rule, rule.detectionFilter),
     stream: streamScope(rule),
     anyHeader: rule.src.text === 'any' && rule.dst.text === 'any' && rule.srcPorts.text === 'any' && rule.dstPorts.text === 'any',
+    prefilterDecides: prefilterDecides(rule),
   };
 }
 
