@@ -16,8 +16,8 @@ import { e2eSuite, eventually, startApp } from './stack-processes';
 // instance and gets a second a quarter of the way in: the first keeps the tasks of the partitions
 // that stay with it instead of restoring them. The alerts in ClickHouse must be exactly the
 // embedded runtime's, and the groups' assignments, read from the broker, co-partitioned. The
-// flows, signatures and inference stages run on two instances each. At the same moment one fusion
-// instance dies (SIGKILL: it leaves no group and aborts no transaction): the group notices at the
+// flows, signatures and inference stages run on two instances each. Then one fusion instance dies
+// once it has committed some of its work (SIGKILL: it leaves no group and aborts no transaction): the group notices at the
 // session timeout, its partitions go to the other three, restored from the changelog once the
 // broker has aborted its open transaction, and no alert is lost or doubled.
 const root = repoRoot();
@@ -44,6 +44,7 @@ describe('stages on several instances, one scaled out and one killed while they 
     const env = (instance: string, logLevel = 'warn') => ({ IDS_CLICKHOUSE_DATABASE: database, IDS_INSTANCE_ID: `${run}-${instance}`, IDS_HOME_NET: homeNet, IDS_LOG_LEVEL: logLevel });
     const offsets = async (topic: string) => new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
     const flowsBefore = await offsets(TOPICS.flows.name);
+    const scoresBefore = await offsets(TOPICS.mlScores.name);
     const committedSince = async (group: string, topic: string, before: Map<number, number>): Promise<number> => {
       const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
       return committed.partitions.reduce((n, c) => n + Math.max(0, Number(c.offset) - (before.get(c.partition) ?? 0)), 0);
@@ -66,10 +67,13 @@ describe('stages on several instances, one scaled out and one killed while they 
     await eventually(() => committedSince('ids-features', TOPICS.flows.name, flowsBefore), (n) => n >= flows / 4, 300_000, `features to commit a quarter of ${flows} flows (${diagnosis()})`);
     features.push(startApp('features', env('features-1', 'info')));
     apps.push(features[1]);
-    // the fourth fusion instance dies once it is at work (its task built and restored)
+    // the fourth fusion instance dies once it is at work: it has committed scores of each of its partitions
     const killed = fusion.pop()!;
-    await eventually(async () => killed.output(), (o) => o.includes('restored state store from changelog'), 300_000, `the fourth fusion instance at work (${diagnosis()})`);
-    const killedPartitions = logLines(killed.output()).filter((l) => l.msg === 'partitions assigned').at(-1)!.partitions!;
+    const killedPartitions = logLines(killed.output()).filter((l) => l.msg === 'partitions assigned' && l.group === 'ids-fusion').at(-1)!.partitions!;
+    await eventually(async () => {
+      const [committed] = await admin.fetchOffsets({ groupId: 'ids-fusion', topics: [TOPICS.mlScores.name] });
+      return committed.partitions.filter((c) => killedPartitions.includes(c.partition)).every((c) => Number(c.offset) > (scoresBefore.get(c.partition) ?? 0));
+    }, (atWork) => atWork, 300_000, `the fourth fusion instance (partitions ${killedPartitions.join(',')}) at work (${diagnosis()})`);
     killed.child.kill('SIGKILL');
     expect(await writer.exited).toBe(0);
 
