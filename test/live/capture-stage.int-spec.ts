@@ -41,7 +41,8 @@ describe('capture app, live from an interface', () => {
     const startedUs = Date.now() * 1000;
     app = startApp('capture', { IDS_CAPTURE_INTERFACE: 'lo', IDS_CAPTURE_FILTER: `udp and dst port ${port}`, IDS_INSTANCE_ID: instance, IDS_LOG_LEVEL: 'info' });
     const running = app;
-    await eventually(async () => running.output(), (o) => o.includes('live capture started') || running.child.exitCode !== null, 60_000, 'the capture app to start');
+    // Both lines: the stage starts capturing while Nest initialises, before its HTTP server listens.
+    await eventually(async () => running.output(), (o) => (o.includes('live capture started') && o.includes('health and metrics on')) || running.child.exitCode !== null, 60_000, 'the capture app to start');
     expect(running.child.exitCode).toBeNull();
     const metricsUrl = /health and metrics on (\S+)\/health/.exec(running.output())?.[1];
     expect(metricsUrl).toBeDefined();
