@@ -11,11 +11,15 @@
 //                  suricata -T -S RULES (start-up + rule loading alone) beside it
 //
 //   node dist/test/bench/signatures/run.js [--quick] [--repeat 3] [--rules 10,1000,10000] [--http-rules N] [--payload-bytes N]
-//                                          [--only engine,decode-engine,prefilter,ac,grep,suricata] [--cpu 0] [--out FILE] [--passes 1]
+//                                          [--only engine,decode-engine,prefilter,ac,grep,suricata] [--cpu 0] [--out FILE] [--passes 3]
 //
-// --passes N (default 1) runs the timed loop of engine, decode-engine, prefilter and ac N times per
-// process (a fresh engine or matcher each) and reports the last pass: the steady state, where the
-// default single pass includes V8 compiling the hot code.
+// --passes N (default 3) runs the timed loop of engine, decode-engine, prefilter and ac N times per
+// process (a fresh engine or matcher each). The figure is the last pass: the steady state of a
+// stage that runs for hours, which is what "per core" throughput means for it. The first pass is
+// reported beside it as the cold figure: it includes V8 compiling the hot code (the first ~16 k
+// packets run ~4x slower than once compiled), a cost a stage pays once per process start, and on
+// this 134 MB workload about a third of a pass. grep and Suricata are native code with no warm-up.
+// --passes 1: the cold single pass alone (the figure of the benchmark's first versions).
 // Every measured process is started fresh and pinned to one CPU with taskset; each round runs every
 // figure of every rule set (the order of figures rotated per round), the median of the rounds is
 // reported. The workload (.local/bench/signatures.pcap + .payloads.txt) and the rule files
@@ -30,7 +34,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { repoRoot } from '@ids/contracts';
 import { Pinning } from '../reference-tools';
 import { figure, si, type Figure } from '../sample-stats';
-import type { ChildSample } from './signature-child';
+import type { ChildSample, PassTime } from './signature-child';
 import { generateHttpRules, generateRuleSet, indicatorCount } from './signature-rules.generator';
 import { ensureSignatureWorkload } from './signature-workload.cache';
 import { SIGNATURE_WORKLOAD_DEFAULTS } from './signature-workload.generator';
@@ -50,6 +54,8 @@ interface Sample {
   matches: number | null;
   matchedPackets: number | null;
   loadSeconds?: number;
+  /** The process's first pass when it ran several (the figure is its last): V8 compiling included. */
+  cold?: PassTime;
   child?: ChildSample;
   startupSeconds?: number;
 }
@@ -127,7 +133,7 @@ async function main(): Promise<void> {
     if (r.status !== 0) throw new Error(`${mode} ${set.n} rules: exited ${r.status ?? r.signal}: ${(r.stderr ?? '').trim().slice(-2000)}`);
     const c = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ChildSample;
     if (c.parseErrors > 0 || c.rules !== set.n) throw new Error(`${mode}: ${c.rules} of ${set.n} rules parsed, ${c.parseErrors} errors`);
-    return { seconds: c.seconds, cpuSeconds: c.cpuSeconds, bytes: c.payloadBytes, packets: mode === 'ac' || mode === 'prefilter' ? c.payloadPackets : c.packets, matches: c.matches, matchedPackets: c.matchedPackets, loadSeconds: c.loadSeconds, child: c };
+    return { seconds: c.seconds, cpuSeconds: c.cpuSeconds, bytes: c.payloadBytes, packets: mode === 'ac' || mode === 'prefilter' ? c.payloadPackets : c.packets, matches: c.matches, matchedPackets: c.matchedPackets, loadSeconds: c.loadSeconds, ...(c.passes ? { cold: c.passes[0] } : {}), child: c };
   };
   const runGrep = (set: (typeof sets)[number]): Sample => {
     // grep exits 1 when no line matches; that is a result, not a failure
@@ -165,7 +171,7 @@ async function main(): Promise<void> {
           continue;
         }
         cell.runs.push(s);
-        log(`round ${round}/${args.repeat}  ${String(set.n).padStart(5)} rules  ${cell.figure.padEnd(13)} ${(s.bytes / MB / s.seconds).toFixed(1).padStart(8)} MB/s  ${s.packets === null ? '' : `${si(s.packets / s.seconds)} packets/s`}  ${s.seconds.toFixed(2)} s${s.loadSeconds === undefined ? '' : `  load ${s.loadSeconds.toFixed(2)} s`}${s.startupSeconds === undefined ? '' : `  start-up ${s.startupSeconds.toFixed(2)} s`}  matches ${s.matches ?? '-'} matched packets/lines ${s.matchedPackets ?? '-'}`);
+        log(`round ${round}/${args.repeat}  ${String(set.n).padStart(5)} rules  ${cell.figure.padEnd(13)} ${(s.bytes / MB / s.seconds).toFixed(1).padStart(8)} MB/s${s.cold ? ` (cold pass ${(s.bytes / MB / s.cold.seconds).toFixed(1)})` : ''}  ${s.packets === null ? '' : `${si(s.packets / s.seconds)} packets/s`}  ${s.seconds.toFixed(2)} s${s.loadSeconds === undefined ? '' : `  load ${s.loadSeconds.toFixed(2)} s`}${s.startupSeconds === undefined ? '' : `  start-up ${s.startupSeconds.toFixed(2)} s`}  matches ${s.matches ?? '-'} matched packets/lines ${s.matchedPackets ?? '-'}`);
       }
     }
   }
@@ -177,6 +183,10 @@ async function main(): Promise<void> {
     mbPerCpuSecond: figure('MB/CPU s', c.runs.map((r) => r.bytes / MB / r.cpuSeconds)),
     packetsPerSecond: c.runs[0].packets === null ? null : figure('packets/s', c.runs.map((r) => r.packets! / r.seconds)),
     seconds: figure('s', c.runs.map((r) => r.seconds)),
+    ...(c.runs[0].cold !== undefined ? {
+      coldMbPerSecond: figure('MB/s', c.runs.map((r) => r.bytes / MB / r.cold!.seconds)),
+      coldMbPerCpuSecond: figure('MB/CPU s', c.runs.map((r) => r.bytes / MB / r.cold!.cpuSeconds)),
+    } : {}),
     // below 1: the pinned CPU was shared with other work during the run (taskset pins, it does not reserve)
     cpuShare: figure('cpu s / wall s', c.runs.map((r) => r.cpuSeconds / r.seconds)),
     ...(c.runs[0].loadSeconds !== undefined ? { loadSeconds: figure('s', c.runs.map((r) => r.loadSeconds!)) } : {}),
@@ -203,13 +213,19 @@ async function main(): Promise<void> {
     if (c === undefined) return [];
     const x = figuresOf(c);
     const v = x.mbPerSecond.median;
-    return [{ figure: f, rules: TARGET_RULES, mbPerSecond: v, met: v >= TARGET_MB_PER_SECOND, mbPerCpuSecond: x.mbPerCpuSecond.median, metPerCpuSecond: x.mbPerCpuSecond.median >= TARGET_MB_PER_SECOND }];
+    const cold = x.coldMbPerSecond?.median ?? null;
+    return [{
+      figure: f, rules: TARGET_RULES, mbPerSecond: v, met: v >= TARGET_MB_PER_SECOND, mbPerCpuSecond: x.mbPerCpuSecond.median, metPerCpuSecond: x.mbPerCpuSecond.median >= TARGET_MB_PER_SECOND,
+      coldMbPerSecond: cold, coldMet: cold === null ? null : cold >= TARGET_MB_PER_SECOND,
+    }];
   });
   const target = {
     target: `>= ${TARGET_MB_PER_SECOND} MB/s of payload per core with ${TARGET_RULES} content rules`,
     checks,
     met: checks.length > 0 ? checks.every((c) => c.met) : null,
-    rule: 'met when the median over rounds reaches the target for every measured check (engine only, decode + engine)',
+    rule: args.passes > 1
+      ? `met when the median over rounds of the steady state (pass ${args.passes} of ${args.passes} in each process) reaches the target for every measured check (engine only, decode + engine); the cold pass (pass 1) is reported beside it, not judged`
+      : 'met when the median over rounds of the single (cold) pass reaches the target for every measured check (engine only, decode + engine)',
   };
   const cpu = cpus()[0];
   const report = {
@@ -249,10 +265,10 @@ async function main(): Promise<void> {
 
   log('');
   log(`load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end (${cpus().length} CPUs); ${report.machine.cpuModel}, ${report.machine.pinning}`);
-  log(`node ${process.version}, ${grepVersion ?? 'no grep'}, ${suricataVersion ?? 'no Suricata'}; workload ${workload.stats.frames} frames, ${(workload.stats.payloadBytes / MB).toFixed(1)} MB of payload in ${workload.stats.payloadFrames} payloads; median (min–max) of ${args.repeat}${args.passes > 1 ? `; engine/prefilter/ac: pass ${args.passes} of ${args.passes} in each process (steady state), not the cold single pass` : ''}`);
+  log(`node ${process.version}, ${grepVersion ?? 'no grep'}, ${suricataVersion ?? 'no Suricata'}; workload ${workload.stats.frames} frames, ${(workload.stats.payloadBytes / MB).toFixed(1)} MB of payload in ${workload.stats.payloadFrames} payloads; median (min–max) of ${args.repeat}${args.passes > 1 ? `; engine, decode-engine, prefilter, ac: pass ${args.passes} of ${args.passes} in each process (steady state), pass 1 (cold: V8 compiling the hot code) beside it` : ''}`);
   log('');
-  log('| rules | figure | MB/s | MB per CPU s | packets/s | vs grep (MB/s, paired) | CPU / wall | load / start-up s | matches |');
-  log('|---|---|---|---|---|---|---|---|---|');
+  log('| rules | figure | MB/s | cold pass MB/s | MB per CPU s | packets/s | vs grep (MB/s, paired) | CPU / wall | load / start-up s | matches |');
+  log('|---|---|---|---|---|---|---|---|---|---|');
   for (const s of sets) {
     for (const f of args.only) {
       const c = find(f, s.n);
@@ -263,12 +279,13 @@ async function main(): Promise<void> {
       const load = x.loadSeconds ? x.loadSeconds.median.toFixed(2) : x.startupSeconds ? `${x.startupSeconds.median.toFixed(2)} (suricata -T)` : '';
       const m = c.runs.at(-1)!;
       const matchText = f === 'grep' ? `${m.matchedPackets} lines` : f === 'suricata' ? `${m.matches} alerts` : f === 'ac' || f === 'prefilter' ? `${m.matches} occurrences in ${m.matchedPackets} payloads` : `${m.matches} alerts in ${m.matchedPackets} packets`;
-      log(`| ${s.n} | ${f} | ${x.mbPerSecond.median.toFixed(1)} (${x.mbPerSecond.min.toFixed(1)}–${x.mbPerSecond.max.toFixed(1)}) | ${x.mbPerCpuSecond.median.toFixed(1)} | ${x.packetsPerSecond ? si(x.packetsPerSecond.median) : ''} | ${vs} | ${x.cpuShare.median.toFixed(2)} | ${load} | ${matchText} |`);
+      const cold = x.coldMbPerSecond ? `${x.coldMbPerSecond.median.toFixed(1)} (${x.coldMbPerSecond.min.toFixed(1)}–${x.coldMbPerSecond.max.toFixed(1)})` : '';
+      log(`| ${s.n} | ${f} | ${x.mbPerSecond.median.toFixed(1)} (${x.mbPerSecond.min.toFixed(1)}–${x.mbPerSecond.max.toFixed(1)}) | ${cold} | ${x.mbPerCpuSecond.median.toFixed(1)} | ${x.packetsPerSecond ? si(x.packetsPerSecond.median) : ''} | ${vs} | ${x.cpuShare.median.toFixed(2)} | ${load} | ${matchText} |`);
     }
   }
   log('');
   log(`target ${target.target}: ${target.met === null ? 'not measured' : target.met ? 'met' : 'NOT met'}`);
-  for (const c of checks) log(`  ${c.figure}: ${c.mbPerSecond.toFixed(1)} MB/s ${c.met ? 'met' : 'not met'}; ${c.mbPerCpuSecond.toFixed(1)} MB per CPU second ${c.metPerCpuSecond ? 'met' : 'not met'}`);
+  for (const c of checks) log(`  ${c.figure}: ${c.mbPerSecond.toFixed(1)} MB/s ${c.met ? 'met' : 'not met'}; ${c.mbPerCpuSecond.toFixed(1)} MB per CPU second ${c.metPerCpuSecond ? 'met' : 'not met'}${c.coldMbPerSecond === null ? '' : `; cold pass ${c.coldMbPerSecond.toFixed(1)} MB/s (${c.coldMet ? 'at or above' : 'below'} the target, not judged)`}`);
   for (const c of cells.filter((x) => x.unavailable !== null)) log(`not measured: ${c.figure} ${c.rules} rules: ${c.unavailable}`);
   log(`wrote ${rel(out)} in ${report.totalSeconds.toFixed(0)} s`);
 }

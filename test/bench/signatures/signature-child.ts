@@ -10,9 +10,9 @@
 //   engine         SignatureEngine.inspect(frame, decoded, flowKey) of every decoded packet
 //   decode-engine  decodePacket + flowKey + inspect of every frame
 // PASSES (default 1): the timed loop runs that many times, each pass with a fresh engine or matcher
-// (same alerts each time); the figures are the last pass's, `passSeconds` has every pass. The
-// first pass includes V8 compiling the hot code; a later one is the steady state of a long-running
-// stage.
+// (same alerts each time); the figures are the last pass's, `passes` has every pass's times. The
+// first pass includes V8 compiling the hot code (the cold figure); a later one is the steady state
+// of a long-running stage.
 // Prints one JSON line.
 import { readFileSync } from 'node:fs';
 import { AhoCorasickMatcher, SignatureEngine, WuManberMatcher } from '@ids/detection';
@@ -44,8 +44,13 @@ export interface ChildSample {
   cpuSeconds: number;
   maxRssBytes: number;
   stats?: Record<string, number>;
-  /** Wall seconds of each pass (PASSES > 1); the other figures are the last pass's. */
-  passSeconds?: number[];
+  /** Wall and CPU seconds of each pass (PASSES > 1), the first one cold; the other figures are the last pass's. */
+  passes?: PassTime[];
+}
+
+export interface PassTime {
+  seconds: number;
+  cpuSeconds: number;
 }
 
 interface Decoded {
@@ -89,13 +94,13 @@ function load(rulesPath: string): { rules: Rule[]; parseErrors: number } {
 async function measure(mode: ChildMode, pcap: string, rulesPath: string, passes = 1): Promise<ChildSample> {
   const frames = await readFrames(pcap);
   const decoded = mode === 'decode-engine' ? null : decodeAll(frames);
-  const passSeconds: number[] = [];
+  const times: PassTime[] = [];
   let last: ChildSample | null = null;
   for (let p = 0; p < passes; p++) {
     last = measurePass(mode, frames, decoded, rulesPath);
-    passSeconds.push(last.seconds);
+    times.push({ seconds: last.seconds, cpuSeconds: last.cpuSeconds });
   }
-  return passes > 1 ? { ...last!, passSeconds } : last!;
+  return passes > 1 ? { ...last!, passes: times } : last!;
 }
 
 function measurePass(mode: ChildMode, frames: CaptureFrame[], decoded: Decoded[] | null, rulesPath: string): ChildSample {

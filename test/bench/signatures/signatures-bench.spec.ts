@@ -116,8 +116,8 @@ describe('parseSignaturesBenchArgs', () => {
     [['--quick'], { repeat: 1, quick: true, capture: '.local/bench/signatures-quick.pcap' }],
     [['--rules', '5,50', '--repeat', '2', '--only', 'grep,ac'], { rules: [5, 50], repeat: 2, only: ['grep', 'ac'], httpRules: 0 }],
     [['--http-rules', '6'], { httpRules: 6 }],
-    [[], { passes: 1 }],
-    [['--passes', '3'], { passes: 3 }],
+    [[], { passes: 3 }],
+    [['--passes', '1'], { passes: 1 }],
   ])('%j', (argv, expected) => {
     expect(parseSignaturesBenchArgs(argv as string[])).toMatchObject(expected);
   });
